@@ -1,0 +1,135 @@
+"""Latency and throughput of portal pages under load, written to bench/results.md.
+
+Starts gunicorn on loopback (the same settings as `make run`), loads each page of bench/pages.py
+with wrk for a fixed time, and compares each public page's p50 with the one-query baseline
+measured in the same run. Run through `make bench` (which sets up the database and demo data).
+
+    python bench/run.py [--seconds 10] [--connections 10]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pages import PAGES  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results.md"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    workers = os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) + 1))
+    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "config.wsgi",
+            "--bind", f"127.0.0.1:{port}", "--workers", workers,
+            "--timeout", "60", "--log-level", "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not answer on /healthz within 30 s")
+
+
+def measure(url: str, *, seconds: int, connections: int) -> dict:
+    script = str(ROOT / "bench" / "latency.lua")
+    # Warm up: every worker opens its persistent database connection and fills its caches.
+    subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", "-d2s", "-s", script, url],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script, url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    stats = json.loads(output.strip().splitlines()[-1])
+    stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
+    return stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 10)))
+    parser.add_argument("--connections", type=int, default=10)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk (or scripts/system-deps.sh --bench)")
+
+    port = free_port()
+    server = start_gunicorn(port)
+    try:
+        results = []
+        for name, path, target_ms, kind in PAGES:
+            stats = measure(
+                f"http://127.0.0.1:{port}{path}",
+                seconds=args.seconds,
+                connections=args.connections,
+            )
+            results.append((name, path, target_ms, kind, stats))
+            print(f"{name:<30} p50 {stats['p50'] / 1000:7.1f} ms  p95 {stats['p95'] / 1000:7.1f} ms"
+                  f"  {stats['rps']:8.0f} req/s  errors {stats['errors']}")  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    write_results(results, args)
+
+
+def write_results(results, args) -> None:
+    baseline_p50 = next(s["p50"] for _, _, _, kind, s in results if kind == "baseline")
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `make bench`: "
+        f"gunicorn on loopback, {os.cpu_count()} cores, wrk with {args.connections} connections "
+        f"for {args.seconds} s per page after a 2 s warm-up.",
+        "",
+        "| page | path | p50 ms | p95 ms | p99 ms | req/s | errors | p50 / baseline | p95 target | ok |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, path, target_ms, kind, s in results:
+        ratio = s["p50"] / baseline_p50 if baseline_p50 else 0
+        ok = s["p95"] / 1000 <= target_ms and s["errors"] == 0
+        if kind == "public":
+            ok = ok and ratio <= 5
+        lines.append(
+            f"| {name} | `{path}` | {s['p50'] / 1000:.1f} | {s['p95'] / 1000:.1f} | "
+            f"{s['p99'] / 1000:.1f} | {s['rps']:.0f} | {s['errors']} | {ratio:.1f}× | "
+            f"≤ {target_ms} ms | {'yes' if ok else '**no**'} |"
+        )
+    lines += [
+        "",
+        "Targets (DESIGN.md §5): public pages p95 ≤ 100 ms and p50 ≤ 5× the one-query baseline; "
+        "dashboards p95 ≤ 200 ms.",
+        "",
+    ]
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

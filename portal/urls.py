@@ -1,0 +1,23 @@
+from django.urls import path
+from django.views.generic import TemplateView
+
+from portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path(
+        "e-government/",
+        TemplateView.as_view(template_name="portal/e_government.html"),
+        name="e-government",
+    ),
+    path(
+        "e-services/",
+        TemplateView.as_view(template_name="portal/e_services.html"),
+        name="e-services",
+    ),
+    path("links/", TemplateView.as_view(template_name="portal/links.html"), name="links"),
+    path("news/", TemplateView.as_view(template_name="portal/news.html"), name="news"),
+    path("contact/", TemplateView.as_view(template_name="portal/contact.html"), name="contact"),
+]

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# A project-local PostgreSQL cluster under var/pg, for development and tests.
+#   scripts/pg.sh start   create (first time) and start the cluster, create the database
+#   scripts/pg.sh stop    stop it
+#   scripts/pg.sh url     print its DATABASE_URL
+#   scripts/pg.sh status
+# TCP on 127.0.0.1 only, on a port chosen free when the cluster is created (kept in var/pg/port),
+# so it never clashes with another PostgreSQL. UTF-8 locale: pg_trgm needs it for Thai.
+# When run as root, the server runs as the `postgres` OS user (PostgreSQL refuses root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PGROOT=$ROOT/var/pg
+DATA=$PGROOT/data
+DB_NAME=${PG_DB_NAME:-lao_portal}
+
+find_bindir() {
+    if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
+        pg_config --bindir
+        return
+    fi
+    local dir
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+    if [ -n "$dir" ] && [ -x "$dir/initdb" ]; then
+        echo "$dir"
+        return
+    fi
+    echo "error: PostgreSQL server binaries (initdb, pg_ctl) not found; run scripts/system-deps.sh" >&2
+    exit 1
+}
+
+as_owner() {  # run a command as the cluster's OS user
+    if [ "$(id -u)" = 0 ]; then
+        (cd / && runuser -u postgres -- "$@")
+    else
+        "$@"
+    fi
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+port() { cat "$PGROOT/port"; }
+
+url() { echo "postgres://postgres@127.0.0.1:$(port)/$DB_NAME"; }
+
+init() {
+    local bindir=$1 port=${PG_PORT:-54329}
+    mkdir -p "$PGROOT"
+    while port_in_use "$port"; do port=$((port + 1)); done
+    echo "$port" > "$PGROOT/port"
+    mkdir -p "$DATA"
+    if [ "$(id -u)" = 0 ]; then
+        id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+        chown -R postgres: "$PGROOT"
+        # The server user must be able to reach var/pg through the checkout's folders.
+        chmod o+x "$ROOT" "$ROOT/var"
+    fi
+    chmod 700 "$DATA"
+    as_owner "$bindir/initdb" -D "$DATA" -E UTF8 --locale=C.UTF-8 -A trust -U postgres >/dev/null
+    cat >> "$DATA/postgresql.conf" <<CONF
+
+# LAO Portal development cluster (scripts/pg.sh): loopback TCP only, durability traded for speed.
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = ''
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 100
+shared_buffers = 256MB
+work_mem = 16MB
+maintenance_work_mem = 256MB
+CONF
+    echo "PostgreSQL cluster created in var/pg (port $port)"
+}
+
+start() {
+    local bindir
+    bindir=$(find_bindir)
+    [ -f "$DATA/PG_VERSION" ] || init "$bindir"
+    if ! as_owner "$bindir/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+        as_owner "$bindir/pg_ctl" -D "$DATA" -l "$PGROOT/server.log" -w -t 60 start >/dev/null \
+            || { echo "error: PostgreSQL did not start; see var/pg/server.log" >&2; tail -n 20 "$PGROOT/server.log" >&2; exit 1; }
+    fi
+    local psql=("$bindir/psql" -h 127.0.0.1 -p "$(port)" -U postgres -d postgres -qtA)
+    if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" != 1 ]; then
+        "${psql[@]}" -c "CREATE DATABASE $DB_NAME"
+    fi
+}
+
+stop() {
+    local bindir
+    bindir=$(find_bindir)
+    if [ -f "$DATA/PG_VERSION" ] && as_owner "$bindir/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+        as_owner "$bindir/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
+        echo "PostgreSQL stopped"
+    fi
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop) stop ;;
+    url) url ;;
+    status) as_owner "$(find_bindir)/pg_ctl" -D "$DATA" status ;;
+    *) echo "usage: $0 start|stop|url|status" >&2; exit 2 ;;
+esac

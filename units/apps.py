@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitsConfig(AppConfig):
+    name = "units"
+    verbose_name = _("LAO registry")
+
+    def ready(self):
+        from units.demo import register_seeder, seed_demo_users
+
+        register_seeder("users", seed_demo_users, order=10)
