@@ -1,6 +1,7 @@
 # LAO Portal. `make run` serves the portal, `make test` runs every test. `make help` lists the rest.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
 .DEFAULT_GOAL := help
 
 VENV := .venv
