@@ -1,6 +1,9 @@
 """Geography, the LAO registry and the portal's user (DESIGN.md §3)."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
@@ -23,6 +26,8 @@ class Province(models.Model):
     name_th = models.CharField(_("name (Thai)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
     region = models.CharField(_("region"), max_length=16, choices=Region.choices, blank=True)
+    # GeoJSON geometry (simplified OCHA boundary), drawn by the offline maps.
+    boundary = models.JSONField(_("boundary"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -42,6 +47,7 @@ class District(models.Model):
     )
     name_th = models.CharField(_("name (Thai)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
+    boundary = models.JSONField(_("boundary"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -62,6 +68,12 @@ class Subdistrict(models.Model):
     name_th = models.CharField(_("name (Thai)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
     postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["code"]
@@ -80,6 +92,22 @@ class LAOKind(models.TextChoices):
     SAO = "sao", _("Subdistrict Administrative Organization")
     BANGKOK = "bangkok", _("Bangkok Metropolitan Administration")
     PATTAYA = "pattaya", _("Pattaya City")
+
+
+class LAOQuerySet(models.QuerySet):
+    def active(self):
+        """LAOs in the current DLA registry."""
+        return self.filter(is_active=True)
+
+    def in_province(self, province):
+        return self.filter(province=province)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def with_geography(self):
+        """Joins province, district and subdistrict for lists and profiles."""
+        return self.select_related("province", "district", "subdistrict")
 
 
 class LAO(models.Model):
@@ -126,11 +154,30 @@ class LAO(models.Model):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Fields whose values were generated for the demo (the public data lacks them); shown with a
+    # "demo data" mark until someone enters the real value.
+    demo_fields = ArrayField(
+        models.CharField(max_length=32), default=list, blank=True, verbose_name=_("demo fields")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = LAOQuerySet.as_manager()
 
     class Meta:
         ordering = ["province__code", "dla_code"]
         verbose_name = _("LAO")
         verbose_name_plural = _("LAOs")
+        indexes = [
+            models.Index(fields=["province", "kind"], name="lao_province_kind"),
+            models.Index(fields=["district", "kind"], name="lao_district_kind"),
+            models.Index(fields=["kind"], name="lao_kind"),
+            # Thai has no spaces: substring search through trigrams (`__contains`, STACK.md).
+            GinIndex(fields=["name_th"], opclasses=["gin_trgm_ops"], name="lao_name_th_trgm"),
+            GinIndex(
+                fields=["full_name_th"], opclasses=["gin_trgm_ops"], name="lao_full_name_th_trgm"
+            ),
+            GinIndex(OpClass(Upper("name_en"), name="gin_trgm_ops"), name="lao_name_en_upper_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="bangkok") | Q(dla_code__isnull=False),
@@ -205,3 +252,92 @@ class User(AbstractUser):
                 name="user_email_unique_ci",
             ),
         ]
+
+
+class ChangeSource(models.TextChoices):
+    FORM = "form", _("Edited on the portal")
+    UPLOAD = "upload", _("Spreadsheet upload")
+    IMPORT = "import", _("DLA registry import")
+    ADMIN = "admin", _("Django admin")
+
+
+class LAOChange(models.Model):
+    """One change to an LAO's data: who, when, how, and each field's old → new value."""
+
+    lao = models.ForeignKey(
+        LAO, on_delete=models.CASCADE, related_name="changes", verbose_name=_("LAO")
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    source = models.CharField(_("source"), max_length=16, choices=ChangeSource.choices)
+    # {"field": [old, new], ...} with values as shown (strings), so history outlives schema changes.
+    changes = models.JSONField(_("changes"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("LAO change")
+        verbose_name_plural = _("LAO changes")
+        indexes = [models.Index(fields=["lao", "-changed_at"], name="laochange_lao_time")]
+
+    def __str__(self):
+        return f"{self.lao} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class UploadStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    VALIDATING = "validating", _("Checking")
+    VALID = "valid", _("Checked: ready to commit")
+    INVALID = "invalid", _("Has errors")
+    COMMITTING = "committing", _("Saving")
+    COMMITTED = "committed", _("Saved")
+    FAILED = "failed", _("Failed")
+
+
+class UploadJob(models.Model):
+    """A spreadsheet uploaded to change many LAOs at once, checked (dry run) then committed.
+
+    `kind` names the registered upload type (e.g. "units.registry"); every app's upload reuses
+    this record, the task that processes it and its pages.
+    """
+
+    kind = models.CharField(_("kind"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="uploads",
+        verbose_name=_("uploaded by"),
+    )
+    file = models.FileField(_("file"), upload_to="uploads/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=UploadStatus.choices, default=UploadStatus.PENDING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # [{"row": 5, "column": "ประชากร", "message": "..."}], capped; error_count has the full count.
+    errors = models.JSONField(_("error list"), default=list, blank=True)
+    # What the dry run found: counts and a preview of the changes, shaped by the upload type.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+        indexes = [models.Index(fields=["user", "-created_at"], name="uploadjob_user_time")]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
