@@ -1,0 +1,89 @@
+"""Who may change what: the one module that answers every scope question.
+
+- officers change their own LAO;
+- provincial staff change the LAOs of their province (and upload workbooks for them);
+- administrators change every LAO;
+- executives read everything in the back office but write nothing; editors publish content but
+  do not change LAO data; citizens change nothing here.
+
+Views that write call `lao_for_user`, which answers 404 both for a missing LAO and for one out of
+scope, so the portal never confirms that an LAO it will not let you touch exists behind a URL.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from units.models import LAO, Province, Role, User
+
+BACK_OFFICE_ROLES = {Role.OFFICER, Role.PROVINCIAL, Role.EXECUTIVE, Role.EDITOR, Role.ADMIN}
+
+
+def is_admin(user: User) -> bool:
+    return (
+        user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.ADMIN)
+    )
+
+
+def laos_managed_by(user: User) -> QuerySet[LAO]:
+    """The LAOs whose data `user` may change (an empty queryset for read-only roles)."""
+    if not (user.is_authenticated and user.is_active):
+        return LAO.objects.none()
+    if is_admin(user):
+        return LAO.objects.all()
+    if user.role == Role.OFFICER and user.lao_id:
+        return LAO.objects.filter(pk=user.lao_id)
+    if user.role == Role.PROVINCIAL and user.province_id:
+        return LAO.objects.filter(province_id=user.province_id)
+    return LAO.objects.none()
+
+
+def provinces_managed_by(user: User) -> QuerySet[Province]:
+    """Provinces for which `user` uploads workbooks: their own, or all for administrators."""
+    if is_admin(user):
+        return Province.objects.all()
+    if user.is_authenticated and user.is_active and user.role == Role.PROVINCIAL:
+        return Province.objects.filter(pk=user.province_id)
+    return Province.objects.none()
+
+
+def can_edit_lao(user: User, lao: LAO) -> bool:
+    """May `user` change this LAO's data?"""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_admin(user):
+        return True
+    if user.role == Role.OFFICER:
+        return user.lao_id == lao.pk
+    if user.role == Role.PROVINCIAL:
+        return user.province_id is not None and user.province_id == lao.province_id
+    return False
+
+
+def can_upload(user: User) -> bool:
+    """May `user` upload workbooks that change many LAOs (provincial staff, administrators)?"""
+    return provinces_managed_by(user).exists() if user.is_authenticated else False
+
+
+def can_view_back_office(user: User) -> bool:
+    """Staff pages (history, uploads, review queues) are for the back-office roles."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in BACK_OFFICE_ROLES)
+    )
+
+
+def lao_for_user(user: User, dla_code: str, *, queryset: QuerySet[LAO] | None = None) -> LAO:
+    """The LAO with this DLA code if `user` may change it; 404 when missing *or* out of scope."""
+    managed = laos_managed_by(user)
+    if queryset is not None:
+        managed = queryset & managed
+    try:
+        return managed.get(dla_code=dla_code)
+    except LAO.DoesNotExist:
+        raise Http404("No LAO in your scope has this code.") from None
+
+
+def lao_codes_in_scope(user: User) -> dict[str, int]:
+    """DLA code → LAO id of every LAO `user` may change: one query, for per-row upload checks."""
+    return dict(laos_managed_by(user).exclude(dla_code=None).values_list("dla_code", "pk"))
