@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SARABUN_VERSION=5.3.0
+LEAFLET_VERSION=1.9.4
+CHARTJS_VERSION=4.6.1
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -24,4 +26,23 @@ for subset in thai latin; do
 done
 cp "$tmp/sarabun/package/LICENSE" "$dest/LICENSE"
 echo "@fontsource/sarabun $SARABUN_VERSION (SIL OFL 1.1)" > "$dest/VERSION"
+# Leaflet: maps drawn from GeoJSON with no tile layer, so they work offline.
+fetch "leaflet@$LEAFLET_VERSION" leaflet
+dest=static/vendor/leaflet
+rm -rf "$dest" && mkdir -p "$dest/images"
+# The source map is not shipped: drop its reference so collectstatic's manifest stays complete.
+sed '/sourceMappingURL/d' "$tmp/leaflet/package/dist/leaflet.js" > "$dest/leaflet.js"
+cp "$tmp/leaflet/package/dist/leaflet.css" "$dest/"
+cp "$tmp/leaflet/package/dist/images/"*.png "$dest/images/"
+cp "$tmp/leaflet/package/LICENSE" "$dest/LICENSE"
+echo "leaflet $LEAFLET_VERSION (BSD-2-Clause)" > "$dest/VERSION"
+
+# Chart.js: charts of budgets, disbursements and rankings.
+fetch "chart.js@$CHARTJS_VERSION" chartjs
+dest=static/vendor/chartjs
+rm -rf "$dest" && mkdir -p "$dest"
+sed '/sourceMappingURL/d' "$tmp/chartjs/package/dist/chart.umd.min.js" > "$dest/chart.umd.min.js"
+cp "$tmp/chartjs/package/LICENSE.md" "$dest/LICENSE.md"
+echo "chart.js $CHARTJS_VERSION (MIT)" > "$dest/VERSION"
+
 echo "vendored into static/vendor/"

@@ -73,13 +73,14 @@ def can_view_back_office(user: User) -> bool:
     )
 
 
-def lao_for_user(user: User, dla_code: str, *, queryset: QuerySet[LAO] | None = None) -> LAO:
-    """The LAO with this DLA code if `user` may change it; 404 when missing *or* out of scope."""
+def lao_for_user(user: User, url_code: str, *, queryset: QuerySet[LAO] | None = None) -> LAO:
+    """The LAO with this URL code (its DLA code, or `bangkok`) if `user` may change it; 404 when
+    missing *or* out of scope. `queryset` may add select_related/only for the caller's page."""
     managed = laos_managed_by(user)
     if queryset is not None:
         managed = queryset & managed
     try:
-        return managed.get(dla_code=dla_code)
+        return managed.by_url_code(url_code).get()
     except LAO.DoesNotExist:
         raise Http404("No LAO in your scope has this code.") from None
 

@@ -7,6 +7,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -94,6 +95,9 @@ class LAOKind(models.TextChoices):
     PATTAYA = "pattaya", _("Pattaya City")
 
 
+BANGKOK_URL_CODE = "bangkok"
+
+
 class LAOQuerySet(models.QuerySet):
     def active(self):
         """LAOs in the current DLA registry."""
@@ -108,6 +112,12 @@ class LAOQuerySet(models.QuerySet):
     def with_geography(self):
         """Joins province, district and subdistrict for lists and profiles."""
         return self.select_related("province", "district", "subdistrict")
+
+    def by_url_code(self, code: str):
+        """The LAO(s) a URL code names: its DLA code, or `bangkok` for Bangkok (which has none)."""
+        if code == BANGKOK_URL_CODE:
+            return self.filter(kind=LAOKind.BANGKOK, dla_code=None)
+        return self.filter(dla_code=code)
 
 
 class LAO(models.Model):
@@ -193,6 +203,18 @@ class LAO(models.Model):
 
     def __str__(self):
         return self.full_name_th or self.name_th
+
+    @property
+    def url_code(self) -> str:
+        """The code in the LAO's URLs: its DLA code, or `bangkok` for Bangkok."""
+        return self.dla_code or BANGKOK_URL_CODE
+
+    def get_absolute_url(self):
+        return reverse("units:detail", args=[self.url_code])
+
+    def is_demo(self, field: str) -> bool:
+        """Was this field's value generated for the demo rather than taken from a real source?"""
+        return field in self.demo_fields
 
 
 class Role(models.TextChoices):
