@@ -204,13 +204,13 @@ class LAO(models.Model):
     def __str__(self):
         return self.full_name_th or self.name_th
 
+    def get_absolute_url(self):
+        return reverse("units:detail", args=[self.url_code])
+
     @property
     def url_code(self) -> str:
         """The code in the LAO's URLs: its DLA code, or `bangkok` for Bangkok."""
         return self.dla_code or BANGKOK_URL_CODE
-
-    def get_absolute_url(self):
-        return reverse("units:detail", args=[self.url_code])
 
     def is_demo(self, field: str) -> bool:
         """Was this field's value generated for the demo rather than taken from a real source?"""
