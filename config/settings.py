@@ -103,6 +103,9 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Upload progress is written through a second connection to the same database (autocommit), so a
+# page can show it while the upload's own transaction is still open.
+DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"
@@ -195,8 +198,17 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Spreadsheet uploads (units/uploads): refused before parsing when above these limits.
+UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int(
+    "PORTAL_UPLOAD_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
+)
+UPLOAD_MAX_COMPRESSION_RATIO = env.int("PORTAL_UPLOAD_MAX_COMPRESSION_RATIO", default=100)
+UPLOAD_MAX_ROWS = env.int("PORTAL_UPLOAD_MAX_ROWS", default=100_000)
+UPLOAD_MAX_COLUMNS = env.int("PORTAL_UPLOAD_MAX_COLUMNS", default=50)
+
 # The folder of public reference data (geography, DLA registry, budget classification).
-PORTAL_DATA_DIR = env.path("PORTAL_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")
+PORTAL_DATA_DIR = Path(env.str("PORTAL_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
 # Contacts shown in the footer of every page.
 PORTAL_HOTLINE = env.str("PORTAL_HOTLINE", default="1111")
 PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="saraban@dla.go.th")

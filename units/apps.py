@@ -7,6 +7,7 @@ class UnitsConfig(AppConfig):
     verbose_name = _("LAO registry")
 
     def ready(self):
-        from units.demo import register_seeder, seed_demo_users
+        from units.demo import register_seeder, seed_demo_users, seed_registry
 
         register_seeder("users", seed_demo_users, order=10)
+        register_seeder("registry", seed_registry, order=20)
