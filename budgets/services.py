@@ -1,0 +1,182 @@
+"""Writes of budget plans: keyword-only, atomic, named `budget_plan_<action>`.
+
+The workflow: draft → submitted → enacted, or submitted → returned → (revised) → submitted.
+Every write that changes a plan takes the version the writer saw and refuses the save when the
+plan has moved on since (optimistic locking): nothing is overwritten silently.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budgets.models import BudgetLine, BudgetPlan, PlanStatus, RevenueEstimate
+from budgets.rollups import rollup_add_plan
+from units import access
+from units.models import LAO, User
+
+EDITABLE = {PlanStatus.DRAFT, PlanStatus.RETURNED}
+
+
+class StalePlanError(ValidationError):
+    """The plan was changed by someone else after the writer loaded it."""
+
+
+@dataclass(frozen=True)
+class LineData:
+    programme_id: int
+    expense_type_id: int
+    item: str
+    amount: Decimal
+    work_id: int | None = None
+
+
+def _lock(plan: BudgetPlan, *, version: int) -> BudgetPlan:
+    """Re-read the plan FOR UPDATE and check the writer's version."""
+    current = BudgetPlan.objects.select_for_update().get(pk=plan.pk)
+    if current.version != version:
+        raise StalePlanError(
+            _(
+                "Someone else saved this plan after you opened it. Reload the page to see "
+                "their changes, then make yours again."
+            ),
+            code="stale",
+        )
+    return current
+
+
+def _check_can_edit(user: User, lao: LAO) -> None:
+    if not access.can_edit_lao(user, lao):
+        raise PermissionDenied
+
+
+def _refresh_totals(plan: BudgetPlan) -> None:
+    plan.total_expenditure = plan.lines.aggregate(total=Sum("amount"))["total"] or 0
+    plan.total_revenue = plan.revenues.aggregate(total=Sum("amount"))["total"] or 0
+
+
+@transaction.atomic
+def budget_plan_create(
+    *, lao: LAO, fiscal_year: int, user: User, copy_previous: bool = False
+) -> BudgetPlan:
+    """A new draft plan for an LAO's fiscal year, optionally starting from the previous year's
+    lines and revenue estimates."""
+    _check_can_edit(user, lao)
+    if BudgetPlan.objects.filter(lao=lao, fiscal_year=fiscal_year).exists():
+        raise ValidationError(_("This LAO already has a plan for that fiscal year."))
+    plan = BudgetPlan.objects.create(lao=lao, fiscal_year=fiscal_year)
+    previous = BudgetPlan.objects.filter(lao=lao, fiscal_year=fiscal_year - 1).first()
+    if copy_previous and previous:
+        BudgetLine.objects.bulk_create(
+            BudgetLine(plan=plan, programme_id=line.programme_id, work_id=line.work_id,
+                       expense_type_id=line.expense_type_id, item=line.item,
+                       amount=line.amount, position=line.position)
+            for line in previous.lines.all()
+        )  # fmt: skip
+        RevenueEstimate.objects.bulk_create(
+            RevenueEstimate(plan=plan, source_id=rev.source_id, amount=rev.amount)
+            for rev in previous.revenues.all()
+        )
+        _refresh_totals(plan)
+        plan.save(update_fields=["total_expenditure", "total_revenue"])
+    return plan
+
+
+@transaction.atomic
+def budget_plan_save(
+    *,
+    plan: BudgetPlan,
+    user: User,
+    version: int,
+    lines: list[LineData],
+    revenues: dict[int, Decimal],
+) -> BudgetPlan:
+    """Replace a draft or returned plan's lines and revenue estimates (by source id)."""
+    _check_can_edit(user, plan.lao)
+    plan = _lock(plan, version=version)
+    if plan.status not in EDITABLE:
+        raise ValidationError(_("Only a draft or returned plan can be changed."))
+    plan.lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(plan=plan, position=position, programme_id=line.programme_id,
+                   work_id=line.work_id, expense_type_id=line.expense_type_id,
+                   item=line.item, amount=line.amount)
+        for position, line in enumerate(lines)
+    )  # fmt: skip
+    plan.revenues.all().delete()
+    RevenueEstimate.objects.bulk_create(
+        RevenueEstimate(plan=plan, source_id=source_id, amount=amount)
+        for source_id, amount in revenues.items()
+        if amount
+    )
+    _refresh_totals(plan)
+    plan.version = F("version") + 1
+    plan.save(update_fields=["total_expenditure", "total_revenue", "version", "updated_at"])
+    plan.refresh_from_db()
+    return plan
+
+
+@transaction.atomic
+def budget_plan_submit(*, plan: BudgetPlan, user: User, version: int) -> BudgetPlan:
+    """Send a draft or returned plan to the provincial office for review."""
+    _check_can_edit(user, plan.lao)
+    plan = _lock(plan, version=version)
+    if plan.status not in EDITABLE:
+        raise ValidationError(_("Only a draft or returned plan can be submitted."))
+    if not plan.lines.exists():
+        raise ValidationError(_("A plan needs at least one line before it is submitted."))
+    plan.status = PlanStatus.SUBMITTED
+    plan.submitted_at, plan.submitted_by = timezone.now(), user
+    plan.version = F("version") + 1
+    plan.save()
+    plan.refresh_from_db()
+    return plan
+
+
+def _check_can_review(user: User, plan: BudgetPlan) -> None:
+    if not (
+        access.is_admin(user)
+        or (user.role == "provincial" and user.province_id == plan.lao.province_id)
+    ):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def budget_plan_enact(*, plan: BudgetPlan, user: User, version: int) -> BudgetPlan:
+    """Provincial staff enact a submitted plan: it becomes public and enters the rollups."""
+    _check_can_review(user, plan)
+    plan = _lock(plan, version=version)
+    if plan.status != PlanStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted plan can be enacted."))
+    now = timezone.now()
+    plan.status = PlanStatus.ENACTED
+    plan.reviewed_at = plan.enacted_at = now
+    plan.reviewed_by = user
+    plan.return_comment = ""
+    plan.version = F("version") + 1
+    plan.save()
+    plan.refresh_from_db()
+    rollup_add_plan(plan=plan)
+    return plan
+
+
+@transaction.atomic
+def budget_plan_return(*, plan: BudgetPlan, user: User, version: int, comment: str) -> BudgetPlan:
+    """Provincial staff send a submitted plan back to the LAO with a comment."""
+    _check_can_review(user, plan)
+    if not comment.strip():
+        raise ValidationError(_("Say what the LAO should revise."))
+    plan = _lock(plan, version=version)
+    if plan.status != PlanStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted plan can be returned."))
+    plan.status = PlanStatus.RETURNED
+    plan.reviewed_at, plan.reviewed_by = timezone.now(), user
+    plan.return_comment = comment.strip()
+    plan.version = F("version") + 1
+    plan.save()
+    plan.refresh_from_db()
+    return plan
