@@ -137,11 +137,13 @@ def budget_plan_submit(*, plan: BudgetPlan, user: User, version: int) -> BudgetP
     return plan
 
 
+def can_review(user: User, plan: BudgetPlan) -> bool:
+    """Provincial staff review the plans of their province's LAOs; administrators all plans."""
+    return access.provinces_managed_by(user).filter(pk=plan.lao.province_id).exists()
+
+
 def _check_can_review(user: User, plan: BudgetPlan) -> None:
-    if not (
-        access.is_admin(user)
-        or (user.role == "provincial" and user.province_id == plan.lao.province_id)
-    ):
+    if not can_review(user, plan):
         raise PermissionDenied
 
 

@@ -1,0 +1,188 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from budgets import services
+from budgets.importers import classification_import
+from budgets.models import BudgetPlan, ExpenseType, PlanStatus, Programme, RevenueSource
+from budgets.services import LineData
+from units.models import Role
+from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+YEAR = 2570
+
+
+@pytest.fixture
+def world():
+    classification_import()
+    province, other = ProvinceFactory(code="30"), ProvinceFactory(code="31")
+    lao = LAOFactory(subdistrict__district=DistrictFactory(province=province))
+    neighbour = LAOFactory(subdistrict__district=DistrictFactory(province=province))
+    far = LAOFactory(subdistrict__district=DistrictFactory(province=other))
+    return {
+        "lao": lao,
+        "officer": UserFactory(role=Role.OFFICER, lao=lao),
+        "neighbour_officer": UserFactory(role=Role.OFFICER, lao=neighbour),
+        "staff": UserFactory(role=Role.PROVINCIAL, province=province),
+        "far_staff": UserFactory(role=Role.PROVINCIAL, province=other, username="far"),
+        "citizen": UserFactory(role=Role.CITIZEN),
+        "executive": UserFactory(role=Role.EXECUTIVE),
+        "far": far,
+        "education": Programme.objects.get(key="EDUCATION"),
+        "materials": ExpenseType.objects.get(key="MATERIALS"),
+        "grant": RevenueSource.objects.get(key="GENERAL_GRANT"),
+    }
+
+
+def plan_with_lines(world, status=PlanStatus.DRAFT):
+    plan = services.budget_plan_create(lao=world["lao"], fiscal_year=YEAR, user=world["officer"])
+    plan = services.budget_plan_save(
+        plan=plan, user=world["officer"], version=plan.version,
+        lines=[LineData(world["education"].pk, world["materials"].pk, "วัสดุการศึกษา",
+                        Decimal("1000"))],
+        revenues={world["grant"].pk: Decimal("1000")},
+    )  # fmt: skip
+    if status == PlanStatus.SUBMITTED:
+        plan = services.budget_plan_submit(plan=plan, user=world["officer"], version=plan.version)
+    return plan
+
+
+def edit_data(world, plan, amount="1,250,000.50", version=None, item="ค่าวัสดุสำนักงาน"):
+    data = {
+        "version": plan.version if version is None else version,
+        "line-TOTAL_FORMS": "1", "line-INITIAL_FORMS": "0",
+        "line-MIN_NUM_FORMS": "0", "line-MAX_NUM_FORMS": "2000",
+        "line-0-programme": world["education"].pk, "line-0-work": "",
+        "line-0-expense_type": world["materials"].pk, "line-0-item": item,
+        "line-0-amount": amount,
+    }  # fmt: skip
+    for source in RevenueSource.objects.all():
+        data[f"rev-source_{source.pk}"] = "1,250,000.50" if source == world["grant"] else ""
+    return data
+
+
+def test_officer_creates_edits_and_submits_a_plan(client, world):
+    client.force_login(world["officer"])
+    response = client.post(reverse("budgets:plan-new"), {"fiscal_year": YEAR})
+    plan = BudgetPlan.objects.get(lao=world["lao"], fiscal_year=YEAR)
+    assert response["Location"] == reverse("budgets:plan-edit", args=[plan.pk])
+    response = client.post(reverse("budgets:plan-edit", args=[plan.pk]), edit_data(world, plan))
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.total_expenditure == Decimal("1250000.50")
+    assert plan.total_revenue == Decimal("1250000.50")
+    response = client.post(
+        reverse("budgets:plan-submit", args=[plan.pk]), {"version": plan.version}, follow=True
+    )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+    assert "1,250,000.50" in response.content.decode()
+
+
+def test_the_edit_page_lists_lines_in_a_bounded_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    plan = plan_with_lines(world)
+    client.force_login(world["officer"])
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("budgets:plan-edit", args=[plan.pk]))
+    assert response.status_code == 200
+    assert "วัสดุการศึกษา" in response.content.decode()
+
+
+def test_bad_amount_keeps_what_was_typed(client, world):
+    plan = plan_with_lines(world)
+    client.force_login(world["officer"])
+    response = client.post(
+        reverse("budgets:plan-edit", args=[plan.pk]),
+        edit_data(world, plan, amount="สองพัน", item="รายการที่พิมพ์ไว้"),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "รายการที่พิมพ์ไว้" in html and "สองพัน" in html
+    plan.refresh_from_db()
+    assert plan.total_expenditure == Decimal("1000")
+
+
+def test_a_second_editor_with_an_old_version_is_refused(client, world):
+    plan = plan_with_lines(world)
+    stale = plan.version
+    client.force_login(world["officer"])
+    client.post(reverse("budgets:plan-edit", args=[plan.pk]), edit_data(world, plan))
+    response = client.post(
+        reverse("budgets:plan-edit", args=[plan.pk]),
+        edit_data(world, plan, amount="5", version=stale, item="ของผู้แก้ไขคนที่สอง"),
+    )
+    assert response.status_code == 409
+    assert "ของผู้แก้ไขคนที่สอง" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.total_expenditure == Decimal("1250000.50")
+
+
+@pytest.mark.parametrize("who", ["neighbour_officer", "far_staff", "citizen"])
+def test_others_cannot_open_or_edit_the_plan(client, world, who):
+    plan = plan_with_lines(world)
+    client.force_login(world[who])
+    assert client.get(reverse("budgets:plan", args=[plan.pk])).status_code == 404
+    response = client.post(reverse("budgets:plan-edit", args=[plan.pk]), edit_data(world, plan))
+    assert response.status_code == 404
+    plan.refresh_from_db()
+    assert plan.total_expenditure == Decimal("1000")
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, world):
+    plan = plan_with_lines(world)
+    response = client.get(reverse("budgets:plan-edit", args=[plan.pk]))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_executives_read_plans_but_cannot_edit(client, world):
+    plan = plan_with_lines(world)
+    client.force_login(world["executive"])
+    assert client.get(reverse("budgets:plan", args=[plan.pk])).status_code == 200
+    response = client.post(reverse("budgets:plan-edit", args=[plan.pk]), edit_data(world, plan))
+    assert response.status_code == 404
+
+
+def test_provincial_staff_review_queue_enact_and_return(
+    client, world, django_assert_max_num_queries
+):
+    plan = plan_with_lines(world, status=PlanStatus.SUBMITTED)
+    client.force_login(world["staff"])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("budgets:review"))
+    assert plan.lao.full_name_th in response.content.decode()
+    response = client.post(
+        reverse("budgets:plan-return", args=[plan.pk]),
+        {"version": plan.version, "comment": "ยอดรวมไม่ตรง"},
+    )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.RETURNED and plan.return_comment == "ยอดรวมไม่ตรง"
+    plan = services.budget_plan_submit(plan=plan, user=world["officer"], version=plan.version)
+    client.post(reverse("budgets:plan-enact", args=[plan.pk]), {"version": plan.version})
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ENACTED
+
+
+def test_staff_of_another_province_cannot_enact(client, world):
+    plan = plan_with_lines(world, status=PlanStatus.SUBMITTED)
+    client.force_login(world["far_staff"])
+    response = client.post(reverse("budgets:plan-enact", args=[plan.pk]), {"version": plan.version})
+    assert response.status_code == 404
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+    assert client.get(reverse("budgets:review")).status_code == 200
+    assert plan.lao.full_name_th not in client.get(reverse("budgets:review")).content.decode()
+
+
+def test_plan_list_filters_and_counts_queries(client, world, django_assert_max_num_queries):
+    plan_with_lines(world)
+    client.force_login(world["officer"])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("budgets:plans"), {"fiscal_year": YEAR})
+    assert response.status_code == 200
+    assert len(response.context["page_obj"].object_list) == 1
+    response = client.get(reverse("budgets:plans"), {"status": "enacted"})
+    assert len(response.context["page_obj"].object_list) == 0
