@@ -66,6 +66,7 @@ bench: setup  ## measure page latency and throughput at national scale; writes b
 	$(ENV)
 	python manage.py seed_demo --scale national
 	python bench/run.py
+	python bench/upload.py
 
 lock:  ## re-pin the dependencies from pyproject.toml
 	@scripts/lock.sh

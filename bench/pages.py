@@ -7,4 +7,15 @@ p50 within 5x of it (DESIGN.md §5). Each issue adds its pages here.
 PAGES = [
     ("healthz (one query)", "/healthz", 100, "baseline"),
     ("home", "/", 100, "public"),
+    # the SAO Bang Phli Yai (Samut Prakan), a real DLA code
+    ("LAO profile", "/units/6110305/", 100, "public"),
+    # directory: the list, a Thai name search (บางพลี) and a province page
+    ("LAO list", "/units/", 100, "public"),
+    (
+        "LAO search บางพลี",
+        "/units/?q=%E0%B8%9A%E0%B8%B2%E0%B8%87%E0%B8%9E%E0%B8%A5%E0%B8%B5",
+        100,
+        "public",
+    ),
+    ("province page", "/units/province/11/", 100, "public"),
 ]

@@ -8,6 +8,15 @@ class BudgetsConfig(AppConfig):
 
     def ready(self):
         from budgets.demo import seed_budgets
+        from budgets.profile import budget_section_context
         from units.demo import register_seeder
+        from units.profile import register_profile_section
 
         register_seeder("budgets", seed_budgets, order=30)
+        register_profile_section(
+            "budget",
+            title=_("Budget"),
+            template="budgets/_profile_section.html",
+            context=budget_section_context,
+            order=10,
+        )

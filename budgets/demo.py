@@ -141,9 +141,11 @@ def budgets_seed(*, lao_ids: list[int] | None = None, years: int = YEARS) -> int
             status = _status(rng, fiscal_year, current)
             if status is None:
                 continue
+            # The LAO's size is the same every year; years differ by growth and some noise.
             low, high = BUDGET_RANGE[kind]
-            growth = 1.03 ** (fiscal_year - fiscal_years[0])
-            total = int(rng.uniform(low, high) * growth * 1_000_000) * 100  # satang
+            base = random.Random(f"budget-size-{code or kind}").uniform(low, high)
+            growth = 1.03 ** (fiscal_year - fiscal_years[0]) * rng.uniform(0.94, 1.06)
+            total = int(base * growth * 1_000_000) * 100  # satang
             plan_lines = []
             for programme_key, amount in _split(rng, total, PROGRAMME_SHARE, rng.randint(28, 48)):
                 type_weights = TYPES_BY_PROGRAMME.get(programme_key, DEFAULT_TYPES)
@@ -179,6 +181,7 @@ def budgets_seed(*, lao_ids: list[int] | None = None, years: int = YEARS) -> int
                 submitted_at=submitted if status != "draft" else None,
                 reviewed_at=enacted or (submitted if status == "returned" else None),
                 enacted_at=enacted,
+                is_demo=True,
                 return_comment="กรุณาตรวจสอบยอดรวมแผนงานการศึกษาอีกครั้ง"
                 if status == "returned"
                 else "",

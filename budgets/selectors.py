@@ -69,3 +69,72 @@ def plan_breakdown(*, plan: BudgetPlan) -> dict:
             if category.pk in by_category
         ],
     }
+
+
+def lao_budget_summary(*, lao: LAO) -> dict:
+    """The enacted budgets of an LAO for its profile: the totals of every enacted year, and the
+    latest year by programme and by expense category beside the year before. Four queries; drafts
+    and returned plans are never included."""
+    plans = list(
+        BudgetPlan.objects.enacted()
+        .filter(lao=lao)
+        .order_by("-fiscal_year")
+        .only("pk", "fiscal_year", "total_expenditure", "total_revenue", "enacted_at", "is_demo")
+    )
+    if not plans:
+        return {"plans": []}
+    latest, previous = plans[0], (plans[1] if len(plans) > 1 else None)
+    shown = [plan.pk for plan in (latest, previous) if plan]
+    by_programme, by_category = {}, {}
+    for plan_id, programme_id, category_id, total in (
+        BudgetLine.objects.filter(plan_id__in=shown)
+        .values_list("plan_id", "programme_id", "expense_type__category_id")
+        .annotate(total=Sum("amount"))
+        .values_list("plan_id", "programme_id", "expense_type__category_id", "total")
+    ):
+        key = "latest" if plan_id == latest.pk else "previous"
+        by_programme.setdefault(programme_id, {}).setdefault(key, 0)
+        by_programme[programme_id][key] += total
+        by_category.setdefault(category_id, {}).setdefault(key, 0)
+        by_category[category_id][key] += total
+
+    def rows(items, totals):
+        return [
+            {
+                "item": item,
+                "amount": totals[item.pk].get("latest", 0),
+                "previous": totals[item.pk].get("previous") if previous else None,
+            }
+            for item in items
+            if item.pk in totals
+        ]
+
+    years = [
+        {"plan": plan, "change": plan.total_expenditure - older.total_expenditure}
+        for plan, older in zip(plans, [*plans[1:], None], strict=True)
+        if older
+    ] + [{"plan": plans[-1], "change": None}]
+    return {
+        "plans": plans,
+        "latest": latest,
+        "previous": previous,
+        "years": years,
+        "programmes": rows(Programme.objects.order_by("sort_order"), by_programme),
+        "categories": rows(ExpenseCategory.objects.order_by("sort_order"), by_category),
+    }
+
+
+def lao_enacted_lines(*, lao: LAO) -> QuerySet[BudgetLine]:
+    """Every line of an LAO's enacted plans, for its public download."""
+    return (
+        BudgetLine.objects.filter(plan__lao=lao, plan__status=PlanStatus.ENACTED)
+        .select_related(
+            "plan",
+            "programme",
+            "programme__sector",
+            "work",
+            "expense_type",
+            "expense_type__category",
+        )  # fmt: skip
+        .order_by("-plan__fiscal_year", "position", "pk")
+    )

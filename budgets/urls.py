@@ -15,4 +15,9 @@ urlpatterns = [
     path("plans/<int:pk>/enact/", views.plan_enact, name="plan-enact"),
     path("plans/<int:pk>/return/", views.plan_return, name="plan-return"),
     path("review/", views.review, name="review"),
+    path(
+        "lao/<str:code>/lines.<str:file_format>",
+        views.lao_lines_download,
+        name="lao-lines",
+    ),
 ]

@@ -3,9 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from budgets import selectors, services
@@ -20,6 +21,8 @@ from budgets.forms import (
 from budgets.models import PlanStatus
 from budgets.services import LineData
 from units import access
+from units.exports import csv_response, xlsx_response
+from units.models import LAO
 
 PAGE_SIZE = 50
 
@@ -218,3 +221,30 @@ def review(request):
         request.GET.get("page")
     )
     return render(request, "budgets/review.html", {"page_obj": page})
+
+
+LINE_COLUMNS = (
+    (_lazy("Fiscal year"), lambda line: line.plan.fiscal_year),
+    (_lazy("Sector"), lambda line: line.programme.sector.name_th),
+    (_lazy("Programme code"), lambda line: line.programme.key),
+    (_lazy("Programme"), lambda line: line.programme.name_th),
+    (_lazy("Work"), lambda line: line.work.name_th if line.work_id else ""),
+    (_lazy("Expense category"), lambda line: line.expense_type.category.name_th),
+    (_lazy("Expense type code"), lambda line: line.expense_type.key),
+    (_lazy("Expense type"), lambda line: line.expense_type.name_th),
+    (_lazy("Item"), lambda line: line.item),
+    (_lazy("Amount (baht)"), lambda line: line.amount),
+    (_lazy("Demo data"), lambda line: "demo" if line.plan.is_demo else ""),
+)
+
+
+def lao_lines_download(request, code, file_format):
+    """Every line of an LAO's enacted plans as CSV or XLSX (public)."""
+    lao = get_object_or_404(LAO.objects.by_url_code(code))
+    lines = selectors.lao_enacted_lines(lao=lao)
+    header = [str(title) for title, _value in LINE_COLUMNS]
+    rows = ([value(line) for _title, value in LINE_COLUMNS] for line in lines)
+    filename = f"budget-{lao.url_code}.{file_format}"
+    if file_format == "csv":
+        return csv_response(filename=filename, header=header, rows=rows)
+    return xlsx_response(filename=filename, sheet_title=lao.name_th, header=header, rows=rows)

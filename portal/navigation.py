@@ -61,7 +61,7 @@ AREAS = (
         8,
         _("Links"),
         _("Websites of LAOs and government agencies."),
-        "portal:links",
+        "units:links",
     ),
     Area(
         9,

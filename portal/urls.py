@@ -17,7 +17,6 @@ urlpatterns = [
         TemplateView.as_view(template_name="portal/e_services.html"),
         name="e-services",
     ),
-    path("links/", TemplateView.as_view(template_name="portal/links.html"), name="links"),
     path("news/", TemplateView.as_view(template_name="portal/news.html"), name="news"),
     path("contact/", TemplateView.as_view(template_name="portal/contact.html"), name="contact"),
 ]

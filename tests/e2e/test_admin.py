@@ -15,9 +15,9 @@ def test_admin_logs_in_and_edits_a_user_without_csp_violations(live_server, page
     violations = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     page.goto(f"{live_server.url}/admin/")
     page.get_by_label("ชื่อผู้ใช้").fill("root")

@@ -1,0 +1,169 @@
+"""Speed of spreadsheet uploads, written to bench/results-upload.md.
+
+1. The registry upload ("units.registry") over every LAO with a DLA code, as an administrator:
+   dry run (read + validate + preview) and commit (validate again + write + history), through the
+   same functions the background task runs. Everything happens in one transaction that is rolled
+   back at the end, so the demo data stays as it was (and stays marked as demo data).
+2. The machinery's read + validate path on a generated 50,000-row workbook, with an upload type
+   of the bench's own (LAO code, item, amount: like budget lines).
+
+Run through `make bench` (after bench/run.py), on the national registry:
+
+    python bench/upload.py [--rows 50000]
+"""
+
+import argparse
+import datetime
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.files import File  # noqa: E402
+from django.core.files.storage import default_storage  # noqa: E402
+from django.db import transaction  # noqa: E402
+from import_export import fields, resources  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from units.models import LAO, Role, UploadJob, UploadStatus, User  # noqa: E402
+from units.resources import REGISTRY_UPLOAD, CodeWidget, CountWidget, TextWidget  # noqa: E402
+from units.uploads import engine  # noqa: E402
+from units.uploads.registry import CheckResult, UploadType, register_upload_type  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results-upload.md"
+TARGET_ROWS_PER_SECOND = 10_000
+
+
+class BenchLineResource(resources.Resource):
+    dla_code = fields.Field(attribute="dla_code", column_name="รหัส อปท.", widget=CodeWidget())
+    item = fields.Field(attribute="item", column_name="รายการ", widget=TextWidget(200))
+    amount = fields.Field(attribute="amount", column_name="จำนวนเงิน", widget=CountWidget())
+
+
+BENCH_TYPE = UploadType(
+    key="bench.lines",
+    title="bench lines",
+    resource_class=BenchLineResource,
+    template_rows=lambda *, user: [],
+    check=lambda *, rows, user: CheckResult(summary={"changed": len(rows)}),
+    commit=lambda *, rows, user, job: {"changed": 0},
+    unique_fields=("dla_code", "item"),
+)
+
+
+def write_workbook(path: Path, headers: list[str], rows) -> None:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("data")
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+STORED: list[str] = []
+
+
+def make_job(user, kind: str, path: Path) -> UploadJob:
+    job = UploadJob(kind=kind, user=user, original_name=path.name, size=path.stat().st_size)
+    with path.open("rb") as handle:
+        job.file.save(f"bench-{kind}.xlsx", File(handle), save=False)
+    STORED.append(job.file.name)
+    job.save()
+    return job
+
+
+def timed(function, *args):
+    started = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=50_000)
+    args = parser.parse_args()
+    register_upload_type(BENCH_TYPE)
+    lines = []
+    with tempfile.TemporaryDirectory() as folder, transaction.atomic():
+        user, _ = User.objects.get_or_create(
+            username="bench-upload", defaults={"role": Role.ADMIN, "is_superuser": True}
+        )
+        laos = list(
+            LAO.objects.exclude(dla_code=None)
+            .order_by("dla_code")
+            .values_list("dla_code", "population", "households")
+        )
+        if not laos:
+            raise SystemExit("No LAOs: load the registry first (make bench seeds it).")
+
+        registry = Path(folder) / "registry.xlsx"
+        write_workbook(
+            registry,
+            ["รหัส อปท.", "ชื่อ อปท.", "ประชากร", "ครัวเรือน", "โทรศัพท์", "อีเมล", "เว็บไซต์", "ผู้บริหาร"],
+            (
+                [code, "", f"{(population or 1000) + 7:,}", (households or 100) + 1, "", "", "", ""]
+                for code, population, households in laos
+            ),
+        )
+        job = make_job(user, REGISTRY_UPLOAD, registry)
+        job, check_seconds = timed(engine.run_check, job.pk)
+        assert job.status == UploadStatus.VALID, (job.status, job.message, job.errors[:3])
+        UploadJob.objects.filter(pk=job.pk).update(status=UploadStatus.COMMITTING)
+        job, commit_seconds = timed(engine.run_commit, job.pk)
+        assert job.status == UploadStatus.COMMITTED, (job.status, job.message)
+        count = len(laos)
+        lines.append(("registry: dry run (read + validate + preview)", count, check_seconds))
+        lines.append(
+            ("registry: commit (read + validate + write + history)", count, commit_seconds)
+        )
+
+        generated = Path(folder) / "lines.xlsx"
+        codes = [code for code, _population, _households in laos]
+        write_workbook(
+            generated,
+            ["รหัส อปท.", "รายการ", "จำนวนเงิน"],
+            ([codes[n % len(codes)], f"รายการที่ {n}", f"{n * 10:,}"] for n in range(args.rows)),
+        )
+        job = make_job(user, BENCH_TYPE.key, generated)
+        job, lines_seconds = timed(engine.run_check, job.pk)
+        assert job.status == UploadStatus.VALID, (job.status, job.message, job.errors[:3])
+        lines.append((f"machinery: {args.rows:,} generated rows, read + validate", args.rows,
+                      lines_seconds))  # fmt: skip
+        transaction.set_rollback(True)  # leave the demo data as it was
+    for name in STORED:
+        default_storage.delete(name)
+
+    report = [
+        "# Upload benchmark",
+        "",
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `make bench` "
+        f"(bench/upload.py), {os.cpu_count()} cores, the same functions as the upload task; "
+        "the registry commit is rolled back afterwards.",
+        "",
+        "| step | rows | seconds | rows/s | target | ok |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, rows, seconds in lines:
+        rate = rows / seconds if seconds else 0
+        ok = "yes" if rate >= TARGET_ROWS_PER_SECOND else "**no**"
+        report.append(
+            f"| {name} | {rows:,} | {seconds:.2f} | {rate:,.0f} | "
+            f"≥ {TARGET_ROWS_PER_SECOND:,} | {ok} |"
+        )
+        print(f"{name:<60} {rows:>7,} rows {seconds:6.2f} s {rate:>9,.0f} rows/s")
+    report += ["", "Target (DESIGN.md §5): parse + validate + commit ≥ 10,000 rows/s.", ""]
+    RESULTS.write_text("\n".join(report), encoding="utf-8")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

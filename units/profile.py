@@ -1,0 +1,148 @@
+"""The LAO profile's sections: a registry that apps above `units` fill (DESIGN.md §2).
+
+An app that shows its data on the profile (budget, projects, ranking, ...) registers a section in
+its `AppConfig.ready()`:
+
+    register_profile_section(
+        "budget",
+        title=_("Budget"),
+        template="budgets/_profile_section.html",
+        context=lambda lao, request: {"plan": latest_enacted_plan(lao=lao)},
+        order=10,
+    )
+
+`units` never imports those apps. Until a section is registered for one of the keys of
+`PLACEHOLDERS`, the profile shows a card with an honest empty state in its place.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+SectionContext = Callable[[Any, Any], dict]
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    key: str
+    title: str
+    template: str
+    context: SectionContext
+    order: int
+
+
+PLACEHOLDER_TEMPLATE = "units/profile/_placeholder.html"
+
+# Sections later areas fill: (title, empty-state text, order). Shown as an empty card until an app
+# registers the key.
+PLACEHOLDERS = {
+    "budget": (
+        _("Budget"),
+        _("This LAO's budget has not been published on the portal yet."),
+        10,
+    ),
+    "projects": (
+        _("Development projects"),
+        _("This LAO's development projects have not been published on the portal yet."),
+        20,
+    ),
+    "ranking": (
+        _("Ranking"),
+        _("Rankings have not been computed yet."),
+        30,
+    ),
+    "completeness": (
+        _("Data completeness"),
+        _("The completeness of this LAO's data has not been assessed yet."),
+        40,
+    ),
+}
+
+_sections: dict[str, ProfileSection] = {}
+
+
+def _no_context(lao, request) -> dict:
+    return {}
+
+
+def register_profile_section(
+    key: str,
+    *,
+    title: str,
+    template: str,
+    context: SectionContext = _no_context,
+    order: int = 100,
+) -> None:
+    """Show `template` on every LAO profile under `title`, rendered with `context(lao, request)`
+    (plus `lao`). Registering a key again replaces the earlier section."""
+    _sections[key] = ProfileSection(key, title, template, context, order)
+
+
+def unregister_profile_section(key: str) -> None:
+    """Remove a section (tests, and apps that switch a section off)."""
+    _sections.pop(key, None)
+
+
+def _placeholder(key: str, title, text, order: int) -> ProfileSection:
+    return ProfileSection(
+        key,
+        title,
+        PLACEHOLDER_TEMPLATE,
+        lambda lao, request: {"title": _("Not available yet"), "text": text},
+        order,
+    )
+
+
+def profile_sections() -> list[ProfileSection]:
+    """Registered sections, and placeholders for the unregistered keys, in display order."""
+    sections = {key: _placeholder(key, *args) for key, args in PLACEHOLDERS.items()}
+    sections.update(_sections)
+    return sorted(sections.values(), key=lambda section: (section.order, section.key))
+
+
+def render_profile_sections(lao, request) -> list[dict]:
+    """The profile's cards as {"key", "title", "html", "placeholder"}: each section's template
+    rendered with `lao` and its context (a placeholder's with its empty-state text)."""
+    cards = []
+    for section in profile_sections():
+        context = {"lao": lao, **section.context(lao, request)}
+        cards.append(
+            {
+                "key": section.key,
+                "title": section.title,
+                "html": render_to_string(section.template, context, request),
+                "placeholder": section.template == PLACEHOLDER_TEMPLATE,
+            }
+        )
+    return cards
+
+
+def _point(latitude, longitude) -> list[float] | None:
+    if latitude is None or longitude is None:
+        return None
+    return [float(latitude), float(longitude)]
+
+
+def lao_map_data(lao) -> dict:
+    """What the profile map draws (no query: the caller has joined the geography).
+
+    The LAO's own point if recorded, else its subdistrict's point, else its district's area
+    (its province's for a PAO); the province boundary is drawn as context.
+    """
+    province_boundary = lao.province.boundary if lao.province_id else None
+    point = _point(lao.latitude, lao.longitude)
+    shows = "lao" if point else None
+    if point is None and lao.subdistrict_id:
+        point = _point(lao.subdistrict.latitude, lao.subdistrict.longitude)
+        shows = "subdistrict" if point else None
+    area = None
+    if point is None:
+        if lao.district_id and lao.district.boundary:
+            area, shows = lao.district.boundary, "district"
+        elif province_boundary:
+            area, shows = province_boundary, "province"
+            province_boundary = None
+    return {"point": point, "area": area, "context": province_boundary, "shows": shows}

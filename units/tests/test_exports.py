@@ -1,0 +1,160 @@
+"""CSV and XLSX downloads of the LAO list: same filters and sort, all rows, no formulas."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from units.exports import csv_safe
+from units.models import LAOKind
+from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry():
+    province = ProvinceFactory(code="11", name_th="สมุทรปราการ")
+    district = DistrictFactory(province=province, code="1103", name_th="บางพลี")
+    sao = LAOFactory(
+        kind=LAOKind.SAO,
+        dla_code="6110305",
+        name_th="บางพลีใหญ่",
+        full_name_th="องค์การบริหารส่วนตำบลบางพลีใหญ่",
+        name_en="Bang Phli Yai SAO",
+        subdistrict__district=district,
+        subdistrict__code="110301",
+        phone='=HYPERLINK("http://evil.example","click")',
+        chief_executive="+66 นายก",
+        address="@SUM(1+1)",
+        email="",
+        website="https://www.bangpleeyai.go.th/",
+        population=52_000,
+        households=20_000,
+        demo_fields=["population", "households", "phone"],
+    )
+    pao = LAOFactory(
+        kind=LAOKind.PAO,
+        dla_code="2110101",
+        name_th="สมุทรปราการ",
+        full_name_th="องค์การบริหารส่วนจังหวัดสมุทรปราการ",
+        subdistrict=None,
+        district=None,
+        province=province,
+        chief_executive="-นายกอบจ",
+    )
+    LAOFactory(
+        dla_code="6500101",
+        name_th="ดอนแก้ว",
+        full_name_th="องค์การบริหารส่วนตำบลดอนแก้ว",
+        subdistrict__district__province=ProvinceFactory(code="50"),
+    )
+    return {"sao": sao, "pao": pao}
+
+
+def read_csv(response):
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(content[1:])))
+
+
+def test_csv_safe_prefixes_formula_triggers():
+    for value in ["=1+1", "+66", "-5", "@SUM(A1)", "\tx", "\rx"]:
+        assert csv_safe(value) == "'" + value
+    assert csv_safe("บางพลี") == "บางพลี"
+    assert csv_safe(-5) == -5
+    assert csv_safe(None) is None
+
+
+def test_csv_download(client, registry, django_assert_num_queries):
+    with django_assert_num_queries(2):  # province filter choice, the rows
+        response = client.get(reverse("units:export-csv"), {"province": "11"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="laos.csv"'
+    rows = read_csv(response)
+    header, body = rows[0], rows[1:]
+    assert len(header) == 22
+    assert [row[0] for row in body] == ["2110101", "6110305"]
+    sao = dict(zip(header, body[1], strict=True))
+    assert sao[header[3]] == "องค์การบริหารส่วนตำบลบางพลีใหญ่"
+    assert sao[header[12]] == '\'=HYPERLINK("http://evil.example","click")'
+    assert sao[header[15]] == "'+66 นายก"
+    assert sao[header[11]] == "'@SUM(1+1)"
+    assert sao[header[9]] == "110301"
+    assert sao[header[16]] == "52000"
+    demo = header[-1]
+    assert "population" in sao[demo] or "ประชากร" in sao[demo]
+    assert dict(zip(header, body[0], strict=True))[demo] == ""
+    assert dict(zip(header, body[0], strict=True))[header[15]] == "'-นายกอบจ"
+
+
+def test_csv_header_and_demo_column_in_english(client, registry):
+    with translation.override("en"):
+        response = client.get(
+            reverse("units:export-csv"), {"q": "บางพลี"}, headers={"accept-language": "en"}
+        )
+    header, sao = read_csv(response)
+    assert header[:3] == ["DLA code", "Kind", "Name (Thai)"]
+    assert header[-1] == "Demo data (generated values, not real)"
+    assert sao[-1] == "population, households, phone"
+
+
+def test_export_has_every_matching_row_with_the_same_sort(client, django_assert_num_queries):
+    province = ProvinceFactory(code="30")
+    district = DistrictFactory(province=province, code="3001")
+    for number in range(120):
+        LAOFactory(
+            dla_code=f"6300{number:03d}",
+            subdistrict=None,
+            district=district,
+            province=province,
+            population=1000 + number,
+        )
+    with django_assert_num_queries(1):
+        response = client.get(reverse("units:export-csv"), {"sort": "-population"})
+    body = read_csv(response)[1:]
+    assert len(body) == 120
+    assert body[0][0] == "6300119"
+    assert body[-1][0] == "6300000"
+
+
+def test_export_follows_the_name_search(client, registry):
+    body = read_csv(client.get(reverse("units:export-csv"), {"q": "อบต.บางพลี"}))[1:]
+    assert [row[0] for row in body] == ["6110305"]
+
+
+def test_xlsx_download(client, registry, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        response = client.get(reverse("units:export-xlsx"), {"province": "11", "sort": "code"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="laos.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows())
+    header = [cell.value for cell in rows[0]]
+    assert len(header) == 22
+    assert [row[0].value for row in rows[1:]] == ["2110101", "6110305"]
+    sao = {title: cell for title, cell in zip(header, rows[2], strict=True)}
+    # Codes are text cells (leading zeros and 7 digits kept as typed).
+    assert sao[header[0]].data_type == "s"
+    assert sao[header[9]].value == "110301"
+    # User text that looks like a formula stays text: no formula cell anywhere.
+    assert sao[header[12]].value == '=HYPERLINK("http://evil.example","click")'
+    assert sao[header[12]].data_type == "s"
+    assert all(cell.data_type != "f" for row in rows for cell in row)
+    # Numbers stay numbers.
+    assert sao[header[16]].value == 52000
+    assert sao[header[16]].data_type == "n"
+    assert sao[header[-1]].value
+
+
+def test_xlsx_download_of_an_empty_selection(client, registry):
+    response = client.get(reverse("units:export-xlsx"), {"q": "ไม่มีชื่อนี้"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 1

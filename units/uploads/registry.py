@@ -1,0 +1,118 @@
+"""The upload types apps plug into the upload machinery.
+
+An app declares what its workbook holds with a django-import-export Resource (columns, widgets
+that raise ValueError with translated messages) and registers an `UploadType` in its
+`AppConfig.ready()`:
+
+    register_upload_type(UploadType(
+        key="budgets.lines",
+        title=_("Budget lines"),
+        resource_class=BudgetLineResource,
+        template_rows=budget_template_rows,  # (*, user) -> rows under the template's headers
+        check=budget_lines_check,  # (*, rows, user) -> CheckResult(errors, summary)
+        commit=budget_lines_commit,  # (*, rows, user, job) -> summary, inside the transaction
+        lao_code_field="dla_code",  # the Resource field naming the row's LAO: scope check per row
+        unique_fields=("dla_code", "item"),  # duplicates in one file are row errors
+    ))
+
+The machinery does the rest (units/uploads/engine.py): safe reading, header check, widget
+cleaning, per-row scope check, duplicates, progress, the dry-run preview, the error report, and the
+one-transaction commit.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from units import access
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one cell: Excel row number, column header, message for the user."""
+
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": str(self.message)}
+
+
+@dataclass
+class ParsedRow:
+    """A data row after the Resource's widgets cleaned it.
+
+    `values` maps Resource field attributes to cleaned values and leaves blank cells out (a
+    blank cell changes nothing); `lao_id` is the LAO the row names, when the type has one.
+    """
+
+    number: int
+    cells: list[str | None]
+    values: dict[str, Any]
+    lao_id: int | None = None
+
+
+@dataclass
+class CheckResult:
+    """What an upload type's `check` found: row errors the widgets could not see (they need the
+    database or several cells), and the preview summary (JSON) shown before the commit."""
+
+    errors: list[RowError] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UploadType:
+    key: str
+    title: str
+    resource_class: type
+    template_rows: Callable[..., Iterable[Sequence]]
+    check: Callable[..., CheckResult]
+    commit: Callable[..., dict]
+    # True when `commit` repeats `check` itself (under row locks): the commit then skips it.
+    commit_checks: bool = False
+    lao_code_field: str | None = "dla_code"
+    unique_fields: tuple[str, ...] = ("dla_code",)
+    description: str = ""
+    # Template for the preview summary (gets `summary`, `page_obj` of summary["changes"]).
+    preview_template: str = "units/uploads/_preview_changes.html"
+    # An extra condition on top of units.access.can_upload (checked by every upload page).
+    may_upload: Callable | None = None
+
+    def resource(self):
+        return self.resource_class()
+
+
+_types: dict[str, UploadType] = {}
+
+
+def register_upload_type(upload_type: UploadType) -> None:
+    """Add an app's upload type (idempotent: ready() may run more than once in tests)."""
+    _types[upload_type.key] = upload_type
+
+
+def get_upload_type(key: str) -> UploadType | None:
+    return _types.get(key)
+
+
+def upload_types() -> list[UploadType]:
+    return sorted(_types.values(), key=lambda upload_type: upload_type.key)
+
+
+def upload_type_allowed(upload_type: UploadType, user) -> bool:
+    """May `user` use this type? Every type needs units.access.can_upload; some add more."""
+    return access.can_upload(user) and (
+        upload_type.may_upload is None or upload_type.may_upload(user)
+    )
+
+
+def upload_types_for(user, *, can_upload_checked: bool = False) -> list[UploadType]:
+    """The upload types `user` may use (the pages have checked can_upload already)."""
+    if not (can_upload_checked or access.can_upload(user)):
+        return []
+    return [
+        upload_type
+        for upload_type in upload_types()
+        if upload_type.may_upload is None or upload_type.may_upload(user)
+    ]
