@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import LAO, ChangeSource, District, LAOChange, LAOKind, Province
 from units.search import search_laos
+from units.widgets import FastSelect
 
 # Thai dictionary order (leading vowels such as เ แ โ are not sorted first); ICU ships with
 # PostgreSQL here. 7,850 names sort in a few milliseconds.
@@ -24,6 +25,10 @@ class NameChoiceField(forms.ModelChoiceField):
 
 class NameChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = NameChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", FastSelect)
+        super().__init__(*args, **kwargs)
 
 
 def _provinces():
@@ -59,12 +64,13 @@ class LAOFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=LAOKind.choices, empty_label=_("All")
+        label=_("Kind"), choices=LAOKind.choices, empty_label=_("All"), widget=FastSelect
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         method="filter_sort",
         empty_label=None,
+        widget=FastSelect,
         choices=[
             ("province", _("Province")),
             ("name", _("Name, A to Z")),

@@ -180,7 +180,8 @@ class LAO(models.Model):
         indexes = [
             models.Index(fields=["province", "kind"], name="lao_province_kind"),
             models.Index(fields=["district", "kind"], name="lao_district_kind"),
-            models.Index(fields=["kind"], name="lao_kind"),
+            # Counts of active LAOs (by kind) read this index only, never the wide table.
+            models.Index(fields=["is_active", "kind"], name="lao_active_kind"),
             # Thai has no spaces: substring search through trigrams (`__contains`, STACK.md).
             GinIndex(fields=["name_th"], opclasses=["gin_trgm_ops"], name="lao_name_th_trgm"),
             GinIndex(

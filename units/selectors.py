@@ -13,8 +13,9 @@ def lao_counts_by_kind() -> list[dict]:
     """Active LAOs counted by kind, in the order of `LAOKind`: one aggregate query."""
     counts = dict(
         LAO.objects.filter(is_active=True)
+        .order_by()
         .values_list("kind")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .values_list("kind", "n")
     )
     return [
@@ -106,7 +107,7 @@ def province_lao_counts_by_kind(*, province: Province) -> list[dict]:
         LAO.objects.active()
         .in_province(province)
         .values_list("kind")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .values_list("kind", "n")
     )
     return [
@@ -161,7 +162,7 @@ def province_lao_counts() -> dict[str, int]:
     return dict(
         LAO.objects.active()
         .values_list("province__code")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .values_list("province__code", "n")
     )
 
