@@ -7,3 +7,11 @@ import pytest
 def fast_password_hashing(settings):
     """Tests create many users: a fast hasher keeps them quick (never used outside tests)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached page fragments."""
+    from django.core.cache import cache
+
+    cache.clear()

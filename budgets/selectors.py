@@ -1,6 +1,7 @@
 """Page-level reads of budgets: keyword-only functions returning optimized querysets or shaped
 data; views, exports and the profile section share them."""
 
+from django.core.cache import cache
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
@@ -73,16 +74,31 @@ def plan_breakdown(*, plan: BudgetPlan) -> dict:
 
 def lao_budget_summary(*, lao: LAO) -> dict:
     """The enacted budgets of an LAO for its profile: the totals of every enacted year, and the
-    latest year by programme and by expense category beside the year before. Four queries; drafts
-    and returned plans are never included."""
+    latest year by programme and by expense category beside the year before. One query when
+    cached (four otherwise); drafts and returned plans are never included."""
     plans = list(
         BudgetPlan.objects.enacted()
         .filter(lao=lao)
         .order_by("-fiscal_year")
-        .only("pk", "fiscal_year", "total_expenditure", "total_revenue", "enacted_at", "is_demo")
+        .only(
+            "pk",
+            "fiscal_year",
+            "version",
+            "total_expenditure",
+            "total_revenue",
+            "enacted_at",
+            "is_demo",
+        )  # fmt: skip
     )
     if not plans:
         return {"plans": []}
+    # Enacted plans change only by a new enactment, which bumps their version: the breakdown is
+    # cached under the versions it was computed from, so it is never stale.
+    key = "budget-summary:" + ",".join(f"{plan.pk}.{plan.version}" for plan in plans)
+    return cache.get_or_set(key, lambda: _budget_summary(plans), 3600)
+
+
+def _budget_summary(plans: list[BudgetPlan]) -> dict:
     latest, previous = plans[0], (plans[1] if len(plans) > 1 else None)
     shown = [plan.pk for plan in (latest, previous) if plan]
     by_programme, by_category = {}, {}

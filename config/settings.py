@@ -119,6 +119,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
+# Cache: in-process by default (fragments of public pages, a few seconds to a minute old at
+# most); Redis or memcached by URL beyond one machine (DESIGN.md §6).
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://lao-portal")}
+
 # Background work: django.tasks with the database backend and its `db_worker`.
 TASKS = {
     "default": {

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes, force_str
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,7 +24,8 @@ class HomeView(TemplateView):
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(lao_counts=lao_counts_by_kind(), **kwargs)
+        # Lazy: the template's cached fragment runs the query only when it renders anew.
+        return super().get_context_data(lao_counts=SimpleLazyObject(lao_counts_by_kind), **kwargs)
 
 
 @never_cache

@@ -142,7 +142,7 @@ def lao_fill_demo_values() -> int:
         for start in range(0, len(rows), 2000):
             batch = rows[start : start + 2000]
             cursor.execute(
-                f"UPDATE units_lao AS l SET {columns}, demo_fields = v.filled "  # noqa: S608
+                f"UPDATE units_lao AS l SET {columns}, demo_fields = v.filled, updated_at = now() "
                 f"FROM (VALUES {', '.join([placeholders] * len(batch))}) "
                 f"AS v(id, {', '.join(DEMO_FIELDS)}, filled) WHERE l.id = v.id",
                 [value for row in batch for value in row],

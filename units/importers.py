@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from units.models import (
     LAO,
@@ -333,7 +334,12 @@ def registry_import(
             summary.deactivated += 1
 
     if to_update:
-        LAO.objects.bulk_update(to_update, [*REGISTRY_FIELDS, "dla_code"], batch_size=1000)
+        now = timezone.now()  # bulk_update leaves auto_now fields alone
+        for lao in to_update:
+            lao.updated_at = now
+        LAO.objects.bulk_update(
+            to_update, [*REGISTRY_FIELDS, "dla_code", "updated_at"], batch_size=1000
+        )
     created = LAO.objects.bulk_create(to_create, batch_size=2000)
     summary.created = len(created)
     changes += [

@@ -209,6 +209,12 @@ class LAO(models.Model):
         return reverse("units:detail", args=[self.url_code])
 
     @property
+    def kind_label(self) -> str:
+        """The kind's name in the active language (lists call it on every row:
+        `get_kind_display` rebuilds the choices dict each time)."""
+        return LAOKind(self.kind).label
+
+    @property
     def url_code(self) -> str:
         """The code in the LAO's URLs: its DLA code, or `bangkok` for Bangkok."""
         return self.dla_code or BANGKOK_URL_CODE

@@ -119,7 +119,14 @@ def province_lao_counts_by_kind(*, province: Province) -> list[dict]:
 
 def province_map_data(*, province: Province) -> dict:
     """What the province map draws: the province boundary, its districts' boundaries and the
-    points of its located LAOs (two queries, plain values: no model instances)."""
+    points of its located LAOs (two queries, plain values: no model instances). Cached for a
+    minute: a large province has hundreds of points."""
+    return cache.get_or_set(
+        f"province-map:{province.code}", lambda: _province_map_data(province), 60
+    )
+
+
+def _province_map_data(province: Province) -> dict:
     list_url = reverse("units:index")
     districts = [
         {
