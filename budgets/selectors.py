@@ -5,7 +5,18 @@ from django.core.cache import cache
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
-from budgets.models import BudgetLine, BudgetPlan, ExpenseCategory, PlanStatus, Programme
+from budgets.models import (
+    BudgetLine,
+    BudgetPlan,
+    ExpenseCategory,
+    ExpenseType,
+    PlanStatus,
+    Programme,
+    RevenueGroup,
+    RevenueSource,
+    Sector,
+    Work,
+)
 from units import access
 from units.models import LAO, Role, User
 
@@ -154,3 +165,31 @@ def lao_enacted_lines(*, lao: LAO) -> QuerySet[BudgetLine]:
         )  # fmt: skip
         .order_by("-plan__fiscal_year", "position", "pk")
     )
+
+
+def classification_tree() -> dict:
+    """The whole classification for its public page: sectors with their programmes and works,
+    expense categories with their types, revenue groups with their sources. Seven small queries, one per level."""
+    works: dict[int, list] = {}
+    for work in Work.objects.order_by("sort_order"):
+        works.setdefault(work.programme_id, []).append(work)
+    programmes: dict[int, list] = {}
+    for programme in Programme.objects.order_by("sort_order"):
+        programme.work_list = works.get(programme.pk, [])
+        programmes.setdefault(programme.sector_id, []).append(programme)
+    sectors = list(Sector.objects.order_by("sort_order"))
+    for sector in sectors:
+        sector.programme_list = programmes.get(sector.pk, [])
+    types: dict[int, list] = {}
+    for expense_type in ExpenseType.objects.order_by("sort_order"):
+        types.setdefault(expense_type.category_id, []).append(expense_type)
+    categories = list(ExpenseCategory.objects.order_by("sort_order"))
+    for category in categories:
+        category.type_list = types.get(category.pk, [])
+    sources: dict[int, list] = {}
+    for source in RevenueSource.objects.order_by("sort_order"):
+        sources.setdefault(source.group_id, []).append(source)
+    groups = list(RevenueGroup.objects.order_by("sort_order"))
+    for group in groups:
+        group.source_list = sources.get(group.pk, [])
+    return {"sectors": sectors, "categories": categories, "revenue_groups": groups}

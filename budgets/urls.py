@@ -7,6 +7,7 @@ app_name = "budgets"
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="budgets/index.html"), name="index"),
+    path("classification/", views.classification, name="classification"),
     path("plans/", views.plan_list, name="plans"),
     path("plans/new/", views.plan_create, name="plan-new"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),

@@ -34,6 +34,11 @@ def _version(request) -> int:
         raise Http404("A plan form without its version.") from None
 
 
+def classification(request):
+    """The budget classification with the codes spreadsheets use (public)."""
+    return render(request, "budgets/classification.html", selectors.classification_tree())
+
+
 @login_required
 def plan_list(request):
     """The plans of the LAOs the user manages (all, read-only, for executives)."""

@@ -26,3 +26,14 @@ def test_reimport_updates_in_place():
     classification_import()
     assert Sector.objects.get(key="ECONOMIC").name_en == "Economic Affairs"
     assert set(Programme.objects.values_list("pk", flat=True)) == ids
+
+
+def test_the_classification_page_lists_every_code_in_a_few_queries(
+    client, django_assert_num_queries
+):
+    classification_import()
+    with django_assert_num_queries(7):  # one per level of the classification
+        response = client.get("/budgets/classification/")
+    html = response.content.decode()
+    assert "EDUCATION.02" in html and "งานระดับก่อนวัยเรียนและประถมศึกษา" in html
+    assert "MATERIALS" in html and "GENERAL_GRANT" in html
