@@ -30,8 +30,15 @@ class BahtField(forms.DecimalField):
 
 
 def classification_choices() -> dict[str, list]:
-    """Select options for the editor: three small queries per page, not per row."""
+    """Select options for the editor: three small queries per page, not per row. Also the
+    expense category of each type, for the editor's running totals by category."""
+    types = list(
+        ExpenseType.objects.select_related("category").order_by(
+            "category__sort_order", "sort_order"
+        )
+    )
     return {
+        "type_categories": {t.pk: t.category.name_th for t in types},
         "programme": [("", "—")]
         + [(p.pk, p.name_th) for p in Programme.objects.order_by("sort_order")],
         "work": [("", "—")]

@@ -169,7 +169,8 @@ def lao_enacted_lines(*, lao: LAO) -> QuerySet[BudgetLine]:
 
 def classification_tree() -> dict:
     """The whole classification for its public page: sectors with their programmes and works,
-    expense categories with their types, revenue groups with their sources. Seven small queries, one per level."""
+    expense categories with their types, revenue groups with their sources. Seven small queries,
+    one per level."""
     works: dict[int, list] = {}
     for work in Work.objects.order_by("sort_order"):
         works.setdefault(work.programme_id, []).append(work)

@@ -166,7 +166,13 @@ def plan_edit(request, pk):
     return render(
         request,
         "budgets/plan_edit.html",
-        {"plan": plan, "formset": formset, "revenue_form": revenue_form, "version": version},
+        {
+            "plan": plan,
+            "formset": formset,
+            "revenue_form": revenue_form,
+            "version": version,
+            "type_categories": choices["type_categories"],
+        },
         status=status,
     )
 
