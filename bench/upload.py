@@ -6,6 +6,9 @@
    back at the end, so the demo data stays as it was (and stays marked as demo data).
 2. The machinery's read + validate path on a generated 50,000-row workbook, with an upload type
    of the bench's own (LAO code, item, amount: like budget lines).
+3. The budget lines upload ("budgets.lines") of 10,000 and 50,000 generated rows (50 lines for
+   each of 200 and 1,000 real LAOs, next fiscal year), dry run and commit, and beside them a plain
+   PostgreSQL COPY of the same 50,000 rows into budgets_budgetline, all rolled back.
 
 Run through `make bench` (after bench/run.py), on the national registry:
 
@@ -30,7 +33,7 @@ django.setup()
 
 from django.core.files import File  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from import_export import fields, resources  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
@@ -87,6 +90,89 @@ def timed(function, *args):
     return result, time.perf_counter() - started
 
 
+# --- budget lines ("budgets.lines") -----------------------------------------------------------
+
+BUDGET_HEADERS = [
+    "รหัส อปท.",
+    "ปีงบประมาณ",
+    "รหัสแผนงาน",
+    "รหัสงาน",
+    "รหัสหมวดรายจ่าย",
+    "รายการ",
+    "จำนวนเงิน",
+]
+LINES_PER_LAO = 50
+
+
+def budget_rows(codes: list[str], fiscal_year: int, count: int):
+    """`count` rows: LINES_PER_LAO lines for each of the first LAOs, valid classification."""
+    from budgets.models import ExpenseType, Work
+
+    works = list(Work.objects.values_list("programme__key", "key"))
+    types = list(ExpenseType.objects.values_list("key", flat=True))
+    for n in range(count):
+        programme, work = works[n % len(works)]
+        yield [
+            codes[n // LINES_PER_LAO], fiscal_year, programme, work if n % 3 else "",
+            types[n % len(types)], f"รายการงบประมาณที่ {n % LINES_PER_LAO + 1}",
+            f"{(n % 997 + 1) * 1250:,}.50",
+        ]  # fmt: skip
+
+
+def bench_budget_lines(*, user, codes: list[str], folder: Path) -> list[tuple]:
+    """Budget lines uploads of 10,000 and 50,000 rows for next year's plans (created by the
+    first, partly replaced by the second), then a plain COPY of the same 50,000 rows."""
+    from budgets.models import BudgetLine, BudgetPlan
+    from budgets.resources import BUDGET_LINES_UPLOAD, BudgetLineResource, current_fiscal_year
+
+    fiscal_year = current_fiscal_year() + 1
+    results = []
+    for count in (10_000, 50_000):
+        path = folder / f"budget-{count}.xlsx"
+        write_workbook(path, BUDGET_HEADERS, budget_rows(codes, fiscal_year, count))
+        job = make_job(user, BUDGET_LINES_UPLOAD, path)
+        job, check_seconds = timed(engine.run_check, job.pk)
+        assert job.status == UploadStatus.VALID, (job.status, job.message, job.errors[:3])
+        UploadJob.objects.filter(pk=job.pk).update(status=UploadStatus.COMMITTING)
+        job, commit_seconds = timed(engine.run_commit, job.pk)
+        assert job.status == UploadStatus.COMMITTED, (job.status, job.message)
+        results.append((f"budget lines {count:,}: dry run (read + validate + preview)", count,
+                        check_seconds))  # fmt: skip
+        results.append((f"budget lines {count:,}: commit (read + validate + replace + COPY)",
+                        count, commit_seconds))  # fmt: skip
+
+    # The floor: the same rows COPYed straight into the lines table (ids already resolved).
+    plans = dict(
+        BudgetPlan.objects.filter(fiscal_year=fiscal_year, lao__dla_code__in=codes).values_list(
+            "lao__dla_code", "pk"
+        )
+    )
+    widgets = {
+        field.column_name: field.widget for field in BudgetLineResource().get_import_fields()
+    }
+    programme, work, expense_type, amount = (
+        widgets[name] for name in ("รหัสแผนงาน", "รหัสงาน", "รหัสหมวดรายจ่าย", "จำนวนเงิน")
+    )
+    resolved = [
+        (plans[row[0]], programme.clean(row[2]), work.clean(row[3]) if row[3] else None,
+         expense_type.clean(row[4]), row[5], amount.clean(row[6]), position)
+        for position, row in enumerate(budget_rows(codes, fiscal_year, 50_000))
+    ]  # fmt: skip
+    started = time.perf_counter()
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            f"COPY {BudgetLine._meta.db_table} (plan_id, programme_id, work_id, expense_type_id, "
+            "item, amount, position) FROM STDIN"
+        ) as copy,
+    ):
+        for row in resolved:
+            copy.write_row(row)
+    results.append(("plain PostgreSQL COPY of the same 50,000 rows (no checks)", 50_000,
+                    time.perf_counter() - started))  # fmt: skip
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
@@ -138,6 +224,7 @@ def main() -> None:
         assert job.status == UploadStatus.VALID, (job.status, job.message, job.errors[:3])
         lines.append((f"machinery: {args.rows:,} generated rows, read + validate", args.rows,
                       lines_seconds))  # fmt: skip
+        lines += bench_budget_lines(user=user, codes=codes, folder=Path(folder))
         transaction.set_rollback(True)  # leave the demo data as it was
     for name in STORED:
         default_storage.delete(name)
@@ -147,7 +234,7 @@ def main() -> None:
         "",
         f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `make bench` "
         f"(bench/upload.py), {os.cpu_count()} cores, the same functions as the upload task; "
-        "the registry commit is rolled back afterwards.",
+        "the commits (registry, budget lines, COPY) are rolled back afterwards.",
         "",
         "| step | rows | seconds | rows/s | target | ok |",
         "|---|---:|---:|---:|---:|---|",

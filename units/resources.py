@@ -294,6 +294,7 @@ registry_upload_type = UploadType(
         "One row per LAO of your province: population, households, phone, e-mail, website and "
         "chief executive. A blank cell leaves the value unchanged."
     ),
+    committed_note=gettext_lazy("The LAOs' history records each change."),
     resource_class=LAORegistryResource,
     template_rows=registry_template_rows,
     check=registry_check,

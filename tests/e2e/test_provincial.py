@@ -20,7 +20,8 @@ def log_in(page: Page, base_url: str, username: str) -> None:
     expect(page.locator(".user-name")).to_be_visible()
 
 
-def upload(page: Page, path) -> None:
+def upload(page: Page, path, kind: str = "units.registry") -> None:
+    page.locator("select[name=kind]").select_option(kind)
     page.locator("input[type=file]").set_input_files(str(path))
     page.locator("form.upload-form button[type=submit]").click()
 
@@ -44,7 +45,7 @@ def test_staff_upload_a_workbook_fix_a_bad_row_and_see_the_change(
     log_in(page, live_server.url, "staff40")
     page.goto(f"{live_server.url}/units/uploads/")
     with page.expect_download() as download_info:
-        page.locator("ul.upload-templates a").first.click()
+        page.locator('ul.upload-templates a[href*="units.registry"]').click()
     template = tmp_path / "template.xlsx"
     download_info.value.save_as(template)
 

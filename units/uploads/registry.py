@@ -75,6 +75,8 @@ class UploadType:
     lao_code_field: str | None = "dla_code"
     unique_fields: tuple[str, ...] = ("dla_code",)
     description: str = ""
+    # Said on the job page once the upload is saved (e.g. where its changes are recorded).
+    committed_note: str = ""
     # Template for the preview summary (gets `summary`, `page_obj` of summary["changes"]).
     preview_template: str = "units/uploads/_preview_changes.html"
     # An extra condition on top of units.access.can_upload (checked by every upload page).

@@ -127,7 +127,14 @@ def upload_template(request, kind):
     notes += [
         (header, *(str(part) for part in column_notes.get(header, ("", "")))) for header in headers
     ]
-    notes.append(("", "", _("A blank cell leaves the current value unchanged.")))
+    # A type may say more (or otherwise) under the columns: resource.template_notes(request=).
+    template_notes = getattr(resource, "template_notes", None)
+    extra = (
+        template_notes(request=request)
+        if template_notes
+        else [_("A blank cell leaves the current value unchanged.")]
+    )
+    notes += [("", "", str(note)) for note in extra]
     content = workbook_bytes(
         title=upload_type.key,
         headers=headers,
