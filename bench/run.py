@@ -5,10 +5,17 @@ with wrk for a fixed time, and compares each public page's p50 with the one-quer
 measured in the same run. Run through `make bench` (which sets up the database and demo data).
 
     python bench/run.py [--seconds 10] [--connections 10]
+
+Pages of kind "dashboard" (the budget explorer) are for back-office users: the run logs in once
+as the demo `executive` (password `units.demo.DEMO_PASSWORD`, created by `seed_demo`) through
+/accounts/login/ and sends that session to wrk with `-H "Cookie: sessionid=..."`; it stops if
+a dashboard page does not answer 200 with it (a redirect to the login page would measure
+nothing).
 """
 
 import argparse
 import datetime
+import http.cookiejar
 import json
 import os
 import shutil
@@ -16,6 +23,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -23,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.pages import PAGES  # noqa: E402
+from units.demo import DEMO_PASSWORD  # noqa: E402  (no Django setup needed: stdlib only)
 
 RESULTS = ROOT / "bench" / "results.md"
 
@@ -56,15 +66,54 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer on /healthz within 30 s")
 
 
-def measure(url: str, *, seconds: int, connections: int) -> dict:
+def log_in(port: int, username: str = "executive") -> str:
+    """Log in through the login form (CSRF cookie and token included); returns the Cookie
+    header value of the session."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login_url = f"http://127.0.0.1:{port}/accounts/login/"
+    opener.open(login_url, timeout=10).read()
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    form = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": cookies["csrftoken"],
+            "username": username,
+            "password": DEMO_PASSWORD,
+        }
+    ).encode()
+    opener.open(urllib.request.Request(login_url, data=form, headers={"Referer": login_url}))
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    if "sessionid" not in cookies:
+        raise SystemExit(f"bench: could not log in as the demo {username!r} (run seed_demo)")
+    return f"sessionid={cookies['sessionid']}"
+
+
+def check_status(url: str, cookie: str) -> None:
+    """Stop when a logged-in page does not answer 200 (a login redirect measures nothing)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    request = urllib.request.Request(url, headers={"Cookie": cookie})
+    try:
+        status = urllib.request.build_opener(NoRedirect).open(request, timeout=30).status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != 200:
+        raise SystemExit(f"bench: {url} answered {status} to the logged-in executive")
+
+
+def measure(url: str, *, seconds: int, connections: int, cookie: str = "") -> dict:
     script = str(ROOT / "bench" / "latency.lua")
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     # Warm up: every worker opens its persistent database connection and fills its caches.
     subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", "-d2s", "-s", script, url],
+        ["wrk", "-t2", f"-c{connections}", "-d2s", "-s", script, *headers, url],
         capture_output=True, check=True,
     )  # fmt: skip
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script, url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script, *headers, url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     stats = json.loads(output.strip().splitlines()[-1])
@@ -84,11 +133,16 @@ def main() -> None:
     server = start_gunicorn(port)
     try:
         results = []
+        cookie = log_in(port) if any(kind == "dashboard" for *_page, kind in PAGES) else ""
         for name, path, target_ms, kind in PAGES:
+            url = f"http://127.0.0.1:{port}{path}"
+            if kind == "dashboard":
+                check_status(url, cookie)
             stats = measure(
-                f"http://127.0.0.1:{port}{path}",
+                url,
                 seconds=args.seconds,
                 connections=args.connections,
+                cookie=cookie if kind == "dashboard" else "",
             )
             results.append((name, path, target_ms, kind, stats))
             print(f"{name:<30} p50 {stats['p50'] / 1000:7.1f} ms  p95 {stats['p95'] / 1000:7.1f} ms"

@@ -176,6 +176,10 @@ class BudgetPlan(models.Model):
         ]
         indexes = [
             models.Index(fields=["fiscal_year", "status"], name="budgetplan_year_status"),
+            # The explorer counts every LAO's plan of a year by status from this index alone.
+            models.Index(
+                fields=["fiscal_year", "lao", "status"], name="budgetplan_year_lao_status"
+            ),
             models.Index(fields=["status", "submitted_at"], name="budgetplan_status_submitted"),
         ]
 

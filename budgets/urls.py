@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from budgets import views
+from budgets import views, views_explorer
 
 app_name = "budgets"
 
@@ -20,5 +20,18 @@ urlpatterns = [
         "lao/<str:code>/lines.<str:file_format>",
         views.lao_lines_download,
         name="lao-lines",
+    ),
+    # The national budget explorer (budgets/views_explorer.py)
+    path("explorer/", views_explorer.explorer_page, name="explorer"),
+    path(
+        "explorer/<slug:table>.<str:file_format>",
+        views_explorer.explorer_download,
+        name="explorer-download",
+    ),
+    path("explorer/lao/<str:code>/", views_explorer.explorer_lao_page, name="explorer-lao"),
+    path(
+        "explorer/lao/<str:code>/plans.<str:file_format>",
+        views_explorer.explorer_lao_download,
+        name="explorer-lao-download",
     ),
 ]

@@ -182,6 +182,12 @@ class LAO(models.Model):
             models.Index(fields=["district", "kind"], name="lao_district_kind"),
             # Counts of active LAOs (by kind) read this index only, never the wide table.
             models.Index(fields=["is_active", "kind"], name="lao_active_kind"),
+            # Counts by province (and kind) joined to other tables read the index only.
+            models.Index(
+                fields=["is_active", "province", "kind"],
+                include=["id"],
+                name="lao_active_province_kind",
+            ),
             # Thai has no spaces: substring search through trigrams (`__contains`, STACK.md).
             GinIndex(fields=["name_th"], opclasses=["gin_trgm_ops"], name="lao_name_th_trgm"),
             GinIndex(

@@ -186,3 +186,13 @@ def test_plan_list_filters_and_counts_queries(client, world, django_assert_max_n
     assert len(response.context["page_obj"].object_list) == 1
     response = client.get(reverse("budgets:plans"), {"status": "enacted"})
     assert len(response.context["page_obj"].object_list) == 0
+
+
+def test_the_budgets_landing_page_guides_each_visitor(client, world, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        html = client.get(reverse("budgets:index")).content.decode()
+    assert reverse("budgets:classification") in html and reverse("units:index") in html
+    assert reverse("budgets:review") not in html
+    client.force_login(world["staff"])
+    html = client.get(reverse("budgets:index")).content.decode()
+    assert reverse("budgets:review") in html and reverse("units:upload-list") in html

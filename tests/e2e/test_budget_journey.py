@@ -1,6 +1,8 @@
 """A budget plan from entry to the public profile: the officer enters and submits it, the
 provincial office enacts it, an executive sees the national total grow, a citizen sees it."""
 
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -35,7 +37,16 @@ def test_a_plan_goes_from_the_officer_to_the_public_profile(live_server, page: P
     )
     UserFactory(username="officer", role=Role.OFFICER, lao=lao)
     UserFactory(username="staff", role=Role.PROVINCIAL, province=province)
+    UserFactory(username="director", role=Role.EXECUTIVE)
     year = fiscal_year_of(timezone.localdate())
+
+    # Before: the executive's national total for the year.
+    log_in(page, live_server, "director", f"/budgets/explorer/?fiscal_year={year}")
+    before = (
+        page.locator("#explorer-total").text_content()
+        if page.locator("#explorer-total").count()
+        else "0.00"
+    )
 
     # The officer creates the plan of the current fiscal year and enters one line.
     log_in(page, live_server, "officer", "/budgets/plans/")
@@ -71,6 +82,13 @@ def test_a_plan_goes_from_the_officer_to_the_public_profile(live_server, page: P
     expect(page.locator(".badge-enacted")).to_be_visible()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ENACTED
+
+    # The executive's national total has grown by the plan's amount.
+    log_in(page, live_server, "director", f"/budgets/explorer/?fiscal_year={year}")
+    after = page.locator("#explorer-total").text_content()
+    grown = Decimal(after.replace(",", "")) - Decimal(before.replace(",", ""))
+    assert grown == Decimal("1250000.50")
+    page.screenshot(path=artefacts / "budget-explorer-after.png", full_page=True)
 
     # A citizen, not logged in, sees it on the LAO's profile.
     page.context.clear_cookies()
