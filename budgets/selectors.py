@@ -105,8 +105,9 @@ def lao_budget_summary(*, lao: LAO) -> dict:
         return {"plans": []}
     # Enacted plans change only by a new enactment, which bumps their version: the breakdown is
     # cached under the versions it was computed from, so it is never stale.
-    key = "budget-summary:" + ",".join(f"{plan.pk}.{plan.version}" for plan in plans)
-    return cache.get_or_set(key, lambda: _budget_summary(plans), 3600)
+    versions = ",".join(f"{plan.pk}.{plan.version}" for plan in plans)
+    summary = cache.get_or_set(f"budget-summary:{versions}", lambda: _budget_summary(plans), 3600)
+    return {**summary, "versions": versions}
 
 
 def _budget_summary(plans: list[BudgetPlan]) -> dict:

@@ -79,8 +79,19 @@ start() {
     bindir=$(find_bindir)
     [ -f "$DATA/PG_VERSION" ] || init "$bindir"
     if ! as_owner "$bindir/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
-        as_owner "$bindir/pg_ctl" -D "$DATA" -l "$PGROOT/server.log" -w -t 60 start >/dev/null \
-            || { echo "error: PostgreSQL did not start; see var/pg/server.log" >&2; tail -n 20 "$PGROOT/server.log" >&2; exit 1; }
+        if ! as_owner "$bindir/pg_ctl" -D "$DATA" -l "$PGROOT/server.log" -w -t 60 start >/dev/null; then
+            # Another server took the port since the cluster was made: move to a free one, once.
+            if tail -n 5 "$PGROOT/server.log" | grep -q "Address already in use"; then
+                local port
+                port=$(( $(port) + 1 ))
+                while port_in_use "$port"; do port=$((port + 1)); done
+                echo "$port" > "$PGROOT/port"
+                echo "port = $port" | as_owner tee -a "$DATA/postgresql.conf" >/dev/null
+                echo "PostgreSQL port in use: moved the cluster to port $port"
+            fi
+            as_owner "$bindir/pg_ctl" -D "$DATA" -l "$PGROOT/server.log" -w -t 60 start >/dev/null \
+                || { echo "error: PostgreSQL did not start; see var/pg/server.log" >&2; tail -n 20 "$PGROOT/server.log" >&2; exit 1; }
+        fi
     fi
     local psql=("$bindir/psql" -h 127.0.0.1 -p "$(port)" -U postgres -d postgres -qtA)
     if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" != 1 ]; then
