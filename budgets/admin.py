@@ -3,6 +3,7 @@ from django.contrib import admin
 from budgets.models import (
     BudgetLine,
     BudgetPlan,
+    BudgetPlanEvent,
     ExpenseCategory,
     ExpenseType,
     Programme,
@@ -72,6 +73,14 @@ class BudgetLineInline(admin.TabularInline):
     show_change_link = False
 
 
+class BudgetPlanEventInline(admin.TabularInline):
+    model = BudgetPlanEvent
+    fields = ["at", "action", "user", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
 class RevenueEstimateInline(admin.TabularInline):
     model = RevenueEstimate
     fields = ["source", "amount"]
@@ -94,7 +103,7 @@ class BudgetPlanAdmin(admin.ModelAdmin):
         "submitted_at", "submitted_by", "reviewed_at", "reviewed_by", "enacted_at",
         "return_comment",
     ]  # fmt: skip
-    inlines = [BudgetLineInline, RevenueEstimateInline]
+    inlines = [BudgetPlanEventInline, BudgetLineInline, RevenueEstimateInline]
     show_full_result_count = False
 
     def has_add_permission(self, request):

@@ -192,6 +192,39 @@ class BudgetPlan(models.Model):
         return self.total_revenue - self.total_expenditure
 
 
+class PlanAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    SAVED = "saved", _("Saved")
+    UPLOADED = "uploaded", _("Lines uploaded")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    ENACTED = "enacted", _("Enacted")
+
+
+class BudgetPlanEvent(models.Model):
+    """One step of a plan's life: who did what, when, with the comment of a return."""
+
+    plan = models.ForeignKey(
+        BudgetPlan, on_delete=models.CASCADE, related_name="events", verbose_name=_("plan")
+    )
+    action = models.CharField(_("action"), max_length=16, choices=PlanAction.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("by"),
+    )  # fmt: skip
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("plan step")
+        verbose_name_plural = _("plan steps")
+        indexes = [models.Index(fields=["plan", "-at"], name="budgetplanevent_plan_time")]
+
+    def __str__(self):
+        return f"{self.plan}: {self.get_action_display()}"
+
+
 class BudgetLine(models.Model):
     """One line of a plan: programme (and work), expense type, item text and amount."""
 

@@ -15,7 +15,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budgets.models import BudgetLine, BudgetPlan, PlanStatus, RevenueEstimate
+from budgets.models import (
+    BudgetLine,
+    BudgetPlan,
+    BudgetPlanEvent,
+    PlanAction,
+    PlanStatus,
+    RevenueEstimate,
+)
 from budgets.rollups import rollup_add_plan
 from units import access
 from units.models import LAO, User
@@ -70,6 +77,7 @@ def budget_plan_create(
     if BudgetPlan.objects.filter(lao=lao, fiscal_year=fiscal_year).exists():
         raise ValidationError(_("This LAO already has a plan for that fiscal year."))
     plan = BudgetPlan.objects.create(lao=lao, fiscal_year=fiscal_year)
+    BudgetPlanEvent.objects.create(plan=plan, action=PlanAction.CREATED, user=user)
     previous = BudgetPlan.objects.filter(lao=lao, fiscal_year=fiscal_year - 1).first()
     if copy_previous and previous:
         BudgetLine.objects.bulk_create(
@@ -118,6 +126,7 @@ def budget_plan_save(
     plan.version = F("version") + 1
     plan.save(update_fields=["total_expenditure", "total_revenue", "version", "updated_at"])
     plan.refresh_from_db()
+    BudgetPlanEvent.objects.create(plan=plan, action=PlanAction.SAVED, user=user)
     return plan
 
 
@@ -135,6 +144,7 @@ def budget_plan_submit(*, plan: BudgetPlan, user: User, version: int) -> BudgetP
     plan.version = F("version") + 1
     plan.save()
     plan.refresh_from_db()
+    BudgetPlanEvent.objects.create(plan=plan, action=PlanAction.SUBMITTED, user=user)
     return plan
 
 
@@ -164,6 +174,7 @@ def budget_plan_enact(*, plan: BudgetPlan, user: User, version: int) -> BudgetPl
     plan.save()
     plan.refresh_from_db()
     rollup_add_plan(plan=plan)
+    BudgetPlanEvent.objects.create(plan=plan, action=PlanAction.ENACTED, user=user)
     return plan
 
 
@@ -182,6 +193,9 @@ def budget_plan_return(*, plan: BudgetPlan, user: User, version: int, comment: s
     plan.version = F("version") + 1
     plan.save()
     plan.refresh_from_db()
+    BudgetPlanEvent.objects.create(
+        plan=plan, action=PlanAction.RETURNED, user=user, comment=plan.return_comment
+    )
     return plan
 
 
@@ -264,6 +278,9 @@ def budget_plans_replace_lines(*, items: list[PlanLines], user: User) -> dict:
             updated_at=timezone.now(),
             is_demo=False,  # the lines are real now
         )
+    BudgetPlanEvent.objects.bulk_create(
+        BudgetPlanEvent(plan=item.plan, action=PlanAction.UPLOADED, user=user) for item in items
+    )
     return {
         "plans_created": len(created),
         "plans_replaced": len(replaced_ids),

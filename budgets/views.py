@@ -90,6 +90,7 @@ def plan_detail(request, pk):
             "plan": plan,
             "lines": plan.lines.select_related("programme", "work", "expense_type"),
             "revenues": plan.revenues.select_related("source"),
+            "events": plan.events.select_related("user")[:50],
             "breakdown": selectors.plan_breakdown(plan=plan),
             "can_edit": plan.status in services.EDITABLE
             and access.can_edit_lao(request.user, plan.lao),

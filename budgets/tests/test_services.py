@@ -116,6 +116,13 @@ def test_return_needs_a_comment_then_the_officer_revises_and_resubmits(world):
     plan = services.budget_plan_submit(plan=plan, user=world["officer"], version=plan.version)
     assert plan.status == PlanStatus.SUBMITTED
     assert not BudgetRollup.objects.exists()
+    steps = list(
+        plan.events.order_by("at", "id").values_list("action", "user__username", "comment")
+    )
+    assert [action for action, _user, _comment in steps] == [
+        "created", "saved", "submitted", "returned", "saved", "submitted"
+    ]  # fmt: skip
+    assert steps[3] == ("returned", world["staff"].username, "แก้ยอดแผนงานการศึกษา")
 
 
 def test_an_empty_plan_cannot_be_submitted(world):

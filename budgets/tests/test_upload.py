@@ -570,8 +570,9 @@ def test_check_and_commit_queries_do_not_grow_with_rows(world, laos, django_asse
     assert job.status == UploadStatus.VALID, job.errors
     UploadJob.objects.filter(pk=job.pk).update(status=UploadStatus.COMMITTING)
     # job; savepoint; 3 code lookups; scope; plans locked; line counts; savepoint; scope again;
-    # new plans; old lines deleted; COPY; totals and versions; release; job saved; release
-    with django_assert_num_queries(17):
+    # new plans; old lines deleted; COPY; totals and versions; plan steps; release; job saved;
+    # release
+    with django_assert_num_queries(18):
         engine.run_commit(job.pk)
     job.refresh_from_db()
     assert job.status == UploadStatus.COMMITTED, job.message
