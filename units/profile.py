@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 SectionContext = Callable[[Any, Any], dict]
@@ -108,16 +109,28 @@ def render_profile_sections(lao, request) -> list[dict]:
     rendered with `lao` and its context (a placeholder's with its empty-state text)."""
     cards = []
     for section in profile_sections():
-        context = {"lao": lao, **section.context(lao, request)}
+        placeholder = section.template == PLACEHOLDER_TEMPLATE
+        if placeholder:
+            html = _placeholder_html(section, lao, request)
+        else:
+            context = {"lao": lao, **section.context(lao, request)}
+            html = render_to_string(section.template, context, request)
         cards.append(
-            {
-                "key": section.key,
-                "title": section.title,
-                "html": render_to_string(section.template, context, request),
-                "placeholder": section.template == PLACEHOLDER_TEMPLATE,
-            }
+            {"key": section.key, "title": section.title, "html": html, "placeholder": placeholder}
         )
     return cards
+
+
+# A placeholder card is the same for every LAO: rendered once per section and language.
+_placeholder_cache: dict[tuple[str, str], str] = {}
+
+
+def _placeholder_html(section: ProfileSection, lao, request) -> str:
+    key = (section.key, get_language())
+    if key not in _placeholder_cache:
+        context = {"lao": lao, **section.context(lao, request)}
+        _placeholder_cache[key] = render_to_string(section.template, context)
+    return _placeholder_cache[key]
 
 
 def _point(latitude, longitude) -> list[float] | None:
