@@ -23,4 +23,15 @@ PAGES = [
     ("budget explorer: nation", "/budgets/explorer/", 200, "dashboard"),
     ("budget explorer: province", "/budgets/explorer/?province=30", 200, "dashboard"),
     ("budget explorer: LAO", "/budgets/explorer/lao/6110305/", 200, "dashboard"),
+    # quarterly progress reports: the national missing list (executive, 7,850 LAOs, paginated)
+    (
+        "reports missing: nation",
+        "/projects/reports/missing/?fiscal_year=2569&quarter=4",
+        200,
+        "dashboard",
+    ),
+    # the executive project dashboard: rollup totals, rates, stages and lagging projects
+    ("project dashboard: nation", "/projects/dashboard/", 200, "dashboard"),
+    ("project dashboard: province", "/projects/dashboard/?province=30", 200, "dashboard"),
+    ("project dashboard: lagging", "/projects/dashboard/lagging/?province=11", 200, "dashboard"),
 ]

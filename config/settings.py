@@ -213,6 +213,8 @@ UPLOAD_MAX_COLUMNS = env.int("PORTAL_UPLOAD_MAX_COLUMNS", default=50)
 
 # The folder of public reference data (geography, DLA registry, budget classification).
 PORTAL_DATA_DIR = Path(env.str("PORTAL_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
+# The portal's public address, for links in e-mails sent by the task worker.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Contacts shown in the footer of every page.
 PORTAL_HOTLINE = env.str("PORTAL_HOTLINE", default="1111")
 PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="saraban@dla.go.th")

@@ -8,7 +8,6 @@ from units.tests.factories import LAOFactory
 pytestmark = pytest.mark.django_db
 
 AREA_PAGES = [
-    "projects:index",
     "knowledge:index",
     "knowledge:academic",
     "forums:index",

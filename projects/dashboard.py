@@ -1,0 +1,351 @@
+"""Reads of the executive project dashboard (issue 5, DLA executives).
+
+Every total comes from ProjectRollup (the CUBE kept current by projects.rollups): one query
+returns the cells of the chosen slice, its breakdown by province, by LAO kind and by programme,
+and Python sorts them into tables. Lagging projects are read from Project page by page, in the
+order of the (lao, code) index, one row more than the page to know whether another follows
+(no count over hundreds of thousands of rows). Report submission is one grouped query of
+ProgressReport.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from budgets.models import Programme
+from projects.models import ProgressReport, Project, ProjectRollup, ReportStatus, Stage
+from projects.rollups import STAGE_COLUMNS
+from units import thai
+from units.models import LAO, LAOKind, Province
+
+ZERO = Decimal(0)
+OPEN_STAGES = [Stage.PLANNED, Stage.FUNDED, Stage.PROCUREMENT, Stage.CONTRACTED,
+               Stage.IN_PROGRESS]  # fmt: skip
+# A project is under-disbursed when its disbursed share is this far below the year elapsed.
+UNDER_DISBURSED_MARGIN = Decimal("0.25")
+LAGGING_PAGE_SIZE = 25
+
+
+def display_name(item) -> str:
+    """The name of a province or programme in the active language (Thai default)."""
+    if get_language() == "en" and getattr(item, "name_en", ""):
+        return item.name_en
+    return item.name_th
+
+
+def current_fiscal_year() -> int:
+    return thai.fiscal_year_of(timezone.localdate())
+
+
+def elapsed_share(*, fiscal_year: int, today: datetime.date | None = None) -> Decimal:
+    """The share of the fiscal year that has passed on `today` (0 before it, 1 after it)."""
+    today = today or timezone.localdate()
+    start, end = thai.fiscal_year_range(fiscal_year)
+    if today < start:
+        return ZERO
+    if today > end:
+        return Decimal(1)
+    return Decimal((today - start).days + 1) / Decimal((end - start).days + 1)
+
+
+def rate(disbursed: Decimal, budget: Decimal) -> Decimal | None:
+    """Disbursed share of the budget (None without a budget)."""
+    return (disbursed / budget) if budget else None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The small lists the page needs for its filters and labels (two queries)."""
+
+    provinces: list[Province]
+    programmes: list[Programme]
+
+
+def dashboard_reference() -> Reference:
+    """Provinces and programmes in display order: two queries."""
+    # `.only()`: the province boundary GeoJSON is heavy; labels need codes and names only.
+    provinces = list(Province.objects.only("code", "name_th", "name_en").order_by("code"))
+    programmes = list(
+        Programme.objects.only("key", "name_th", "name_en", "sort_order").order_by(
+            "sort_order", "key"
+        )
+    )
+    return Reference(provinces, programmes)
+
+
+def dashboard_years() -> list[int]:
+    """Fiscal years with projects (the national cells), newest first: one query."""
+    return list(
+        ProjectRollup.objects.filter(province=None, kind="", programme=None)
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class Slice:
+    """What the dashboard shows: a fiscal year and optionally a province, LAO kind and
+    programme (None / "" = all)."""
+
+    fiscal_year: int
+    province: Province | None = None
+    kind: str = ""
+    programme: Programme | None = None
+
+    @property
+    def province_id(self):
+        return self.province.pk if self.province else None
+
+    @property
+    def programme_id(self):
+        return self.programme.pk if self.programme else None
+
+
+def dashboard_slice(*, data: dict, reference: Reference, years: list[int]) -> Slice:
+    """The Slice of the FilterSet's cleaned data (codes and keys); the fiscal year defaults to
+    the current one when it has projects, else the latest year with projects."""
+    current = current_fiscal_year()
+    fiscal_year = data.get("fiscal_year") or (
+        current if current in years or not years else years[0]
+    )
+    provinces = {province.code: province for province in reference.provinces}
+    programmes = {programme.key: programme for programme in reference.programmes}
+    return Slice(
+        fiscal_year=fiscal_year,
+        province=provinces.get(data.get("province") or ""),
+        kind=data.get("kind") or "",
+        programme=programmes.get(data.get("programme") or ""),
+    )
+
+
+@dataclass
+class Figures:
+    """One rollup cell as the page shows it."""
+
+    budget: Decimal = ZERO
+    disbursed: Decimal = ZERO
+    projects: int = 0
+    stages: dict | None = None
+
+    @classmethod
+    def of(cls, cell: ProjectRollup | None) -> "Figures":
+        if cell is None:
+            return cls(stages=dict.fromkeys(STAGE_COLUMNS, 0))
+        return cls(
+            budget=cell.budget_amount,
+            disbursed=cell.disbursed_amount,
+            projects=cell.projects,
+            stages={stage: getattr(cell, stage) for stage in STAGE_COLUMNS},
+        )
+
+    @property
+    def rate(self) -> Decimal | None:
+        return rate(self.disbursed, self.budget)
+
+    @property
+    def completed(self) -> int:
+        return self.stages[Stage.COMPLETED] if self.stages else 0
+
+
+@dataclass
+class Dashboard:
+    """The totals of a slice and its breakdowns, every number from rollup cells."""
+
+    slice: Slice
+    elapsed: Decimal
+    total: Figures
+    provinces: list[dict]
+    kinds: list[dict]
+    programmes: list[dict]
+
+    @property
+    def stages(self) -> list[dict]:
+        labels = dict(Stage.choices)
+        return [
+            {"stage": stage, "label": labels[stage], "count": self.total.stages[stage]}
+            for stage in STAGE_COLUMNS
+        ]
+
+
+def _row(key: str, item, figures: Figures, elapsed: Decimal) -> dict:
+    figure_rate = figures.rate
+    return {
+        key: item,
+        "figures": figures,
+        "rate": figure_rate,
+        # Points of the year elapsed minus points disbursed: positive is behind.
+        "gap": (elapsed - figure_rate) if figure_rate is not None else None,
+    }
+
+
+def dashboard_figures(*, slice: Slice, reference: Reference) -> Dashboard:
+    """The slice's totals and its rows by province (at the national level), by LAO kind and by
+    programme: one query of the rollup cells involved."""
+    province_id, kind, programme_id = slice.province_id, slice.kind, slice.programme_id
+    province_q = Q(province_id=province_id) if province_id else Q(province=None)
+    programme_q = Q(programme_id=programme_id) if programme_id else Q(programme=None)
+    cells = ProjectRollup.objects.filter(fiscal_year=slice.fiscal_year).filter(
+        (province_q & Q(kind=kind) & programme_q)
+        | (Q(province__isnull=False) & Q(kind=kind) & programme_q)
+        | (province_q & ~Q(kind="") & programme_q)
+        | (province_q & Q(kind=kind) & Q(programme__isnull=False))
+    )
+    by_key = {(c.province_id, c.kind, c.programme_id): c for c in cells}
+    elapsed = elapsed_share(fiscal_year=slice.fiscal_year)
+    total = Figures.of(by_key.get((province_id, kind, programme_id)))
+    provinces = (
+        [
+            _row(
+                "province", province, Figures.of(by_key[province.pk, kind, programme_id]), elapsed
+            )  # fmt: skip
+            for province in reference.provinces
+            if (province.pk, kind, programme_id) in by_key
+        ]
+        if province_id is None
+        else []
+    )
+    kinds = [
+        _row("kind", label, Figures.of(by_key[province_id, value, programme_id]), elapsed)
+        for value, label in LAOKind.choices
+        if (province_id, value, programme_id) in by_key and (not kind or value == kind)
+    ]
+    programmes = [
+        _row("programme", programme, Figures.of(by_key[province_id, kind, programme.pk]), elapsed)
+        for programme in reference.programmes
+        if (province_id, kind, programme.pk) in by_key
+        and (programme_id is None or programme.pk == programme_id)
+    ]
+    return Dashboard(slice, elapsed, total, provinces, kinds, programmes)
+
+
+def dashboard_charts(*, dashboard: Dashboard) -> dict:
+    """The data of the page's charts (json_script): projects by stage, and the disbursement
+    rate by province (or by programme inside a province) against the year elapsed."""
+    rows = dashboard.provinces or dashboard.programmes
+    key = "province" if dashboard.provinces else "programme"
+    return {
+        "stages": {
+            "labels": [str(row["label"]) for row in dashboard.stages],
+            "data": [row["count"] for row in dashboard.stages],
+        },
+        "rates": {
+            "labels": [display_name(row[key]) for row in rows],
+            "data": [round(float(row["rate"] or 0) * 100, 1) for row in rows],
+            "elapsed": round(float(dashboard.elapsed) * 100, 1),
+        },
+    }
+
+
+# --- Lagging projects -------------------------------------------------------------------------
+
+
+def lagging_projects(
+    *, slice: Slice, lao: LAO | None = None, today: datetime.date | None = None
+) -> QuerySet[Project]:
+    """Open projects of the slice that are behind schedule (planned end passed) or
+    under-disbursed (disbursed share of the contract, or budget, more than
+    UNDER_DISBURSED_MARGIN below the share of the year elapsed), ordered by LAO and code (the
+    (lao, code) index, so a page reads few rows). Selects the LAO and its province."""
+    today = today or timezone.localdate()
+    threshold = elapsed_share(fiscal_year=slice.fiscal_year, today=today) - UNDER_DISBURSED_MARGIN
+    behind = Q(planned_end__lt=today)
+    under = Q(stage__in=[Stage.CONTRACTED, Stage.IN_PROGRESS]) & Q(
+        disbursed_total__lt=Coalesce(F("contract_amount"), F("budget_amount")) * threshold
+    )
+    projects = Project.objects.filter(fiscal_year=slice.fiscal_year, stage__in=OPEN_STAGES)
+    projects = projects.filter(behind | under) if threshold > 0 else projects.filter(behind)
+    if lao is not None:
+        projects = projects.filter(lao=lao)
+    if slice.province is not None:
+        projects = projects.filter(lao__province=slice.province)
+    if slice.kind:
+        projects = projects.filter(lao__kind=slice.kind)
+    if slice.programme is not None:
+        projects = projects.filter(programme=slice.programme)
+    # `.only()`: the list shows names, stage, dates and money; targets and notes are long.
+    return (
+        projects.select_related("lao__province")
+        .only(
+            "code",
+            "name",
+            "fiscal_year",
+            "stage",
+            "planned_end",
+            "budget_amount",
+            "contract_amount",
+            "disbursed_total",
+            "progress_percent",
+            "lao__dla_code",
+            "lao__name_th",
+            "lao__full_name_th",
+            "lao__kind",
+            "lao__province__code",
+            "lao__province__name_th",
+            "lao__province__name_en",
+        )  # fmt: skip
+        .order_by("lao_id", "code")
+    )
+
+
+@dataclass(frozen=True)
+class LaggingPage:
+    """A page of lagging projects: its rows, its number and whether more follow."""
+
+    rows: list[Project]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def lagging_page(*, projects: QuerySet[Project], page: int) -> LaggingPage:
+    """Page `page` (from 1) of lagging projects: one query of LAGGING_PAGE_SIZE + 1 rows."""
+    page = max(1, page)
+    offset = (page - 1) * LAGGING_PAGE_SIZE
+    rows = list(projects[offset : offset + LAGGING_PAGE_SIZE + 1])
+    return LaggingPage(rows[:LAGGING_PAGE_SIZE], page, len(rows) > LAGGING_PAGE_SIZE)
+
+
+# --- Quarterly report submission ------------------------------------------------------------
+
+
+REPORT_COLUMNS = [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED,
+                  ReportStatus.DRAFT]  # fmt: skip
+
+
+def report_status(*, slice: Slice, reference: Reference) -> list[dict]:
+    """Progress reports of the fiscal year by province and quarter, counted by status: one
+    grouped query. Rows: province, then per quarter a dict of status → count."""
+    from django.db.models import Count
+
+    reports = ProgressReport.objects.filter(fiscal_year=slice.fiscal_year)
+    if slice.province is not None:
+        reports = reports.filter(lao__province=slice.province)
+    if slice.kind:
+        reports = reports.filter(lao__kind=slice.kind)
+    counts: dict[int, dict[int, dict[str, int]]] = {}
+    for province_id, quarter, status, number in (
+        reports.values_list("lao__province_id", "quarter", "status")
+        .annotate(number=Count("pk"))
+        .order_by()
+    ):
+        by_quarter = counts.setdefault(province_id, {})
+        by_quarter.setdefault(quarter, dict.fromkeys(REPORT_COLUMNS, 0))[status] = number
+    return [
+        {
+            "province": province,
+            "quarters": [
+                counts[province.pk].get(quarter, dict.fromkeys(REPORT_COLUMNS, 0))
+                for quarter in (1, 2, 3, 4)
+            ],
+        }
+        for province in reference.provinces
+        if province.pk in counts
+    ]

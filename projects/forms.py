@@ -1,0 +1,134 @@
+"""Forms of the officer pages: they validate input; the services write."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from budgets.forms import BahtField
+from projects.models import Stage
+from projects.services import ProjectData
+from units.widgets import FastSelect
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def fiscal_year_choices(current: int) -> list[tuple[int, int]]:
+    """Two years back to two years ahead of the current fiscal year (BE)."""
+    return [(year, year) for year in range(current + 2, current - 3, -1)]
+
+
+class ProjectForm(forms.Form):
+    """A project's entered fields. Strategy and programme choices come from the caller (one
+    query each per page)."""
+
+    name = forms.CharField(label=_("Name"), max_length=500)
+    fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
+    strategy = forms.TypedChoiceField(
+        label=_("Strategy"), coerce=int, required=False, empty_value=None, widget=FastSelect
+    )
+    programme = forms.TypedChoiceField(
+        label=_("Budget programme"), coerce=int, required=False, empty_value=None,
+        widget=FastSelect,
+    )  # fmt: skip
+    budget_amount = BahtField(label=_("Budget (baht)"))
+    location = forms.CharField(label=_("Location"), max_length=300, required=False)
+    latitude = forms.DecimalField(
+        label=_("Latitude"), max_digits=9, decimal_places=6, required=False,
+        min_value=Decimal(-90), max_value=Decimal(90),
+    )  # fmt: skip
+    longitude = forms.DecimalField(
+        label=_("Longitude"), max_digits=9, decimal_places=6, required=False,
+        min_value=Decimal(-180), max_value=Decimal(180),
+    )  # fmt: skip
+    planned_start = forms.DateField(label=_("Planned start"), required=False, widget=DateInput)
+    planned_end = forms.DateField(label=_("Planned end"), required=False, widget=DateInput)
+    responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=200, required=False)
+    targets = forms.CharField(
+        label=_("Targets"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, strategies, programmes, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strategies = {strategy.pk: strategy for strategy in strategies}
+        self.programmes = {programme.pk: programme for programme in programmes}
+        self.fields["fiscal_year"].choices = years
+        self.fields["strategy"].choices = [("", "—")] + [
+            (s.pk, f"{s.plan.start_year}–{s.plan.end_year} · {s}") for s in strategies
+        ]
+        self.fields["programme"].choices = [("", "—")] + [(p.pk, p.name_th) for p in programmes]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
+        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("The planned end is before the planned start."))
+        return cleaned
+
+    def project_data(self) -> ProjectData:
+        data = self.cleaned_data
+        return ProjectData(
+            name=data["name"],
+            fiscal_year=data["fiscal_year"],
+            budget_amount=data["budget_amount"],
+            strategy=self.strategies.get(data["strategy"]),
+            programme=self.programmes.get(data["programme"]),
+            location=data["location"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            planned_start=data["planned_start"],
+            planned_end=data["planned_end"],
+            responsible_unit=data["responsible_unit"],
+            targets=data["targets"],
+        )
+
+
+class StageForm(forms.Form):
+    """Move a project to one of its allowed next stages (the contract fields are required by
+    the service when the move is to contracted)."""
+
+    to_stage = forms.ChoiceField(label=_("New stage"), choices=Stage.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    contract_amount = BahtField(label=_("Contract amount (baht)"), required=False)
+    contractor = forms.CharField(label=_("Contractor"), max_length=300, required=False)
+    contract_date = forms.DateField(label=_("Contract date"), required=False, widget=DateInput)
+
+
+class DisbursementForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    amount = BahtField(label=_("Amount (baht)"))
+    reference = forms.CharField(
+        label=_("Reference (voucher number)"), max_length=64, required=False
+    )
+
+
+class ProgressForm(forms.Form):
+    progress_percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+
+
+class DevelopmentPlanForm(forms.Form):
+    """A plan's span, vision and strategies (one per line, numbered in order)."""
+
+    start_year = forms.IntegerField(
+        label=_("First fiscal year"), min_value=2500, max_value=2700,
+        help_text=_("The plan covers five fiscal years from this one."),
+    )  # fmt: skip
+    vision = forms.CharField(
+        label=_("Vision"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    strategies = forms.CharField(
+        label=_("Strategies"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One strategy per line, in order."),
+    )  # fmt: skip
+
+    def strategy_names(self) -> list[str]:
+        return [
+            line.strip() for line in self.cleaned_data["strategies"].splitlines() if line.strip()
+        ]

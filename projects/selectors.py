@@ -1,0 +1,207 @@
+"""Page-level reads of projects: keyword-only functions returning optimized querysets or shaped
+data; the officer pages, the public pages and the profile section share them."""
+
+from django.db.models import Count, Max, QuerySet, Sum
+from django.http import Http404
+
+from budgets.models import Programme
+from projects.models import (
+    DevelopmentPlan,
+    Follow,
+    Notification,
+    Project,
+    Stage,
+    StageChange,
+    Strategy,
+)
+from units import access
+from units.models import LAO, Role, User
+
+# Most points one map draws: a map of thousands of dots says nothing more and costs more.
+MAP_POINTS_LIMIT = 500
+
+
+def _reads_everything(user: User) -> bool:
+    return access.is_admin(user) or (
+        user.is_authenticated and user.is_active and user.role == Role.EXECUTIVE
+    )
+
+
+def projects_visible_to(*, user: User) -> QuerySet[Project]:
+    """Projects a back-office user may open: those of the LAOs they manage; every project for
+    executives and administrators (who read everything). Joins the LAO and programme."""
+    projects = Project.objects.select_related("lao", "programme")
+    if _reads_everything(user):
+        return projects
+    return projects.filter(lao__in=access.laos_managed_by(user))
+
+
+def project_for_user(*, user: User, pk: int) -> Project:
+    """A project the back-office user may open, with its LAO, programme, strategy and plan;
+    404 for a missing project and for one out of scope alike."""
+    try:
+        return (
+            projects_visible_to(user=user)
+            .select_related("lao__province", "strategy", "plan")
+            .get(pk=pk)
+        )
+    except Project.DoesNotExist:
+        raise Http404("No project in your scope has this number.") from None
+
+
+def plans_visible_to(*, user: User) -> QuerySet[DevelopmentPlan]:
+    """Development plans of the LAOs the user manages (all for executives and admins), with
+    their LAO and a count of strategies."""
+    plans = DevelopmentPlan.objects.select_related("lao").annotate(
+        strategy_count=Count("strategies")
+    )
+    if _reads_everything(user):
+        return plans.order_by("lao__dla_code", "-start_year")
+    return plans.filter(lao__in=access.laos_managed_by(user)).order_by(
+        "lao__dla_code", "-start_year"
+    )
+
+
+def plan_for_user(*, user: User, pk: int) -> DevelopmentPlan:
+    """A development plan the user may open (404 when missing or out of scope)."""
+    try:
+        return plans_visible_to(user=user).get(pk=pk)
+    except DevelopmentPlan.DoesNotExist:
+        raise Http404("No plan in your scope has this number.") from None
+
+
+def strategies_of_lao(*, lao: LAO) -> QuerySet[Strategy]:
+    """The strategies of every development plan of an LAO, newest plan first."""
+    return (
+        Strategy.objects.filter(plan__lao=lao)
+        .select_related("plan")
+        .order_by("-plan__start_year", "number")
+    )
+
+
+def programmes() -> QuerySet[Programme]:
+    """Budget programmes in classification order (for filters and forms)."""
+    return Programme.objects.order_by("sort_order").only("pk", "name_th", "sort_order")
+
+
+def stage_history(*, project: Project) -> QuerySet[StageChange]:
+    """A project's stage changes, oldest first, with who made them."""
+    return StageChange.objects.filter(project=project).select_related("user").order_by("at", "pk")
+
+
+# --- public pages -----------------------------------------------------------------------------
+
+
+def public_lao(*, code: str) -> LAO:
+    """An LAO by its URL code for the public pages, with its province (404 when unknown)."""
+    try:
+        return LAO.objects.select_related("province").by_url_code(code).get()
+    except LAO.DoesNotExist:
+        raise Http404("No LAO has this code.") from None
+
+
+def lao_projects(*, lao: LAO) -> QuerySet[Project]:
+    """An LAO's projects for its public list, newest year first, with their programme."""
+    return (
+        Project.objects.filter(lao=lao).select_related("programme").order_by("-fiscal_year", "code")
+    )
+
+
+def lao_project_years(*, lao: LAO) -> list[int]:
+    """Fiscal years in which the LAO has projects, newest first (index-only scan)."""
+    return list(
+        Project.objects.filter(lao=lao)
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+    )
+
+
+def projects_totals(*, projects: QuerySet[Project]) -> dict:
+    """Count, budget and disbursed of a (filtered) set of projects: one aggregate query."""
+    totals = projects.order_by().aggregate(
+        count=Count("pk"), budget=Sum("budget_amount"), disbursed=Sum("disbursed_total")
+    )
+    totals["budget"] = totals["budget"] or 0
+    totals["disbursed"] = totals["disbursed"] or 0
+    totals["rate"] = (totals["disbursed"] / totals["budget"]) if totals["budget"] else 0
+    return totals
+
+
+def project_map_points(*, projects: QuerySet[Project]) -> list[dict]:
+    """Points of the projects that have one, for the Leaflet map (at most MAP_POINTS_LIMIT)."""
+    rows = (
+        projects.exclude(latitude=None)
+        .exclude(longitude=None)
+        .order_by()
+        .values_list("pk", "name", "latitude", "longitude")[:MAP_POINTS_LIMIT]
+    )
+    return [
+        {"lat": float(lat), "lon": float(lon), "name": name, "url": f"/projects/{pk}/"}
+        for pk, name, lat, lon in rows
+    ]
+
+
+def public_project(*, pk: int) -> Project:
+    """A project for its public page with the chain it sits in: LAO, plan, strategy,
+    programme and sector (404 when missing)."""
+    try:
+        return Project.objects.select_related(
+            "lao", "lao__province", "plan", "strategy", "programme", "programme__sector"
+        ).get(pk=pk)
+    except Project.DoesNotExist:
+        raise Http404("No project has this number.") from None
+
+
+def lao_projects_summary(*, lao: LAO) -> dict:
+    """The projects section of the LAO profile: the latest fiscal year with projects, the
+    count in each stage and budget vs disbursed. Two index-backed queries."""
+    latest = Project.objects.filter(lao=lao).aggregate(year=Max("fiscal_year"))["year"]
+    if latest is None:
+        return {"latest_year": None}
+    by_stage = {
+        row["stage"]: row
+        for row in Project.objects.filter(lao=lao, fiscal_year=latest)
+        .order_by()
+        .values("stage")
+        .annotate(count=Count("pk"), budget=Sum("budget_amount"), disbursed=Sum("disbursed_total"))
+    }
+    stages = [
+        {"stage": stage, "label": stage.label, "count": by_stage[stage.value]["count"]}
+        for stage in Stage
+        if stage.value in by_stage
+    ]
+    budget = sum(row["budget"] or 0 for row in by_stage.values())
+    disbursed = sum(row["disbursed"] or 0 for row in by_stage.values())
+    return {
+        "latest_year": latest,
+        "stages": stages,
+        "count": sum(row["count"] for row in by_stage.values()),
+        "budget": budget,
+        "disbursed": disbursed,
+        "rate": (disbursed / budget) if budget else 0,
+    }
+
+
+# --- follows ----------------------------------------------------------------------------------
+
+
+def follows_of(*, user: User) -> QuerySet[Follow]:
+    """What the user follows, newest first, with the project (and its LAO) or the LAO."""
+    return (
+        Follow.objects.filter(user=user)
+        .select_related("project", "project__lao", "lao")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def notifications_of(*, user: User) -> QuerySet[Notification]:
+    """The user's notifications, newest first."""
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def is_following(*, user: User, project: Project | None = None, lao: LAO | None = None) -> bool:
+    """Does the (logged-in) user follow this project or LAO? No query for anonymous users."""
+    if not user.is_authenticated:
+        return False
+    return Follow.objects.filter(user=user, project=project, lao=lao).exists()

@@ -1,0 +1,413 @@
+"""Writes of development plans, projects, stages, disbursements and follows: keyword-only,
+atomic, named `<entity>_<action>`.
+
+Every write that edits a project takes the version the writer saw and refuses the save when the
+project has moved on since (optimistic locking, as budgets.services). Every change that moves a
+project's stage, budget or disbursed total hands the before/after snapshots to
+`projects.rollups.rollup_move_project` inside the same transaction, so the dashboards' rollups
+never drift from the rows.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budgets.models import Programme
+from projects.models import (
+    ALLOWED_TRANSITIONS,
+    DISBURSING_STAGES,
+    DevelopmentPlan,
+    Disbursement,
+    Follow,
+    Notification,
+    Project,
+    Stage,
+    StageChange,
+    Strategy,
+)
+from projects.notify import followers_notify
+from projects.rollups import ProjectFigures, project_figures, rollup_move_project
+from units import access
+from units.models import LAO, User
+
+
+class StaleProjectError(ValidationError):
+    """The project was changed by someone else after the writer loaded it."""
+
+
+@dataclass(frozen=True)
+class ProjectData:
+    """The fields an officer enters for a project (stage and money move through their own
+    services)."""
+
+    name: str
+    fiscal_year: int
+    budget_amount: Decimal
+    strategy: Strategy | None = None
+    programme: Programme | None = None
+    location: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    planned_start: datetime.date | None = None
+    planned_end: datetime.date | None = None
+    responsible_unit: str = ""
+    targets: str = ""
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _check_can_edit(user: User, lao: LAO) -> None:
+    if not access.can_edit_lao(user, lao):
+        raise PermissionDenied
+
+
+def _lock(project: Project, *, version: int | None) -> Project:
+    """Re-read the project FOR UPDATE (with its LAO) and check the writer's version."""
+    current = (
+        Project.objects.select_for_update(of=("self",)).select_related("lao").get(pk=project.pk)
+    )
+    if version is not None and current.version != version:
+        raise StaleProjectError(
+            _(
+                "Someone else saved this project after you opened it. Reload the page to see "
+                "their changes, then make yours again."
+            ),
+            code="stale",
+        )
+    return current
+
+
+def rollup_snapshot(project: Project) -> ProjectFigures:
+    """What the rollups know of a project (`project.lao` must be loaded)."""
+    return project_figures(project)
+
+
+def _rollup_move(*, before: ProjectFigures | None, after: ProjectFigures | None) -> None:
+    """Move a project in the dashboard rollups; called inside the writer's transaction
+    whenever its stage, budget, programme or disbursed total change."""
+    if before != after:
+        rollup_move_project(before=before, after=after)
+
+
+def _check_data(*, lao: LAO, data: ProjectData) -> None:
+    if data.strategy is not None and data.strategy.plan.lao_id != lao.pk:
+        raise ValidationError({"strategy": _("Choose a strategy of this LAO's plan.")})
+    if data.planned_start and data.planned_end and data.planned_end < data.planned_start:
+        raise ValidationError({"planned_end": _("The planned end is before the planned start.")})
+    if (data.latitude is None) != (data.longitude is None):
+        raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+
+def _apply(project: Project, data: ProjectData) -> None:
+    for field in ProjectData.__dataclass_fields__:
+        setattr(project, field, getattr(data, field))
+    project.plan = data.strategy.plan if data.strategy is not None else None
+
+
+def _next_code(*, lao: LAO, fiscal_year: int) -> str:
+    """The LAO's next project code for the year, "FY-NNN" (the LAO row is locked)."""
+    prefix = f"{fiscal_year}-"
+    numbers = [
+        int(code[len(prefix) :])
+        for code in Project.objects.filter(lao=lao, code__startswith=prefix).values_list(
+            "code", flat=True
+        )
+        if code[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+# --- development plans ------------------------------------------------------------------------
+
+
+def _save_strategies(plan: DevelopmentPlan, names: list[str]) -> None:
+    """Strategies numbered 1… in the given order; numbers beyond the list are removed (their
+    projects keep existing, without a strategy)."""
+    names = [name.strip() for name in names if name.strip()]
+    existing = {strategy.number: strategy for strategy in plan.strategies.all()}
+    for number, name in enumerate(names, start=1):
+        strategy = existing.get(number)
+        if strategy is None:
+            Strategy.objects.create(plan=plan, number=number, name=name)
+        elif strategy.name != name:
+            strategy.name = name
+            strategy.save(update_fields=["name"])
+    plan.strategies.filter(number__gt=len(names)).delete()
+
+
+@transaction.atomic
+def development_plan_create(
+    *, lao: LAO, user: User, start_year: int, vision: str = "", strategies: list[str]
+) -> DevelopmentPlan:
+    """A five-year development plan (start_year … start_year + 4) with its strategies."""
+    _check_can_edit(user, lao)
+    if DevelopmentPlan.objects.filter(lao=lao, start_year=start_year).exists():
+        raise ValidationError(
+            {"start_year": _("This LAO already has a plan starting in that year.")}
+        )
+    plan = DevelopmentPlan.objects.create(
+        lao=lao, start_year=start_year, end_year=start_year + 4, vision=vision
+    )
+    _save_strategies(plan, strategies)
+    return plan
+
+
+@transaction.atomic
+def development_plan_update(
+    *, plan: DevelopmentPlan, user: User, vision: str, strategies: list[str]
+) -> DevelopmentPlan:
+    """Change a plan's vision and strategies (renumbered in the given order)."""
+    _check_can_edit(user, plan.lao)
+    plan = DevelopmentPlan.objects.select_for_update().select_related("lao").get(pk=plan.pk)
+    plan.vision = vision
+    plan.save(update_fields=["vision"])
+    _save_strategies(plan, strategies)
+    return plan
+
+
+# --- projects ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create(*, lao: LAO, user: User, data: ProjectData) -> Project:
+    """A new project in the planned stage, coded "FY-NNN" (next number of the LAO's year)."""
+    _check_can_edit(user, lao)
+    _check_data(lao=lao, data=data)
+    # Lock the LAO so two officers adding projects at once do not take the same code.
+    lao = LAO.objects.select_for_update().get(pk=lao.pk)
+    project = Project(lao=lao, code=_next_code(lao=lao, fiscal_year=data.fiscal_year))
+    _apply(project, data)
+    project.stage_changed_at = timezone.now()
+    project.save()
+    StageChange.objects.create(
+        project=project, from_stage="", to_stage=project.stage, at=project.stage_changed_at,
+        user=user, note=_("Project created"),
+    )  # fmt: skip
+    _rollup_move(before=None, after=rollup_snapshot(project))
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, user: User, version: int, data: ProjectData) -> Project:
+    """Change a project's entered fields. The budget may not fall below the contract amount
+    or what has already been disbursed."""
+    _check_can_edit(user, project.lao)
+    project = _lock(project, version=version)
+    _check_data(lao=project.lao, data=data)
+    if project.contract_amount is not None and data.budget_amount < project.contract_amount:
+        raise ValidationError(
+            {"budget_amount": _("The budget cannot be less than the contract amount.")}
+        )
+    if data.budget_amount < project.disbursed_total:
+        raise ValidationError(
+            {"budget_amount": _("The budget cannot be less than the amount already disbursed.")}
+        )
+    before = rollup_snapshot(project)
+    _apply(project, data)
+    project.version = F("version") + 1
+    project.save()
+    project.refresh_from_db()
+    _rollup_move(before=before, after=rollup_snapshot(project))
+    return project
+
+
+def allowed_next_stages(project: Project) -> list[str]:
+    """The stages a project may move to next, in the order of the workflow."""
+    allowed = ALLOWED_TRANSITIONS[Stage(project.stage)]
+    return [stage for stage in Stage.values if stage in allowed]
+
+
+@transaction.atomic
+def project_change_stage(
+    *,
+    project: Project,
+    user: User,
+    to_stage: str,
+    note: str = "",
+    version: int,
+    contract_amount: Decimal | None = None,
+    contractor: str = "",
+    contract_date: datetime.date | None = None,
+) -> Project:
+    """Move a project to `to_stage` if ALLOWED_TRANSITIONS allows it; moving to contracted
+    needs the contract amount (within the budget), contractor and date. Logs a StageChange
+    and tells the project's (and its LAO's) followers."""
+    _check_can_edit(user, project.lao)
+    project = _lock(project, version=version)
+    from_stage = project.stage
+    if to_stage not in ALLOWED_TRANSITIONS.get(from_stage, set()):
+        raise ValidationError(
+            _("A project cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": Stage(from_stage).label, "to": _stage_label(to_stage)},
+            code="transition",
+        )
+    if to_stage == Stage.CONTRACTED:
+        errors = {}
+        if contract_amount is None or contract_amount <= 0:
+            errors["contract_amount"] = _("Enter the contract amount.")
+        elif contract_amount > project.budget_amount:
+            errors["contract_amount"] = _("The contract amount cannot exceed the budget.")
+        elif contract_amount < project.disbursed_total:
+            errors["contract_amount"] = _(
+                "The contract amount cannot be less than what is already disbursed."
+            )
+        if not contractor.strip():
+            errors["contractor"] = _("Enter the contractor.")
+        if contract_date is None:
+            errors["contract_date"] = _("Enter the contract date.")
+        if errors:
+            raise ValidationError(errors)
+        project.contract_amount = contract_amount
+        project.contractor = contractor.strip()
+        project.contract_date = contract_date
+    before = rollup_snapshot(project)
+    now = timezone.now()
+    project.stage = to_stage
+    project.stage_changed_at = now
+    if to_stage == Stage.COMPLETED:
+        project.progress_percent = 100
+    project.version = F("version") + 1
+    project.save()
+    project.refresh_from_db()
+    StageChange.objects.create(
+        project=project, from_stage=from_stage, to_stage=to_stage, at=now, user=user,
+        note=note[:500],
+    )  # fmt: skip
+    _rollup_move(before=before, after=rollup_snapshot(project))
+    followers_notify(
+        message=_("%(project)s (%(lao)s): stage changed from %(from)s to %(to)s")
+        % {
+            "project": project.name,
+            "lao": project.lao,
+            "from": Stage(from_stage).label,
+            "to": Stage(to_stage).label,
+        },
+        url=reverse("projects:detail", args=[project.pk]),
+        project=project,
+    )
+    return project
+
+
+def _stage_label(stage: str) -> str:
+    return Stage(stage).label if stage in Stage.values else stage
+
+
+@transaction.atomic
+def disbursement_add(
+    *,
+    project: Project,
+    user: User | None,
+    date: datetime.date,
+    amount: Decimal,
+    reference: str = "",
+) -> Disbursement:
+    """Record money paid out for a project in a disbursing stage, never beyond the contract
+    amount (or the budget without a contract); keeps `disbursed_total`. The same date, amount
+    and reference twice is one payment: refused the second time."""
+    if user is not None:
+        _check_can_edit(user, project.lao)
+    project = _lock(project, version=None)
+    if project.stage not in DISBURSING_STAGES:
+        raise ValidationError(
+            _("Money can be disbursed only for a contracted, ongoing or completed project."),
+            code="stage",
+        )
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": _("Enter an amount greater than zero.")})
+    limit = (
+        project.contract_amount if project.contract_amount is not None else project.budget_amount
+    )
+    if project.disbursed_total + amount > limit:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "This would disburse more than the %(what)s: at most %(left)s baht is left."
+                )
+                % {
+                    "what": _("contract amount")
+                    if project.contract_amount is not None
+                    else _("budget"),
+                    "left": f"{limit - project.disbursed_total:,.2f}",
+                }
+            },
+            code="limit",
+        )
+    try:
+        with transaction.atomic():
+            disbursement = Disbursement.objects.create(
+                project=project, date=date, amount=amount, reference=reference.strip(),
+                created_by=user,
+            )  # fmt: skip
+    except IntegrityError:
+        raise ValidationError(
+            _("This disbursement (same date, amount and reference) is already recorded."),
+            code="duplicate",
+        ) from None
+    before = rollup_snapshot(project)
+    project.disbursed_total = F("disbursed_total") + amount
+    project.save(update_fields=["disbursed_total", "updated_at"])
+    project.refresh_from_db()
+    _rollup_move(before=before, after=rollup_snapshot(project))
+    return disbursement
+
+
+@transaction.atomic
+def project_set_progress(
+    *, project: Project, user: User, version: int, progress_percent: int
+) -> Project:
+    """Record a project's physical progress, 0–100 %."""
+    _check_can_edit(user, project.lao)
+    project = _lock(project, version=version)
+    if not 0 <= progress_percent <= 100:
+        raise ValidationError({"progress_percent": _("Progress is between 0 and 100 %.")})
+    project.progress_percent = progress_percent
+    project.version = F("version") + 1
+    project.save(update_fields=["progress_percent", "version", "updated_at"])
+    project.refresh_from_db()
+    return project
+
+
+# --- follows and notifications ----------------------------------------------------------------
+
+
+def _check_can_follow(user: User) -> None:
+    if not (user.is_authenticated and user.is_active):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def follow_create(*, user: User, project: Project | None = None, lao: LAO | None = None) -> Follow:
+    """Follow a project or an LAO (exactly one); following twice is harmless."""
+    _check_can_follow(user)
+    if (project is None) == (lao is None):
+        raise ValueError("Follow a project or an LAO.")
+    follow, _created = Follow.objects.get_or_create(user=user, project=project, lao=lao)
+    return follow
+
+
+@transaction.atomic
+def follow_delete(*, user: User, project: Project | None = None, lao: LAO | None = None) -> int:
+    """Stop following a project or an LAO; returns how many follows were removed (0 or 1)."""
+    _check_can_follow(user)
+    if (project is None) == (lao is None):
+        raise ValueError("Unfollow a project or an LAO.")
+    deleted, _detail = Follow.objects.filter(user=user, project=project, lao=lao).delete()
+    return deleted
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when `ids` is None)."""
+    _check_can_follow(user)
+    unread = Notification.objects.filter(user=user, read_at=None)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

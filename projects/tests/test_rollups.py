@@ -1,0 +1,192 @@
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from django.db.models import Count, Q, Sum
+
+from budgets.importers import classification_import
+from budgets.models import Programme
+from projects.models import Project, ProjectRollup, Stage
+from projects.rollups import (
+    STAGE_COLUMNS,
+    ProjectFigures,
+    project_figures,
+    rollup_move_project,
+    rollups_rebuild,
+)
+from units.models import LAOKind
+from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2568
+
+
+@pytest.fixture
+def world():
+    classification_import()
+    north, south = ProvinceFactory(code="50"), ProvinceFactory(code="90")
+    laos = [
+        LAOFactory(subdistrict__district=DistrictFactory(province=north)),
+        LAOFactory(subdistrict__district=DistrictFactory(province=north),
+                   kind=LAOKind.SUBDISTRICT_MUNICIPALITY),
+        LAOFactory(subdistrict__district=DistrictFactory(province=south)),
+    ]  # fmt: skip
+    programmes = list(Programme.objects.order_by("pk")[:3])
+    stages = list(Stage)
+    number = 0
+    for lao in laos:
+        for year in (YEAR - 1, YEAR):
+            for index in range(7):
+                number += 1
+                stage = stages[(number * 3) % len(stages)]
+                budget = Decimal(100_000 + number * 1_234) + Decimal("0.25")
+                paid = budget / 2 if stage in {Stage.IN_PROGRESS, Stage.COMPLETED} else 0
+                Project.objects.create(
+                    lao=lao,
+                    code=f"{year}-{index:03d}",
+                    name=f"โครงการ {number}",
+                    fiscal_year=year,
+                    # Every seventh project has no programme.
+                    programme=None if index == 6 else programmes[number % 3],
+                    budget_amount=budget,
+                    disbursed_total=paid,
+                    stage=stage,
+                )
+    rollups_rebuild()
+    return {"laos": laos, "north": north, "south": south, "programmes": programmes}
+
+
+def project_sums(**filters):
+    stage_counts = {stage: Count("pk", filter=Q(stage=stage)) for stage in STAGE_COLUMNS}
+    sums = Project.objects.filter(**filters).aggregate(
+        budget=Sum("budget_amount"), disbursed=Sum("disbursed_total"), projects=Count("pk"),
+        **stage_counts,
+    )  # fmt: skip
+    return {
+        "budget": sums["budget"] or Decimal(0),
+        "disbursed": sums["disbursed"] or Decimal(0),
+        **{key: sums[key] for key in ["projects", *STAGE_COLUMNS]},
+    }
+
+
+def cell_sums(**dimensions):
+    values = {"province": None, "kind": "", "programme": None, **dimensions}
+    row = ProjectRollup.objects.filter(**values).first()
+    if row is None:
+        return {"budget": Decimal(0), "disbursed": Decimal(0), "projects": 0,
+                **dict.fromkeys(STAGE_COLUMNS, 0)}  # fmt: skip
+    return {
+        "budget": row.budget_amount,
+        "disbursed": row.disbursed_amount,
+        **{key: getattr(row, key) for key in ["projects", *STAGE_COLUMNS]},
+    }
+
+
+def all_cells():
+    return {
+        (row.fiscal_year, row.province_id, row.kind, row.programme_id): (
+            row.budget_amount, row.disbursed_amount,
+            *(getattr(row, key) for key in ["projects", *STAGE_COLUMNS]),
+        )
+        for row in ProjectRollup.objects.all()
+    }  # fmt: skip
+
+
+def test_rebuild_equals_direct_sums_for_several_slices(world):
+    north, programme = world["north"], world["programmes"][1]
+    assert cell_sums(fiscal_year=YEAR) == project_sums(fiscal_year=YEAR)
+    assert cell_sums(fiscal_year=YEAR, province=north) == project_sums(
+        fiscal_year=YEAR, lao__province=north
+    )
+    assert cell_sums(fiscal_year=YEAR, kind=LAOKind.SAO) == project_sums(
+        fiscal_year=YEAR, lao__kind=LAOKind.SAO
+    )
+    assert cell_sums(fiscal_year=YEAR - 1, programme=programme) == project_sums(
+        fiscal_year=YEAR - 1, programme=programme
+    )
+    assert cell_sums(
+        fiscal_year=YEAR, province=north, kind=LAOKind.SUBDISTRICT_MUNICIPALITY,
+        programme=programme,
+    ) == project_sums(
+        fiscal_year=YEAR, lao__province=north, lao__kind=LAOKind.SUBDISTRICT_MUNICIPALITY,
+        programme=programme,
+    )  # fmt: skip
+    # Projects without a programme count in the totals, not in a cell of their own.
+    assert cell_sums(fiscal_year=YEAR)["projects"] == 21
+    assert (
+        not ProjectRollup.objects.filter(
+            fiscal_year=YEAR, programme=None, kind=LAOKind.SAO, province=north
+        )
+        .exclude(
+            projects=project_sums(fiscal_year=YEAR, lao__kind=LAOKind.SAO, lao__province=north)[
+                "projects"
+            ]
+        )
+        .exists()
+    )
+
+
+def test_rebuild_of_one_year_leaves_the_others(world):
+    before = all_cells()
+    ProjectRollup.objects.filter(fiscal_year=YEAR - 1).update(projects=999)
+    rollups_rebuild(fiscal_year=YEAR)
+    assert ProjectRollup.objects.filter(fiscal_year=YEAR - 1, projects=999).exists()
+    rollups_rebuild(fiscal_year=YEAR - 1)
+    assert all_cells() == before
+
+
+def test_moves_equal_a_rebuild(world, django_assert_num_queries):
+    lao, other = world["laos"][0], world["laos"][2]
+    programmes = world["programmes"]
+
+    # A stage change, a disbursement, a budget change, a move to another programme.
+    project = Project.objects.select_related("lao").filter(lao=lao, fiscal_year=YEAR).first()
+    before = project_figures(project)
+    project.stage, project.disbursed_total = Stage.COMPLETED, Decimal("50000.10")
+    project.budget_amount += Decimal("12.34")
+    project.programme = programmes[2] if project.programme_id != programmes[2].pk else None
+    project.save()
+    with django_assert_num_queries(1):
+        rollup_move_project(before=before, after=project_figures(project))
+
+    # A new project, in a programme and a province cell that may not exist yet.
+    created = Project.objects.create(
+        lao=other, code="new-1", name="ใหม่", fiscal_year=YEAR + 1, programme=programmes[0],
+        budget_amount=Decimal("777.77"), stage=Stage.PLANNED,
+    )  # fmt: skip
+    rollup_move_project(before=None, after=project_figures(created))
+
+    # A deleted project.
+    gone = Project.objects.select_related("lao").filter(lao=other, fiscal_year=YEAR).last()
+    figures = project_figures(gone)
+    gone.delete()
+    rollup_move_project(before=figures, after=None)
+
+    # Nothing changes the rollup without a change of figures.
+    rollup_move_project(before=figures, after=figures)
+
+    moved = all_cells()
+    rollups_rebuild()
+    assert moved == all_cells()
+
+
+def test_the_last_project_of_a_cell_takes_the_cell_away(world):
+    project = Project.objects.select_related("lao").filter(fiscal_year=YEAR).first()
+    figures = project_figures(project)
+    lone = replace(figures, fiscal_year=2500)
+    rollup_move_project(before=None, after=lone)
+    assert ProjectRollup.objects.filter(fiscal_year=2500).count() == 8
+    rollup_move_project(before=lone, after=None)
+    assert not ProjectRollup.objects.filter(fiscal_year=2500).exists()
+
+
+def test_a_move_against_a_missing_rollup_never_goes_below_zero(world):
+    ProjectRollup.objects.all().delete()
+    figures = ProjectFigures(
+        fiscal_year=YEAR, province_id=world["north"].pk, kind=LAOKind.SAO, programme_id=None,
+        stage=Stage.PLANNED, budget_amount=Decimal(10), disbursed_total=Decimal(0),
+    )  # fmt: skip
+    rollup_move_project(before=figures, after=replace(figures, stage=Stage.FUNDED))
+    # The write went through; the cells it made hold no project and are not kept.
+    assert not ProjectRollup.objects.exists()

@@ -1,0 +1,269 @@
+"""Officer pages under /projects/manage/: scope, forms, stage actions, disbursements."""
+
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from projects.models import DevelopmentPlan, Project, Stage
+from projects.tests.pages_world import YEAR, build_world, make_project, move
+
+pytestmark = pytest.mark.django_db
+
+CONTRACT_POST = {
+    "to_stage": "contracted",
+    "contract_amount": "900,000.00",
+    "contractor": "หจก. ก่อสร้างดี",
+    "contract_date": "2026-01-15",
+    "note": "ลงนามสัญญา",
+}
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def project_post(world, **changes):
+    data = {
+        "name": "ถนนคอนกรีตเสริมเหล็ก หมู่ 3",
+        "fiscal_year": YEAR,
+        "strategy": world["strategy"].pk,
+        "programme": world["education"].pk,
+        "budget_amount": "1,250,000.50",
+        "location": "หมู่ 3",
+        "latitude": "14.97",
+        "longitude": "102.1",
+        "planned_start": "2026-01-01",
+        "planned_end": "2026-06-30",
+        "responsible_unit": "กองช่าง",
+        "targets": "ถนนยาว 500 เมตร",
+    }
+    data.update(changes)
+    return data
+
+
+def test_officer_creates_moves_disburses_and_records_progress(client, world):
+    client.force_login(world["officer"])
+    response = client.post(reverse("projects:project-new"), project_post(world))
+    project = Project.objects.get(name="ถนนคอนกรีตเสริมเหล็ก หมู่ 3")
+    assert response["Location"] == reverse("projects:manage-project", args=[project.pk])
+    assert project.lao == world["lao"] and project.code == f"{YEAR}-002"
+    assert project.budget_amount == Decimal("1250000.50")
+    assert project.strategy == world["strategy"] and project.plan == world["plan"]
+
+    stage_url = reverse("projects:project-stage", args=[project.pk])
+    for stage in ("funded", "procurement"):
+        project.refresh_from_db()
+        client.post(stage_url, {"to_stage": stage, "version": project.version})
+    project.refresh_from_db()
+    response = client.post(stage_url, {**CONTRACT_POST, "version": project.version})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.stage == Stage.CONTRACTED
+    assert project.contract_amount == Decimal("900000")
+
+    response = client.post(
+        reverse("projects:project-disburse", args=[project.pk]),
+        {"date": "2026-02-01", "amount": "300,000", "reference": "V-1"},
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.disbursed_total == Decimal("300000")
+
+    response = client.post(
+        reverse("projects:project-progress", args=[project.pk]),
+        {"progress_percent": "40", "version": project.version},
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.progress_percent == 40
+    response = client.get(reverse("projects:manage-project", args=[project.pk]))
+    assert [stage.value for stage in response.context["next_stages"]] == [
+        "in_progress",
+        "cancelled",
+    ]
+
+
+def test_forms_keep_input_on_errors(client, world):
+    client.force_login(world["officer"])
+    english(client)
+    response = client.post(
+        reverse("projects:project-new"), project_post(world, budget_amount="many")
+    )
+    assert response.status_code == 400
+    assert "ถนนคอนกรีตเสริมเหล็ก หมู่ 3" in response.content.decode()
+    assert not Project.objects.filter(name="ถนนคอนกรีตเสริมเหล็ก หมู่ 3").exists()
+
+    project = move(world["project"], world["officer"], "funded", "procurement")
+    response = client.post(
+        reverse("projects:project-stage", args=[project.pk]),
+        {**CONTRACT_POST, "contractor": "", "version": project.version},
+    )
+    assert response.status_code == 400
+    assert response.context["stage_form"].errors["contractor"] == ["Enter the contractor."]
+    assert 'value="900,000.00"' in response.content.decode()
+    project.refresh_from_db()
+    assert project.stage == Stage.PROCUREMENT
+
+
+def test_disbursement_over_the_contract_is_refused_with_its_message(client, world):
+    project = move(
+        world["project"], world["officer"], "funded", "procurement", "contracted",
+        contract_amount=Decimal("1000"), contractor="ร้าน ก", contract_date="2026-01-01",
+    )  # fmt: skip
+    client.force_login(world["officer"])
+    english(client)
+    response = client.post(
+        reverse("projects:project-disburse", args=[project.pk]),
+        {"date": "2026-02-01", "amount": "1,000.01"},
+    )
+    assert response.status_code == 400
+    assert "at most 1,000.00 baht is left" in response.content.decode()
+    project.refresh_from_db()
+    assert project.disbursed_total == 0
+
+
+def test_stale_version_is_refused(client, world):
+    project = world["project"]
+    client.force_login(world["officer"])
+    response = client.post(
+        reverse("projects:project-stage", args=[project.pk]),
+        {"to_stage": "funded", "version": project.version + 5},
+    )
+    assert response.status_code == 409
+    response = client.post(
+        reverse("projects:project-edit", args=[project.pk]),
+        {**project_post(world), "version": project.version + 5},
+    )
+    assert response.status_code == 409
+    project.refresh_from_db()
+    assert project.stage == Stage.PLANNED and project.name == "ก่อสร้างอาคารเรียน"
+
+
+MANAGE_URLS = [
+    ("projects:manage", False),
+    ("projects:project-new", False),
+    ("projects:plans", False),
+    ("projects:plan-new", False),
+    ("projects:manage-project", True),
+    ("projects:project-edit", True),
+]
+
+
+@pytest.mark.parametrize(("name", "takes_pk"), MANAGE_URLS)
+def test_anonymous_is_sent_to_login(client, world, name, takes_pk):
+    url = reverse(name, args=[world["project"].pk] if takes_pk else [])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("action", ["project-stage", "project-disburse", "project-progress"])
+def test_writes_refused_to_anonymous_and_out_of_scope(client, world, action):
+    project = world["project"]
+    url = reverse(f"projects:{action}", args=[project.pk])
+    data = {"to_stage": "funded", "version": project.version, "progress_percent": 50,
+            "date": "2026-01-01", "amount": "1"}  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    for user in ("neighbour_officer", "far_staff", "executive", "citizen"):
+        client.force_login(world[user])
+        assert client.post(url, data).status_code == 404
+    project.refresh_from_db()
+    assert (project.stage, project.progress_percent, project.version) == ("planned", 0, 1)
+
+
+def test_scope_of_reading(client, world):
+    project = world["project"]
+    url = reverse("projects:manage-project", args=[project.pk])
+    client.force_login(world["neighbour_officer"])
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("projects:project-edit", args=[project.pk])).status_code == 404
+    client.force_login(world["citizen"])
+    assert client.get(reverse("projects:manage")).status_code == 404
+    client.force_login(world["executive"])
+    response = client.get(url)
+    assert response.status_code == 200 and not response.context["can_edit"]
+    assert client.get(reverse("projects:project-edit", args=[project.pk])).status_code == 404
+    client.force_login(world["staff"])
+    assert client.get(url).context["can_edit"]
+    # Staff choose one of their LAOs for a new project; another province's is 404.
+    assert client.get(reverse("projects:project-new")).status_code == 404
+    far = world["far"].dla_code
+    assert client.get(reverse("projects:project-new") + f"?lao={far}").status_code == 404
+    lao = world["lao"].dla_code
+    assert client.get(reverse("projects:project-new") + f"?lao={lao}").status_code == 200
+
+
+def test_manage_list_filters_and_counts_queries(client, world, django_assert_max_num_queries):
+    for number in range(15):
+        make_project(world, name=f"โครงการ {number}")
+    make_project(world, name="ปีหน้า", fiscal_year=YEAR + 1)
+    make_project(world, lao=world["neighbour"], user=world["staff"], name="ของเพื่อนบ้าน")
+    client.force_login(world["officer"])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("projects:manage"))
+    assert response.context["page_obj"].paginator.count == 17
+    response = client.get(reverse("projects:manage"), {"fiscal_year": YEAR + 1})
+    assert [p.name for p in response.context["page_obj"]] == ["ปีหน้า"]
+    response = client.get(reverse("projects:manage"), {"q": "ก่อสร้าง"})
+    assert [p.name for p in response.context["page_obj"]] == ["ก่อสร้างอาคารเรียน"]
+    response = client.get(reverse("projects:manage"), {"stage": "funded"})
+    assert response.context["page_obj"].paginator.count == 0
+    client.force_login(world["staff"])
+    assert client.get(reverse("projects:manage")).context["page_obj"].paginator.count == 18
+
+
+def test_manage_project_page_counts_queries(client, world, django_assert_max_num_queries):
+    project = move(
+        world["project"], world["officer"], "funded", "procurement", "contracted",
+        contract_amount=Decimal("1000"), contractor="ร้าน ก", contract_date="2026-01-01",
+    )  # fmt: skip
+    from projects import services
+
+    for day in range(1, 8):
+        services.disbursement_add(
+            project=project, user=world["officer"], date=f"2026-02-0{day}", amount=Decimal("10")
+        )
+    client.force_login(world["officer"])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("projects:manage-project", args=[project.pk]))
+    assert response.status_code == 200
+    assert len(response.context["disbursements"]) == 7
+
+
+def test_development_plan_create_and_edit(client, world, django_assert_max_num_queries):
+    client.force_login(world["officer"])
+    response = client.post(
+        reverse("projects:plan-new"),
+        {"start_year": 2571, "vision": "ก้าวหน้า", "strategies": "หนึ่ง\nสอง\n\nสาม"},
+    )
+    assert response.status_code == 302
+    plan = DevelopmentPlan.objects.get(lao=world["lao"], start_year=2571)
+    assert plan.end_year == 2575
+    assert list(plan.strategies.values_list("name", flat=True)) == ["หนึ่ง", "สอง", "สาม"]
+    response = client.post(
+        reverse("projects:plan-edit", args=[plan.pk]),
+        {"start_year": 2571, "vision": "ใหม่", "strategies": "สอง\nหนึ่ง"},
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.vision == "ใหม่" and plan.start_year == 2571
+    assert list(plan.strategies.values_list("name", flat=True)) == ["สอง", "หนึ่ง"]
+    response = client.post(reverse("projects:plan-new"), {"start_year": 2571, "strategies": "x"})
+    assert response.status_code == 400
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("projects:plans")).status_code == 200
+    client.force_login(world["neighbour_officer"])
+    response = client.post(
+        reverse("projects:plan-edit", args=[plan.pk]), {"vision": "x", "strategies": "x"}
+    )
+    assert response.status_code == 404
+    plan.refresh_from_db()
+    assert plan.vision == "ใหม่"

@@ -1,0 +1,332 @@
+"""Pages of the quarterly progress reports: the officer's quarters, a report with its items,
+the provincial review queue and the list of LAOs whose report is missing (with downloads).
+
+Writes go through projects.reports services; scope through units.access (404 out of scope).
+"""
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from projects import reports
+from projects.models import ProgressReport, ReportStatus
+from units import access
+from units.exports import csv_response, xlsx_response
+from units.models import Role
+from units.thai import fiscal_year_of
+
+PAGE_SIZE = 50
+QUARTER_CHOICES = [(1, _lazy("Q1")), (2, _lazy("Q2")), (3, _lazy("Q3")), (4, _lazy("Q4"))]
+
+
+# --- Filters and forms ------------------------------------------------------------------------
+
+
+class FiscalYearFilter(django_filters.FilterSet):
+    """The fiscal year of the officer's quarter table (default: the current one)."""
+
+    fiscal_year = django_filters.NumberFilter(
+        label=_lazy("Fiscal year"), min_value=2500, max_value=2700
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["fiscal_year"]
+
+
+class ReportFilter(django_filters.FilterSet):
+    """Reports in the user's scope by fiscal year, quarter, status and LAO."""
+
+    fiscal_year = django_filters.NumberFilter(label=_lazy("Fiscal year"))
+    quarter = django_filters.TypedChoiceFilter(
+        label=_lazy("Quarter"), choices=QUARTER_CHOICES, coerce=int
+    )
+    status = django_filters.ChoiceFilter(label=_lazy("Status"), choices=ReportStatus.choices)
+    q = django_filters.CharFilter(
+        label=_lazy("LAO name or code"), method="filter_lao", max_length=100
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["fiscal_year", "quarter", "status"]
+
+    def filter_lao(self, queryset, name, value):
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(lao__dla_code__startswith=value)
+        return queryset.filter(lao__full_name_th__contains=value)
+
+
+class MissingFilter(django_filters.FilterSet):
+    """The quarter (and, for users who read several provinces, the province) of the missing
+    list. The selector takes the cleaned values: the quarter is a parameter of its subquery."""
+
+    fiscal_year = django_filters.NumberFilter(
+        label=_lazy("Fiscal year"), method="keep", min_value=2500, max_value=2700
+    )
+    quarter = django_filters.TypedChoiceFilter(
+        label=_lazy("Quarter"), choices=QUARTER_CHOICES, coerce=int, method="keep"
+    )
+    province = django_filters.ModelChoiceFilter(
+        label=_lazy("Province"), queryset=None, to_field_name="code", method="keep",
+        empty_label=_lazy("All"),
+    )  # fmt: skip
+
+    def __init__(self, data=None, *, provinces, **kwargs):
+        super().__init__(data, queryset=ProgressReport.objects.none(), **kwargs)
+        self.filters["province"].queryset = provinces.order_by("code")
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+
+class PrepareForm(forms.Form):
+    fiscal_year = forms.IntegerField(min_value=2500, max_value=2700)
+    quarter = forms.TypedChoiceField(choices=QUARTER_CHOICES, coerce=int)
+    lao = forms.CharField(required=False, max_length=20)
+    version = forms.IntegerField(required=False, min_value=1)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_lazy("What should the LAO fix?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+def _version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        raise Http404("A report form without its version.") from None
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+@login_required
+def report_list(request):
+    """Officers: the four quarters of their LAO's fiscal year. Other back-office users: the
+    reports in their scope (every report for executives)."""
+    if not access.can_view_back_office(request.user):
+        raise Http404
+    today = timezone.localdate()
+    if request.user.role == Role.OFFICER and request.user.lao_id:
+        filterset = FiscalYearFilter(request.GET)
+        fiscal_year = int(
+            (filterset.form.cleaned_data.get("fiscal_year") if filterset.is_valid() else None)
+            or fiscal_year_of(today)
+        )
+        context = {
+            "filter": filterset,
+            "lao": request.user.lao,
+            "fiscal_year": fiscal_year,
+            "quarters": reports.lao_quarters(
+                lao=request.user.lao, fiscal_year=fiscal_year, today=today
+            ),
+        }
+        return render(request, "projects/report_quarters.html", context)
+    filterset = ReportFilter(
+        request.GET,
+        queryset=reports.reports_visible_to(user=request.user).order_by(
+            "-fiscal_year", "-quarter", "lao__dla_code"
+        ),
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for report in page:
+        report.overdue = reports.is_overdue(
+            due_date=report.due_date, status=report.status, today=today
+        )
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "can_review": access.provinces_managed_by(request.user).exists(),
+    }
+    return render(request, "projects/report_list.html", context)
+
+
+@require_POST
+@login_required
+def report_prepare(request):
+    """Create or refresh a report (officers: their LAO; others name the LAO by DLA code)."""
+    form = PrepareForm(request.POST)
+    if not form.is_valid():
+        raise Http404("An incomplete report form.")
+    data = form.cleaned_data
+    if request.user.lao_id:
+        lao = access.laos_managed_by(request.user).filter(pk=request.user.lao_id).first()
+        if lao is None:
+            raise Http404
+    else:
+        lao = access.lao_for_user(request.user, data["lao"])
+    try:
+        report = reports.report_prepare(
+            lao=lao,
+            fiscal_year=data["fiscal_year"],
+            quarter=data["quarter"],
+            user=request.user,
+            version=data["version"],
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("projects:report-list")
+    messages.success(
+        request, _("The report shows the projects as they stood at the quarter's end.")
+    )
+    return redirect("projects:report", pk=report.pk)
+
+
+@login_required
+def report_detail(request, pk):
+    """A report with its items, totals and the steps the user may take."""
+    report = reports.report_for_user(user=request.user, pk=pk)
+    report.overdue = reports.is_overdue(
+        due_date=report.due_date, status=report.status, today=timezone.localdate()
+    )
+    start, end = reports.quarter_range(report.fiscal_year, report.quarter)
+    editable = report.status in reports.EDITABLE
+    context = {
+        "report": report,
+        "start": start,
+        "end": end,
+        "items": reports.report_items(report=report),
+        "can_edit": editable and access.can_edit_lao(request.user, report.lao),
+        "can_review": report.status == ReportStatus.SUBMITTED
+        and reports.can_review(request.user, report),
+        "return_form": ReturnForm(),
+    }
+    return render(request, "projects/report_detail.html", context)
+
+
+def _workflow_step(request, pk, step):
+    report = reports.report_for_user(user=request.user, pk=pk)
+    try:
+        step(report)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("projects:report", pk=report.pk)
+
+
+@require_POST
+@login_required
+def report_submit(request, pk):
+    def submit(report):
+        reports.report_submit(report=report, user=request.user, version=_version(request))
+        messages.success(request, _("The report is sent to the provincial office."))
+
+    return _workflow_step(request, pk, submit)
+
+
+@require_POST
+@login_required
+def report_accept(request, pk):
+    def accept(report):
+        reports.report_accept(report=report, user=request.user, version=_version(request))
+        messages.success(request, _("The report is accepted; its figures are now frozen."))
+
+    return _workflow_step(request, pk, accept)
+
+
+@require_POST
+@login_required
+def report_return(request, pk):
+    def send_back(report):
+        reports.report_return(
+            report=report,
+            user=request.user,
+            version=_version(request),
+            comment=request.POST.get("comment", ""),
+        )
+        messages.success(request, _("The report is returned to the LAO with your comment."))
+
+    return _workflow_step(request, pk, send_back)
+
+
+@login_required
+def review(request):
+    """Submitted reports waiting for the provincial office."""
+    if not access.provinces_managed_by(request.user).exists():
+        raise Http404
+    page = Paginator(reports.review_queue(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "projects/report_review.html", {"page_obj": page})
+
+
+MISSING_COLUMNS = (
+    (_lazy("Province"), lambda lao: lao.province.name_th),
+    (_lazy("DLA code"), lambda lao: lao.dla_code or ""),
+    (_lazy("LAO"), lambda lao: lao.full_name_th),
+    (_lazy("Report status"), lambda lao: _status_label(lao.report_status)),
+    (_lazy("Phone"), lambda lao: lao.phone),
+    (_lazy("E-mail"), lambda lao: lao.email),
+)
+
+
+def _status_label(status: str | None) -> str:
+    return str(ReportStatus(status).label) if status else _("Not begun")
+
+
+def _missing(request):
+    """The missing-list slice from the query string (default: the last quarter that ended)."""
+    provinces = reports.provinces_read_by(request.user)
+    if not provinces.exists():
+        raise Http404
+    filterset = MissingFilter(request.GET, provinces=provinces)
+    cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
+    default_year, default_quarter = reports.latest_due_quarter(timezone.localdate())
+    fiscal_year = int(cleaned.get("fiscal_year") or default_year)
+    quarter = cleaned.get("quarter") or default_quarter
+    laos = reports.missing_reports(
+        user=request.user,
+        fiscal_year=fiscal_year,
+        quarter=quarter,
+        province=cleaned.get("province"),
+    )
+    return filterset, fiscal_year, quarter, laos
+
+
+@login_required
+def missing(request):
+    """LAOs whose report for the quarter is missing or not yet submitted."""
+    filterset, fiscal_year, quarter, laos = _missing(request)
+    page = Paginator(laos, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "fiscal_year": fiscal_year,
+        "quarter": quarter,
+        "due_date": reports.quarter_due_date(fiscal_year, quarter),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "projects/report_missing.html", context)
+
+
+@login_required
+def missing_download(request, file_format):
+    """The missing list as CSV or XLSX (every row, not one page)."""
+    if file_format not in {"csv", "xlsx"}:
+        raise Http404
+    _filterset, fiscal_year, quarter, laos = _missing(request)
+    header = [str(title) for title, _value in MISSING_COLUMNS]
+    rows = ([value(lao) for _title, value in MISSING_COLUMNS] for lao in laos.iterator())
+    filename = f"missing-reports-{fiscal_year}-q{quarter}.{file_format}"
+    if file_format == "csv":
+        return csv_response(filename=filename, header=header, rows=rows)
+    return xlsx_response(
+        filename=filename, sheet_title=f"{fiscal_year} Q{quarter}", header=header, rows=rows
+    )
