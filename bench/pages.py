@@ -30,6 +30,8 @@ PAGES = [
         200,
         "dashboard",
     ),
+    # an LAO's development-plan projects (public)
+    ("LAO projects", "/projects/lao/6110305/", 100, "public"),
     # the executive project dashboard: rollup totals, rates, stages and lagging projects
     ("project dashboard: nation", "/projects/dashboard/", 200, "dashboard"),
     ("project dashboard: province", "/projects/dashboard/?province=30", 200, "dashboard"),
