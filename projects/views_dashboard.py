@@ -6,6 +6,8 @@ list reads Project a page at a time. Every table downloads as CSV and XLSX with 
 string.
 """
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -39,6 +41,10 @@ def _parse(request):
     return filterset, the_slice, reference
 
 
+def _digest(*parts) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
 def _page_number(request) -> int:
     try:
         return int(request.GET.get("page") or 1)
@@ -56,13 +62,39 @@ def dashboard_page(request):
     lagging = dashboard.lagging_page(
         projects=dashboard.lagging_projects(slice=the_slice), page=_page_number(request)
     )
+    reports = dashboard.report_status(slice=the_slice, reference=reference)
+    query = request.GET.urlencode()
     context = {
         "filter": filterset,
         "slice": the_slice,
         "dashboard": figures,
         "charts": dashboard.dashboard_charts(dashboard=figures),
         "lagging": lagging,
-        "reports": dashboard.report_status(slice=the_slice, reference=reference),
+        "reports": reports,
+        # Cache keys of the rendered tables: a digest of everything each one shows (and of the
+        # query string its links keep), so a cached table is never stale.
+        "tables_key": _digest(figures, query),
+        "lagging_key": _digest(
+            [
+                (
+                    p.pk,
+                    p.code,
+                    p.name,
+                    p.stage,
+                    p.planned_end,
+                    p.budget_amount,
+                    p.contract_amount,
+                    p.disbursed_total,
+                    p.progress_percent,
+                    p.lao_id,
+                )
+                for p in lagging.rows
+            ],
+            lagging.number,
+            lagging.has_next,
+            query,
+        ),  # fmt: skip
+        "reports_key": _digest(reports, query),
     }
     return render(request, "projects/dashboard.html", context)
 
