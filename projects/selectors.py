@@ -100,10 +100,21 @@ def public_lao(*, code: str) -> LAO:
         raise Http404("No LAO has this code.") from None
 
 
+# The columns the public list shows (and the keys of its order): nothing else is loaded.
+PUBLIC_LIST_COLUMNS = (
+    "pk", "fiscal_year", "code", "name", "stage", "budget_amount", "disbursed_total", "is_demo",
+    "programme__name_th",
+)  # fmt: skip
+
+
 def lao_projects(*, lao: LAO) -> QuerySet[Project]:
-    """An LAO's projects for its public list, newest year first, with their programme."""
+    """An LAO's projects for its public list, newest year first, with their programme's name
+    (only the columns the list shows)."""
     return (
-        Project.objects.filter(lao=lao).select_related("programme").order_by("-fiscal_year", "code")
+        Project.objects.filter(lao=lao)
+        .select_related("programme")
+        .only(*PUBLIC_LIST_COLUMNS)
+        .order_by("-fiscal_year", "code")
     )
 
 
@@ -118,10 +129,24 @@ def lao_project_years(*, lao: LAO) -> list[int]:
 
 
 def projects_totals(*, projects: QuerySet[Project]) -> dict:
-    """Count, budget and disbursed of a (filtered) set of projects: one aggregate query."""
+    """Count, budget and disbursed of a (filtered) set of projects: one aggregate query.
+
+    `stamp` changes whenever a row of the set changes, so it keys caches of what the set
+    shows: every write of a project sets `updated_at` (the services save the project, which
+    bumps the auto_now field; the bulk upload of projects/resources.py sets it in its UPDATE)
+    and most also raise `version`; a new project raises the count and the largest id, a
+    removed one lowers the count, and a reseeded set has new ids.
+    """
     totals = projects.order_by().aggregate(
-        count=Count("pk"), budget=Sum("budget_amount"), disbursed=Sum("disbursed_total")
+        count=Count("pk"),
+        budget=Sum("budget_amount"),
+        disbursed=Sum("disbursed_total"),
+        changed=Max("updated_at"),
+        last=Max("pk"),
+        versions=Sum("version"),
     )
+    changed, last, versions = totals.pop("changed"), totals.pop("last"), totals.pop("versions")
+    totals["stamp"] = (totals["count"], changed.isoformat() if changed else "", last, versions)
     totals["budget"] = totals["budget"] or 0
     totals["disbursed"] = totals["disbursed"] or 0
     totals["rate"] = (totals["disbursed"] / totals["budget"]) if totals["budget"] else 0

@@ -1,12 +1,16 @@
 """Pages of development projects: the officers' pages under /projects/manage/, the citizens'
 pages (/projects/lao/<code>/, /projects/<id>/) and what a registered citizen follows."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +31,8 @@ from units.thai import fiscal_year_of
 
 PAGE_SIZE = 50
 PUBLIC_PAGE_SIZE = 25
+# How long the public list's cached parts stay (their keys change with the data: a memory bound).
+PUBLIC_CACHE_SECONDS = 600
 
 
 def _version(request) -> int:
@@ -363,26 +369,67 @@ def plan_edit(request, pk):
 # --- citizens ---------------------------------------------------------------------------------
 
 
+class _StageLabelled:
+    """A page's projects with their stage's label set as `stage_label`, read only when iterated
+    (a cached table never loads them; `get_stage_display` rebuilds the choices on every row)."""
+
+    def __init__(self, projects):
+        self.projects = projects
+
+    def __iter__(self):
+        labels = dict(Stage.choices)
+        for project in self.projects:
+            project.stage_label = labels[project.stage]
+            yield project
+
+
+def _digest(*parts) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
 def lao_projects(request, code):
-    """An LAO's projects for everyone: filters, a map of their points, budget vs disbursed."""
+    """An LAO's projects for everyone: filters, a map of their points, budget vs disbursed.
+
+    The filter form and the table are cached fragments keyed by a digest of everything they
+    show: the form by its choices and the query, the table by the rows' stamp (which changes
+    whenever one of the filtered projects does), the page and the programmes' names; the map
+    points by the same stamp.
+    """
     lao = selectors.public_lao(code=code)
+    years = selectors.lao_project_years(lao=lao)
+    programme_list = list(selectors.programmes())
+    programmes = [(programme.pk, programme.name_th) for programme in programme_list]
     filterset = PublicProjectFilter(
         request.GET,
         queryset=selectors.lao_projects(lao=lao),
-        years=selectors.lao_project_years(lao=lao),
-        programmes=list(selectors.programmes()),
+        years=years,
+        programmes=programme_list,
     )
     projects = filterset.qs
-    page = Paginator(projects, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = selectors.projects_totals(projects=projects)
+    paginator = Paginator(projects, PUBLIC_PAGE_SIZE)
+    paginator.count = totals["count"]  # known from the totals: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    query = sorted((name, request.GET.getlist(name)) for name in filterset.filters)
     return render(
         request,
         "projects/lao_projects.html",
         {
             "lao": lao,
             "filter": filterset,
+            "filter_key": _digest(years, programmes, query),
             "page_obj": page,
-            "totals": selectors.projects_totals(projects=projects),
-            "points": selectors.project_map_points(projects=projects),
+            "rows": _StageLabelled(page.object_list),
+            "rows_key": _digest(lao.pk, totals["stamp"], page.number, query, programmes),
+            "projects_url": reverse("projects:index"),
+            "cache_seconds": PUBLIC_CACHE_SECONDS,
+            "totals": totals,
+            # Keyed like the table: the stamp changes whenever a point or a name does.
+            "points": cache.get_or_set(
+                f"lao-project-points:{_digest(lao.pk, totals['stamp'], query)}",
+                lambda: selectors.project_map_points(projects=projects),
+                PUBLIC_CACHE_SECONDS,
+            ),
             # The province outline gives the points their place (no tile layer offline).
             "map_context": lao.province.boundary,
             "following": selectors.is_following(user=request.user, lao=lao),

@@ -229,7 +229,7 @@ def test_accepting_tells_the_followers_of_the_lao(world, django_capture_on_commi
         reports.report_accept(report=report, user=world["staff"], version=report.version)
     notification = Notification.objects.get()
     assert notification.user == follower
-    assert "Q2" in notification.message and str(YEAR) in notification.message
+    assert "ไตรมาสที่ 2" in notification.message and str(YEAR) in notification.message
 
 
 def test_an_accepted_report_is_frozen(world):

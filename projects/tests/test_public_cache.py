@@ -1,0 +1,99 @@
+"""The public list of an LAO's projects caches its table and filter form: every write path of
+projects/services.py shows at once, and a cached page asks the database for less."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from budgets.models import Programme
+from projects import services
+from projects.services import ProjectData
+from projects.tests.pages_world import YEAR, build_world, make_project, move
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def rows(client, url, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def table(content: str) -> str:
+    return content[content.index('<table class="data-table">') : content.index("</table>")]
+
+
+def test_every_write_shows_at_once_in_the_cached_table(client, world):
+    url = reverse("projects:lao", args=[world["lao"].url_code])
+    officer = world["officer"]
+    project = world["project"]
+    first, cold = rows(client, url)
+    again, warm = rows(client, url)
+    assert table(again) == table(first) and "ก่อสร้างอาคารเรียน" in table(first)
+    assert warm < cold  # the page's rows are not read again
+
+    # Stage changes (with the contract).
+    project = move(
+        project, officer, "funded", "procurement", "contracted",
+        contract_amount=Decimal("900000"), contractor="หจก. ทดสอบ",
+        contract_date=datetime.date(2026, 1, 10),
+    )  # fmt: skip
+    content, _ = rows(client, url)
+    assert 'data-stage="contracted"' in content
+
+    # A disbursement (saves only disbursed_total and updated_at).
+    services.disbursement_add(
+        project=project, user=officer, date=datetime.date(2026, 2, 1), amount=Decimal("12345")
+    )
+    content, _ = rows(client, url)
+    assert "12,345.00" in content
+
+    # An edit of the project (name) and of its progress.
+    project.refresh_from_db()
+    project = services.project_update(
+        project=project, user=officer, version=project.version,
+        data=ProjectData(
+            name="อาคารเรียนหลังใหม่", fiscal_year=YEAR, budget_amount=Decimal("1000000"),
+            strategy=world["strategy"], programme=world["education"],
+        ),
+    )  # fmt: skip
+    content, _ = rows(client, url)
+    assert "อาคารเรียนหลังใหม่" in content
+    services.project_set_progress(
+        project=project, user=officer, version=project.version, progress_percent=40
+    )
+
+    # A new project.
+    make_project(world, name="ขุดลอกคลอง")
+    content, _ = rows(client, url)
+    assert "ขุดลอกคลอง" in content
+
+    # A renamed programme.
+    Programme.objects.filter(pk=world["education"].pk).update(name_th="การศึกษาใหม่")
+    content, _ = rows(client, url)
+    assert "การศึกษาใหม่" in content
+
+
+def test_filters_and_pages_are_cached_apart(client, world):
+    url = reverse("projects:lao", args=[world["lao"].url_code])
+    for number in range(30):
+        make_project(world, name=f"โครงการที่ {number:02d}")
+    make_project(world, name="ปีหน้า", fiscal_year=YEAR + 1)
+    first, _ = rows(client, url)
+    second, _ = rows(client, url, page=2)
+    assert table(first) != table(second)
+    assert "ปีหน้า" in first and "ปีหน้า" not in second
+    next_year, _ = rows(client, url, fiscal_year=YEAR + 1)
+    assert "ปีหน้า" in next_year and "โครงการที่ 00" not in next_year
+    assert f'<option value="{YEAR + 1}" selected>' in next_year
+    assert f'<option value="{YEAR + 1}" selected>' not in rows(client, url)[0]
