@@ -9,6 +9,9 @@
 3. The budget lines upload ("budgets.lines") of 10,000 and 50,000 generated rows (50 lines for
    each of 200 and 1,000 real LAOs, next fiscal year), dry run and commit, and beside them a plain
    PostgreSQL COPY of the same 50,000 rows into budgets_budgetline, all rolled back.
+4. The project progress upload ("projects.progress") of 50,000 rows: two disbursement rows for
+   each of 25,000 open demo projects of the current fiscal year (contracted ones also move to
+   "in progress", progress + 1), dry run and commit, rolled back.
 
 Run through `make bench` (after bench/run.py), on the national registry:
 
@@ -173,6 +176,59 @@ def bench_budget_lines(*, user, codes: list[str], folder: Path) -> list[tuple]:
     return results
 
 
+# --- project progress ("projects.progress") ------------------------------------------------------
+
+PROGRESS_HEADERS = [
+    "รหัส อปท.", "รหัสโครงการ", "ชื่อโครงการ", "ขั้นตอน", "ความก้าวหน้า (%)", "วันที่เบิกจ่าย",
+    "จำนวนเงินเบิกจ่าย", "เลขที่อ้างอิง",
+]  # fmt: skip
+
+
+def bench_project_progress(*, user, folder: Path, count: int = 50_000) -> list[tuple]:
+    """A progress upload of `count` rows over count / 2 contracted or ongoing demo projects of
+    many LAOs (admin scope): each gets two small disbursements, contracted ones move on."""
+    from django.db.models import F
+
+    from budgets.resources import current_fiscal_year
+    from projects.models import Project, Stage
+    from projects.resources import PROGRESS_UPLOAD
+
+    projects = list(
+        Project.objects.filter(
+            fiscal_year=current_fiscal_year(),
+            stage__in=[Stage.CONTRACTED, Stage.IN_PROGRESS],
+            disbursed_total__lte=F("budget_amount") - 10,
+            contract_amount__gte=F("disbursed_total") + 10,
+        )
+        .order_by("lao_id", "code")
+        .values_list("lao__dla_code", "code", "stage", "progress_percent")[: count // 2]
+    )
+    if len(projects) < count // 2:
+        return [(f"project progress: only {len(projects):,} open demo projects", 0, 0)]
+
+    def rows():
+        for n, (code, project, stage, progress) in enumerate(projects):
+            move = "in_progress" if stage == Stage.CONTRACTED else ""
+            yield [code, project, "", move, min(progress + 1, 100), "01/11/2569", "1.25",
+                   f"BENCH-{n}-1"]  # fmt: skip
+            yield [code, project, "", "", "", "2026-11-02", "2", f"BENCH-{n}-2"]
+
+    path = folder / f"progress-{count}.xlsx"
+    write_workbook(path, PROGRESS_HEADERS, rows())
+    job = make_job(user, PROGRESS_UPLOAD, path)
+    job, check_seconds = timed(engine.run_check, job.pk)
+    assert job.status == UploadStatus.VALID, (job.status, job.message, job.errors[:3])
+    UploadJob.objects.filter(pk=job.pk).update(status=UploadStatus.COMMITTING)
+    job, commit_seconds = timed(engine.run_commit, job.pk)
+    assert job.status == UploadStatus.COMMITTED, (job.status, job.message)
+    return [
+        (f"project progress {count:,}: dry run (read + validate + preview)", count,
+         check_seconds),
+        (f"project progress {count:,}: commit (read + validate + stages, disbursements, "
+         "rollups, followers)", count, commit_seconds),
+    ]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
@@ -225,6 +281,7 @@ def main() -> None:
         lines.append((f"machinery: {args.rows:,} generated rows, read + validate", args.rows,
                       lines_seconds))  # fmt: skip
         lines += bench_budget_lines(user=user, codes=codes, folder=Path(folder))
+        lines += bench_project_progress(user=user, folder=Path(folder))
         transaction.set_rollback(True)  # leave the demo data as it was
     for name in STORED:
         default_storage.delete(name)

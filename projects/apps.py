@@ -23,3 +23,8 @@ class ProjectsConfig(AppConfig):
             context=projects_section_context,
             order=20,
         )
+        # The provincial upload of project progress (units/uploads machinery).
+        from projects.resources import projects_progress_upload_type
+        from units.uploads.registry import register_upload_type
+
+        register_upload_type(projects_progress_upload_type)
