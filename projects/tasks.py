@@ -24,4 +24,4 @@ def email_notifications(*, notification_ids: list[int]) -> int:
         for notification in notifications
         if notification.user.email
     ]
-    return send_mass_mail(messages, fail_silently=True) if messages else 0
+    return send_mass_mail(messages) if messages else 0
