@@ -42,7 +42,7 @@ from projects.models import (
     Stage,
     StageChange,
 )
-from projects.rollups import ProjectFigures
+from projects.rollups import ProjectFigures, rollup_move_projects
 from units import access
 from units.models import LAO
 from units.resources import CodeWidget, TextWidget
@@ -712,81 +712,6 @@ def _update_projects(changed: list[ProjectChange], *, now) -> None:
                     [change.disbursed - change.project.disbursed_total for change in chunk],
                 ],
             )
-
-
-def rollup_move_projects(moves: list[tuple[ProjectFigures, ProjectFigures]]) -> None:
-    """Move many projects in the rollups in one upsert: the deltas of every project are summed
-    by cell first (what projects.rollups.rollup_move_project does for one project)."""
-    from projects import rollups
-
-    # First by (cell keys, stage) of each snapshot: one group per kind of project, not per project.
-    groups: dict[tuple, list] = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
-    for before, after in moves:
-        if before == after:
-            continue
-        for figures, sign in ((before, -1), (after, 1)):
-            group = groups[(figures.fiscal_year, figures.province_id, figures.kind,
-                            figures.programme_id, figures.stage)]  # fmt: skip
-            group[0] += sign * figures.budget_amount
-            group[1] += sign * figures.disbursed_total
-            group[2] += sign
-    width = len(rollups._SUM_COLUMNS) + len(rollups._COUNT_COLUMNS)
-    deltas: dict[tuple, list] = defaultdict(lambda: [Decimal(0), Decimal(0)] + [0] * (width - 2))
-    for key, (budget, disbursed, count) in groups.items():
-        stage_index = len(rollups._SUM_COLUMNS) + 1 + rollups.STAGE_COLUMNS.index(key[-1])
-        figures = ProjectFigures(*key, budget_amount=budget, disbursed_total=disbursed)
-        for cell in rollups._cells(figures):
-            delta = deltas[cell]
-            delta[0] += budget
-            delta[1] += disbursed
-            delta[2] += count
-            delta[stage_index] += count
-    changed = sorted(
-        ((cell, delta) for cell, delta in deltas.items() if any(delta)),
-        key=lambda item: tuple(-1 if value is None else value for value in item[0]),
-    )
-    if changed:
-        _rollup_add(changed, sum_columns=rollups._SUM_COLUMNS, count_columns=rollups._COUNT_COLUMNS)
-
-
-def _rollup_add(changed: list[tuple[tuple, list]], *, sum_columns, count_columns) -> None:
-    """Add signed deltas to the rollup cells in one statement: existing cells are updated
-    (joined on hashable keys, so thousands of cells cost one hash join), missing ones inserted;
-    cells left without projects are then removed."""
-    keys = ["fiscal_year", "province_id", "kind", "programme_id"]
-    columns = [*keys, *sum_columns, *count_columns]
-    row = "(%s::smallint, %s::bigint, %s::varchar, %s::bigint, %s::numeric, %s::numeric, {})"
-    row = row.format(", ".join(["%s::integer"] * len(count_columns)))
-    same_cell = (
-        "{r}.fiscal_year = d.fiscal_year AND {r}.kind = d.kind"
-        " AND COALESCE({r}.province_id, 0) = COALESCE(d.province_id, 0)"
-        " AND COALESCE({r}.programme_id, 0) = COALESCE(d.programme_id, 0)"
-    )
-    sets = [f"{c} = r.{c} + d.{c}" for c in sum_columns] + [
-        f"{c} = GREATEST(0, r.{c} + d.{c})" for c in count_columns
-    ]
-    sql = f"""
-        WITH d ({", ".join(columns)}) AS (VALUES {", ".join([row] * len(changed))}),
-        updated AS (
-            UPDATE projects_projectrollup r SET {", ".join(sets)}
-            FROM d WHERE {same_cell.format(r="r")}
-            RETURNING r.id, r.projects, r.fiscal_year, r.province_id, r.kind, r.programme_id
-        ),
-        inserted AS (
-            INSERT INTO projects_projectrollup ({", ".join(columns)})
-            SELECT {", ".join(f"d.{c}" for c in [*keys, *sum_columns])},
-                   {", ".join(f"GREATEST(0, d.{c})" for c in count_columns)}
-            FROM d WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE {same_cell.format(r="u")})
-            RETURNING id
-        )
-        SELECT id FROM updated WHERE projects = 0
-    """
-    params = [value for cell, delta in changed for value in (*cell, *delta)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        empty = [cell_id for (cell_id,) in cursor.fetchall()]
-        if empty:
-            cursor.execute("DELETE FROM projects_projectrollup WHERE id = ANY(%s)", [empty])
 
 
 def _stage_message(change: ProjectChange) -> str:

@@ -99,31 +99,50 @@ def _cells(figures: ProjectFigures):
 
 
 def rollup_move_project(*, before: ProjectFigures | None, after: ProjectFigures | None) -> None:
-    """Move the rollup from a project's old figures to its new ones in one upsert (`before`
-    None: the project is new; `after` None: it is gone). Call inside the transaction that
-    changes the project, with snapshots from `project_figures`; cells left without projects
-    are removed. Counts never go below zero, so a rollup that was never built (tests) or is
-    out of date does not stop a write; `rollups_rebuild` puts it right."""
-    deltas: dict[tuple, list] = defaultdict(
-        lambda: [Decimal(0), Decimal(0)] + [0] * len(_COUNT_COLUMNS)
-    )
-    for figures, sign in ((before, -1), (after, 1)):
-        if figures is None:
+    """Move the rollup from a project's old figures to its new ones (`before` None: the project
+    is new; `after` None: it is gone). Call inside the transaction that changes the project,
+    with snapshots from `project_figures`."""
+    rollup_move_projects([(before, after)])
+
+
+def rollup_move_projects(
+    moves: list[tuple[ProjectFigures | None, ProjectFigures | None]],
+) -> None:
+    """Move many projects at once: the signed deltas of every (before, after) pair are summed
+    by cell, then written in three statements whatever their number. Cells left without
+    projects are removed. Counts never go below zero, so a rollup that was never built (tests)
+    or is out of date does not stop a write; `rollups_rebuild` puts it right."""
+    width = len(_SUM_COLUMNS) + len(_COUNT_COLUMNS)
+    deltas: dict[tuple, list] = defaultdict(lambda: [Decimal(0), Decimal(0)] + [0] * (width - 2))
+    for before, after in moves:
+        if before == after:
             continue
-        stage_index = len(_SUM_COLUMNS) + 1 + STAGE_COLUMNS.index(figures.stage)
-        for cell in _cells(figures):
-            delta = deltas[cell]
-            delta[0] += sign * figures.budget_amount
-            delta[1] += sign * figures.disbursed_total
-            delta[2] += sign
-            delta[stage_index] += sign
+        for figures, sign in ((before, -1), (after, 1)):
+            if figures is None:
+                continue
+            stage_index = len(_SUM_COLUMNS) + 1 + STAGE_COLUMNS.index(figures.stage)
+            for cell in _cells(figures):
+                delta = deltas[cell]
+                delta[0] += sign * figures.budget_amount
+                delta[1] += sign * figures.disbursed_total
+                delta[2] += sign
+                delta[stage_index] += sign
     changed = sorted(
         ((cell, delta) for cell, delta in deltas.items() if any(delta)),
         # A fixed order of the cells, so concurrent moves lock them in the same order.
         key=lambda item: tuple(-1 if v is None else v for v in item[0]),
     )
-    if changed:
+    if not changed:
+        return
+    if len(changed) <= UPSERT_MAX_CELLS:
         _upsert(changed)
+    else:
+        _add(changed)
+
+
+# Up to this many cells, one INSERT … ON CONFLICT (whose per-cell subquery grows with the square
+# of the cells) is cheapest; beyond it, create missing cells then one hash-joined UPDATE.
+UPSERT_MAX_CELLS = 100
 
 
 def _upsert(changed: list[tuple[tuple, list]]) -> None:
@@ -156,7 +175,45 @@ def _upsert(changed: list[tuple[tuple, list]]) -> None:
     params = [value for cell, delta in changed for value in (*cell, *delta)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        # Cells no project counts in any more are removed rather than kept as zeros.
-        empty = [cell_id for cell_id, projects in cursor.fetchall() if projects == 0]
-        if empty:
-            cursor.execute("DELETE FROM projects_projectrollup WHERE id = ANY(%s)", [empty])
+        _delete_empty(cursor)
+
+
+def _delete_empty(cursor) -> None:
+    """Cells no project counts in any more are removed rather than kept as zeros."""
+    empty = [cell_id for cell_id, projects in cursor.fetchall() if projects == 0]
+    if empty:
+        cursor.execute("DELETE FROM projects_projectrollup WHERE id = ANY(%s)", [empty])
+
+
+def _add(changed: list[tuple[tuple, list]]) -> None:
+    """Add signed deltas to many rollup cells: missing cells are created empty (ON CONFLICT DO
+    NOTHING, safe against concurrent writers), then one UPDATE joins all the deltas (a hash
+    join: thousands of cells cost one statement), then emptied cells are deleted."""
+    keys = ", ".join(_KEY_COLUMNS)
+    key_row = "(%s::smallint, %s::bigint, %s::varchar, %s::bigint)"
+    zeros = ", ".join(["0"] * (len(_SUM_COLUMNS) + len(_COUNT_COLUMNS)))
+    columns = [*_KEY_COLUMNS, *_SUM_COLUMNS, *_COUNT_COLUMNS]
+    delta_row = "(%s::smallint, %s::bigint, %s::varchar, %s::bigint, %s::numeric, %s::numeric, {})"
+    delta_row = delta_row.format(", ".join(["%s::integer"] * len(_COUNT_COLUMNS)))
+    sets = [f"{c} = r.{c} + d.{c}" for c in _SUM_COLUMNS] + [
+        f"{c} = GREATEST(0, r.{c} + d.{c})" for c in _COUNT_COLUMNS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO projects_projectrollup ({keys}, {', '.join(columns[4:])}) "
+            f"SELECT *, {zeros} FROM (VALUES {', '.join([key_row] * len(changed))}) AS k "
+            "ON CONFLICT DO NOTHING",
+            [value for cell, _delta in changed for value in cell],
+        )
+        cursor.execute(
+            f"""
+            UPDATE projects_projectrollup r SET {", ".join(sets)}
+            FROM (VALUES {", ".join([delta_row] * len(changed))}) AS d ({", ".join(columns)})
+            WHERE r.fiscal_year = d.fiscal_year AND r.kind = d.kind
+              AND r.province_id IS NOT DISTINCT FROM d.province_id
+              AND r.programme_id IS NOT DISTINCT FROM d.programme_id
+            RETURNING r.id, r.projects
+            """,
+            [value for cell, delta in changed for value in (*cell, *delta)],
+        )
+        _delete_empty(cursor)

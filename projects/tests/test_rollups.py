@@ -9,9 +9,11 @@ from budgets.models import Programme
 from projects.models import Project, ProjectRollup, Stage
 from projects.rollups import (
     STAGE_COLUMNS,
+    UPSERT_MAX_CELLS,
     ProjectFigures,
     project_figures,
     rollup_move_project,
+    rollup_move_projects,
     rollups_rebuild,
 )
 from units.models import LAOKind
@@ -190,3 +192,31 @@ def test_a_move_against_a_missing_rollup_never_goes_below_zero(world):
     rollup_move_project(before=figures, after=replace(figures, stage=Stage.FUNDED))
     # The write went through; the cells it made hold no project and are not kept.
     assert not ProjectRollup.objects.exists()
+
+
+def test_many_moves_at_once_equal_a_rebuild(world):
+    """More cells than one upsert takes: the batch path gives the same cells as a rebuild."""
+    programmes = world["programmes"]
+    moves = []
+    for number in range(30):
+        lao = LAOFactory(subdistrict__district=DistrictFactory(province=ProvinceFactory(
+            code=f"{60 + number}")))  # fmt: skip
+        project = Project.objects.create(
+            lao=lao, code="many-1", name="หลายโครงการ", fiscal_year=YEAR,
+            programme=programmes[number % 3], budget_amount=Decimal("1000.50"),
+            stage=Stage.PLANNED,
+        )  # fmt: skip
+        project.lao = lao
+        moves.append((None, project_figures(project)))
+    cells = {cell for _before, after in moves for cell in rollups_cells(after)}
+    assert len(cells) > UPSERT_MAX_CELLS
+    rollup_move_projects(moves)
+    moved = all_cells()
+    rollups_rebuild()
+    assert moved == all_cells()
+
+
+def rollups_cells(figures):
+    from projects.rollups import _cells
+
+    return set(_cells(figures))
