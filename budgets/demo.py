@@ -7,14 +7,14 @@ Deterministic: the same LAO and year always get the same plan.
 """
 
 import datetime
-import io
 import random
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from units import thai
+from units.bulk import copy_rows
 
 # Typical annual expenditure (million baht) by LAO kind.
 BUDGET_RANGE = {
@@ -94,20 +94,6 @@ def _split(rng: random.Random, total: int, weights: dict[str, int], parts: int) 
     amounts = [int(share * scale) for share in shares]
     amounts[0] += total - sum(amounts)
     return list(zip(keys, amounts, strict=True))
-
-
-def _copy(table: str, columns: list[str], rows) -> None:
-    """COPY rows (tuples) into a table through the Django connection."""
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
-    buffer.seek(0)
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-    ):
-        while data := buffer.read(1 << 20):
-            copy.write(data)
 
 
 @transaction.atomic
@@ -201,12 +187,12 @@ def budgets_seed(*, lao_ids: list[int] | None = None, years: int = YEARS) -> int
             for key, amount in by_source.items():
                 yield (plan.pk, sources[key], f"{amount // 100}.{amount % 100:02d}")
 
-    _copy(
+    copy_rows(
         "budgets_budgetline",
         ["plan_id", "programme_id", "work_id", "expense_type_id", "item", "amount", "position"],
         line_rows(),
     )
-    _copy("budgets_revenueestimate", ["plan_id", "source_id", "amount"], revenue_rows())
+    copy_rows("budgets_revenueestimate", ["plan_id", "source_id", "amount"], revenue_rows())
     return len(created)
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from budgets.demo import BUDGET_RANGE, YEARS, current_fiscal_year
 from units import thai
+from units.bulk import copy_text
 
 # Projects a year (mean) by LAO kind: ~77 a year per LAO nationally.
 PROJECTS_PER_YEAR = {
@@ -137,15 +138,8 @@ PAYMENT_COLUMNS = ["project_id", "date", "amount", "reference", "created_at"]
 
 
 def _copy(table: str, columns: list[str], lines: list[str]) -> None:
-    """COPY ready-made text lines into a table through the Django connection."""
-    if not lines:
-        return
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-    ):
-        for start in range(0, len(lines), 20000):
-            copy.write("".join(lines[start : start + 20000]))
+    """COPY ready-made text lines into a table, 20,000 lines a write."""
+    copy_text(table, columns, ("".join(lines[i : i + 20000]) for i in range(0, len(lines), 20000)))
 
 
 def _next_id(table: str, needed: int) -> int:

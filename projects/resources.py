@@ -44,6 +44,7 @@ from projects.models import (
 )
 from projects.rollups import ProjectFigures, rollup_move_projects
 from units import access
+from units.bulk import copy_rows
 from units.models import LAO
 from units.resources import CodeWidget, TextWidget
 from units.uploads.engine import InvalidUpload
@@ -648,8 +649,8 @@ def projects_progress_commit(*, rows, user, job) -> dict:
     now = timezone.now()
     note = f"upload #{job.pk}"
     _update_projects(changed, now=now)
-    _copy(
-        StageChange,
+    copy_rows(
+        StageChange._meta.db_table,
         ["project_id", "from_stage", "to_stage", "at", "user_id", "note"],
         (
             (change.project.pk, from_stage, to_stage, now, user.pk, note)
@@ -657,8 +658,8 @@ def projects_progress_commit(*, rows, user, job) -> dict:
             for from_stage, to_stage in change.moves
         ),
     )
-    _copy(
-        Disbursement,
+    copy_rows(
+        Disbursement._meta.db_table,
         ["project_id", "date", "amount", "reference", "created_by_id", "created_at"],
         (
             (change.project.pk, date, amount, reference, user.pk, now)
@@ -672,15 +673,6 @@ def projects_progress_commit(*, rows, user, job) -> dict:
     summary = _summary(plan)
     summary.pop("changes")
     return {**summary, "notified": notified}
-
-
-def _copy(model, columns: list[str], rows) -> None:
-    """COPY rows into a model's table (bulk_create builds a model instance per row)."""
-    with connection.cursor() as cursor:
-        table = connection.ops.quote_name(model._meta.db_table)
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
 
 
 def _update_projects(changed: list[ProjectChange], *, now) -> None:
