@@ -71,5 +71,7 @@ bench: setup  ## measure page latency and throughput at national scale; writes b
 lock:  ## re-pin the dependencies from pyproject.toml
 	@scripts/lock.sh
 
-clean: stop  ## remove the virtualenv and everything under var/ (database included)
-	@rm -rf $(VENV) var
+clean:  ## remove the virtualenv, everything under var/ and the local database cluster
+	@scripts/serve.sh stop
+	scripts/pg.sh destroy
+	rm -rf $(VENV) var

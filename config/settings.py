@@ -212,7 +212,7 @@ UPLOAD_MAX_ROWS = env.int("PORTAL_UPLOAD_MAX_ROWS", default=100_000)
 UPLOAD_MAX_COLUMNS = env.int("PORTAL_UPLOAD_MAX_COLUMNS", default=50)
 
 # The folder of public reference data (geography, DLA registry, budget classification).
-PORTAL_DATA_DIR = Path(env.str("PORTAL_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
+PORTAL_DATA_DIR = Path(env.str("PORTAL_DATA_DIR", default=str(BASE_DIR / "data")))
 # The portal's public address, for links in e-mails sent by the task worker.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Contacts shown in the footer of every page.
