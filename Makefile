@@ -33,7 +33,7 @@ setup: install  ## install, start the database, migrate, compile translations, c
 
 run: setup  ## serve the portal with demo data on http://$HOST:$PORT (default 127.0.0.1:8000)
 	@$(ENV)
-	python manage.py seed_demo
+	python manage.py seed_demo --allow-demo-accounts
 	scripts/serve.sh start
 	echo
 	echo "LAO Portal is running on http://$$HOST:$$PORT/  (make stop to stop it)"
@@ -64,7 +64,7 @@ messages: install  ## extract translatable strings into locale/ (then translate 
 bench: setup  ## measure page latency and throughput at national scale; writes bench/results.md
 	@scripts/system-deps.sh --bench
 	$(ENV)
-	python manage.py seed_demo --scale national
+	python manage.py seed_demo --scale national --allow-demo-accounts
 	python bench/run.py
 	python bench/upload.py
 

@@ -10,7 +10,8 @@ Pages of kind "dashboard" (the budget explorer) are for back-office users: the r
 as the demo `executive` (password `units.demo.DEMO_PASSWORD`, created by `seed_demo`) through
 /accounts/login/ and sends that session to wrk with `-H "Cookie: sessionid=..."`; it stops if
 a dashboard page does not answer 200 with it (a redirect to the login page would measure
-nothing).
+nothing). Pages of kind "download" (the registry's CSV/XLSX) are anonymous and checked against
+their p95 target only.
 """
 
 import argparse
@@ -179,7 +180,7 @@ def write_results(results, args) -> None:
     lines += [
         "",
         "Targets (DESIGN.md §5): public pages p95 ≤ 100 ms and p50 ≤ 5× the one-query baseline; "
-        "dashboards p95 ≤ 200 ms.",
+        "dashboards p95 ≤ 200 ms; downloads (stored files of a few MB) their p95 target only.",
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")

@@ -41,9 +41,11 @@ from import_export import fields, resources  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from units.models import LAO, Role, UploadJob, UploadStatus, User  # noqa: E402
-from units.resources import REGISTRY_UPLOAD, CodeWidget, CountWidget, TextWidget  # noqa: E402
+from units.resources import CountWidget  # noqa: E402
 from units.uploads import engine  # noqa: E402
+from units.uploads.laos import REGISTRY_UPLOAD  # noqa: E402
 from units.uploads.registry import CheckResult, UploadType, register_upload_type  # noqa: E402
+from units.uploads.widgets import CodeWidget, TextWidget  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results-upload.md"
 TARGET_ROWS_PER_SECOND = 10_000
@@ -126,7 +128,9 @@ def bench_budget_lines(*, user, codes: list[str], folder: Path) -> list[tuple]:
     """Budget lines uploads of 10,000 and 50,000 rows for next year's plans (created by the
     first, partly replaced by the second), then a plain COPY of the same 50,000 rows."""
     from budgets.models import BudgetLine, BudgetPlan
-    from budgets.resources import BUDGET_LINES_UPLOAD, BudgetLineResource, current_fiscal_year
+    from budgets.resources import BudgetLineResource
+    from budgets.uploads import BUDGET_LINES_UPLOAD
+    from units.thai import current_fiscal_year
 
     fiscal_year = current_fiscal_year() + 1
     results = []
@@ -189,9 +193,9 @@ def bench_project_progress(*, user, folder: Path, count: int = 50_000) -> list[t
     many LAOs (admin scope): each gets two small disbursements, contracted ones move on."""
     from django.db.models import F
 
-    from budgets.resources import current_fiscal_year
     from projects.models import Project, Stage
-    from projects.resources import PROGRESS_UPLOAD
+    from projects.uploads import PROGRESS_UPLOAD
+    from units.thai import current_fiscal_year
 
     projects = list(
         Project.objects.filter(

@@ -21,7 +21,7 @@ class BudgetsConfig(AppConfig):
             order=10,
         )
         # The provincial upload of budget lines (units/uploads machinery).
-        from budgets.resources import budget_lines_upload_type
+        from budgets.uploads import budget_lines_upload_type
         from units.uploads.registry import register_upload_type
 
         register_upload_type(budget_lines_upload_type)

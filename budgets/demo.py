@@ -15,17 +15,9 @@ from django.utils import timezone
 
 from units import thai
 from units.bulk import copy_rows
+from units.demo import BUDGET_RANGE, YEARS
+from units.thai import current_fiscal_year
 
-# Typical annual expenditure (million baht) by LAO kind.
-BUDGET_RANGE = {
-    "pao": (600, 3000),
-    "city": (900, 3000),
-    "town": (150, 600),
-    "subdistrict": (30, 120),
-    "sao": (20, 70),
-    "bangkok": (80_000, 95_000),
-    "pattaya": (1800, 2600),
-}
 # Share of the budget by programme key (roughly the national structure).
 PROGRAMME_SHARE = {
     "GENERAL_ADMINISTRATION": 24, "INTERNAL_SECURITY": 3, "EDUCATION": 17, "PUBLIC_HEALTH": 4,
@@ -68,11 +60,6 @@ REVENUE_SHARE = {
     "MISCELLANEOUS": 1, "CAPITAL_REVENUE": 1, "SHARED_TAXES": 38, "GENERAL_GRANT": 44,
     "SPECIFIC_GRANT": 8,
 }  # fmt: skip
-YEARS = 5
-
-
-def current_fiscal_year() -> int:
-    return thai.fiscal_year_of(timezone.localdate())
 
 
 def _status(rng: random.Random, fiscal_year: int, current: int) -> str | None:

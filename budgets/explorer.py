@@ -9,15 +9,14 @@ sums BudgetLine per request; the LAO level reuses `lao_budget_summary` (cached p
 version).
 """
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, FilteredRelation, Q, QuerySet, When
 from django.http import Http404
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from budgets.models import (
     BudgetPlan,
@@ -28,8 +27,9 @@ from budgets.models import (
     Sector,
 )
 from units import access
-from units.models import LAO, Province, Role, User
-from units.thai import fiscal_year_of
+from units.caching import fragment_key
+from units.models import LAO, Province, User
+from units.slices import Slice, display_name
 
 # The plan-status columns of the tables, in workflow order; "none" is an active LAO without a
 # plan for the year.
@@ -41,13 +41,6 @@ STATUS_COLUMNS = (
 )
 NO_PLAN = "none"
 ZERO = Decimal(0)
-
-
-def display_name(item) -> str:
-    """The name of a province or classification item in the active language (Thai default)."""
-    if get_language() == "en" and getattr(item, "name_en", ""):
-        return item.name_en
-    return item.name_th
 
 
 @dataclass(frozen=True)
@@ -68,22 +61,6 @@ class Classification:
             for items in (self.provinces, self.sectors, self.programmes, self.categories)
             for item in items
         )  # fmt: skip
-
-    @property
-    def province_by_code(self) -> dict[str, Province]:
-        return {province.code: province for province in self.provinces}
-
-    @property
-    def sector_by_key(self) -> dict[str, Sector]:
-        return {sector.key: sector for sector in self.sectors}
-
-    @property
-    def programme_by_key(self) -> dict[str, Programme]:
-        return {programme.key: programme for programme in self.programmes}
-
-    @property
-    def category_by_key(self) -> dict[str, ExpenseCategory]:
-        return {category.key: category for category in self.categories}
 
 
 def explorer_classification() -> Classification:
@@ -109,63 +86,6 @@ def explorer_years() -> list[int]:
         .order_by("-fiscal_year")
         .values_list("fiscal_year", flat=True)
     )
-
-
-@dataclass(frozen=True)
-class Slice:
-    """What the explorer shows: a fiscal year, optionally one province, and a cut of the
-    classification (LAO kind, sector or programme, expense category). Empty means "all"."""
-
-    fiscal_year: int
-    province: Province | None = None
-    kind: str = ""
-    sector: Sector | None = None
-    programme: Programme | None = None
-    category: ExpenseCategory | None = None
-    # The programmes of `sector` (from the classification already loaded by the page).
-    sector_programme_ids: frozenset[int] = frozenset()
-
-    @property
-    def programme_ids(self) -> frozenset[int] | None:
-        """The programmes summed for a sector or programme cut (None: every programme, read
-        from the rollup's "all programmes" cells). A programme outside the chosen sector leaves
-        nothing to show."""
-        if self.programme is not None:
-            if self.sector is not None and self.programme.sector_id != self.sector.pk:
-                return frozenset()
-            return frozenset({self.programme.pk})
-        if self.sector is not None:
-            return self.sector_programme_ids
-        return None
-
-    @property
-    def is_sliced(self) -> bool:
-        """Does a classification cut apply (the plan counts ignore programme and category)?"""
-        return bool(self.sector or self.programme or self.category)
-
-
-def explorer_slice(*, data: dict, classification: Classification, years: list[int]) -> Slice:
-    """The Slice of a FilterSet's cleaned data (codes and keys): the fiscal year defaults to the
-    latest year with an enacted budget (the current fiscal year when there is none)."""
-    sector = classification.sector_by_key.get(data.get("sector") or "")
-    return Slice(
-        fiscal_year=data.get("fiscal_year") or (years[0] if years else current_fiscal_year()),
-        province=classification.province_by_code.get(data.get("province") or ""),
-        kind=data.get("kind") or "",
-        sector=sector,
-        programme=classification.programme_by_key.get(data.get("programme") or ""),
-        category=classification.category_by_key.get(data.get("category") or ""),
-        sector_programme_ids=frozenset(
-            programme.pk
-            for programme in classification.programmes
-            if sector is not None and programme.sector_id == sector.pk
-        ),
-    )
-
-
-def current_fiscal_year() -> int:
-    """The Thai fiscal year of today."""
-    return fiscal_year_of(timezone.localdate())
 
 
 @dataclass
@@ -296,13 +216,6 @@ def explorer_counts(*, slice: Slice) -> dict[int, dict[str, int]]:
     return {province_id: {str(k): v for k, v in row.items()} for province_id, row in counts.items()}
 
 
-def explorer_fingerprint(*parts) -> str:
-    """A digest of everything a rendered table is made of (rollup cells, counts, the query
-    string that its links keep): the key of the page's cached table fragments, so a fragment
-    is reused only while its data is the same and is never stale."""
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-
-
 def _sum_counts(rows) -> dict[str, int]:
     keys = ("active", *STATUS_COLUMNS, NO_PLAN)
     return {key: sum(row[key] for row in rows) for key in keys}
@@ -333,30 +246,41 @@ def explorer_totals(*, counts: dict) -> dict[str, int]:
     return _sum_counts(counts.values())
 
 
-def explorer_province_laos(*, slice: Slice, status: str = "") -> QuerySet[LAO]:
+def explorer_province_laos(*, slice: Slice, user: User, status: str = "") -> QuerySet[LAO]:
     """Active LAOs of the slice's province (and kind) with their plan of the year, if any,
     annotated as plan_pk, plan_status, plan_total; by DLA code. `status` keeps one plan status
-    (or "none": LAOs without a plan)."""
-    laos = (
-        _active_laos(slice)
-        .annotate(
-            plan=FilteredRelation(
-                "budget_plans", condition=Q(budget_plans__fiscal_year=slice.fiscal_year)
+    (or "none": LAOs without a plan).
+
+    A plan that is not enacted shows only to those who may see it
+    (`access.can_see_unpublished_plans`); for others the LAO has no plan of the year yet."""
+    laos = _active_laos(slice).annotate(
+        plan=FilteredRelation(
+            "budget_plans", condition=Q(budget_plans__fiscal_year=slice.fiscal_year)
+        )
+    )
+    if access.reads_all(user):
+        visible = {"plan_pk": F("plan__pk"), "plan_status": F("plan__status"),
+                   "plan_total": F("plan__total_expenditure")}  # fmt: skip
+    else:
+        shown = Q(plan__status=PlanStatus.ENACTED) | Q(pk__in=access.laos_managed_by(user))
+        visible = {
+            name: Case(When(shown, then=F(field)), default=None)
+            for name, field in (
+                ("plan_pk", "plan__pk"),
+                ("plan_status", "plan__status"),
+                ("plan_total", "plan__total_expenditure"),
             )
-        )
-        .annotate(
-            plan_pk=F("plan__pk"),
-            plan_status=F("plan__status"),
-            plan_total=F("plan__total_expenditure"),
-        )
+        }
+    laos = (
+        laos.annotate(**visible)
         # `.only()`: the table shows code, kind and names; the registry row is wide.
         .only("pk", "dla_code", "kind", "name_th", "full_name_th", "name_en")
         .order_by(F("dla_code").asc(nulls_first=True), "pk")
     )
     if status == NO_PLAN:
-        laos = laos.filter(plan__pk=None)
+        laos = laos.filter(plan_pk=None)
     elif status:
-        laos = laos.filter(plan__status=status)
+        laos = laos.filter(plan_status=status)
     return laos
 
 
@@ -387,12 +311,15 @@ def explorer_lao(*, code: str) -> LAO:
     return lao
 
 
-def explorer_lao_plans(*, lao: LAO) -> list[BudgetPlan]:
-    """Every plan of the LAO (all statuses), newest year first."""
+def explorer_lao_plans(*, lao: LAO, user: User) -> list[BudgetPlan]:
+    """The plans of the LAO that `user` may see, newest year first: every status for those who
+    may see its unpublished plans (`access.can_see_unpublished_plans`), enacted ones for other
+    back-office users."""
+    plans = BudgetPlan.objects.filter(lao=lao)
+    if not access.can_see_unpublished_plans(user, lao):
+        plans = plans.filter(status=PlanStatus.ENACTED)
     return list(
-        BudgetPlan.objects.filter(lao=lao)
-        .order_by("-fiscal_year")
-        .only(
+        plans.order_by("-fiscal_year").only(
             "pk",
             "lao_id",
             "fiscal_year",
@@ -410,9 +337,7 @@ def can_open_plans_of(*, user: User, lao: LAO) -> bool:
     """May `user` open this LAO's plan pages (budgets:plan)? The same rule as
     `selectors.plans_visible_to`, answered without a query: executives and administrators open
     every plan, others those of the LAOs they manage."""
-    if access.is_admin(user) or (user.is_authenticated and user.role == Role.EXECUTIVE):
-        return True
-    return access.can_edit_lao(user, lao)
+    return access.can_see_unpublished_plans(user, lao)
 
 
 def explorer_charts(*, level: Level, province_rows: list[dict]) -> dict:
@@ -435,3 +360,79 @@ def explorer_charts(*, level: Level, province_rows: list[dict]) -> dict:
     if province_rows:
         charts["provinces"] = chart(province_rows, lambda row: display_name(row["province"]))
     return charts
+
+
+# --- What a level's page and downloads read -------------------------------------------------
+
+PAGE_SIZE = 50
+STATUS_LABELS = {**dict(PlanStatus.choices), NO_PLAN: _("No plan yet")}
+
+
+def plan_status_label(lao: LAO) -> str:
+    """The status of the LAO's plan of the year (`explorer_province_laos`), or "No plan yet"."""
+    return str(STATUS_LABELS[lao.plan_status or NO_PLAN])
+
+
+def explorer_level_data(*, slice: Slice, classification: Classification, years: list[int]):
+    """The level (`explorer_level`), its plan counts by province, the rows of its table by
+    province (nation level only) and its totals: two queries."""
+    level = explorer_level(slice=slice, classification=classification, years=years)
+    counts = explorer_counts(slice=slice)
+    province_rows = (
+        explorer_province_table(level=level, counts=counts, classification=classification)
+        if slice.province is None
+        else []
+    )
+    return {
+        "level": level,
+        "province_rows": province_rows,
+        "totals": explorer_totals(counts=counts),
+        "counts": counts,
+    }
+
+
+def explorer_page_data(
+    *, slice: Slice, classification: Classification, years: list[int], user: User, status: str,
+    page: str | None, query: str,
+) -> dict:  # fmt: skip
+    """Everything the nation or province page shows: the level data, a page of the province's
+    LAOs (`status` keeps one plan status), the charts, and `fingerprint`, the key of the cached
+    tables (rendering them costs more than reading them): a digest of the rollup cells, the
+    counts, the years, the labels and the query string the tables' links keep."""
+    data = explorer_level_data(slice=slice, classification=classification, years=years)
+    if slice.province is not None:
+        laos = explorer_province_laos(slice=slice, user=user, status=status)
+        data["page_obj"] = Paginator(laos, PAGE_SIZE).get_page(page)
+        data["lao_rows"] = [
+            {"lao": lao, "status_label": STATUS_LABELS.get(lao.plan_status or NO_PLAN)}
+            for lao in data["page_obj"]
+        ]
+    data["fingerprint"] = fragment_key(
+        data["level"].cells,
+        sorted(data.pop("counts").items()),
+        years,
+        classification.labels,
+        query,
+    )
+    data["charts"] = explorer_charts(level=data["level"], province_rows=data["province_rows"])
+    return data
+
+
+def explorer_table_rows(
+    *, table: str, slice: Slice, classification: Classification, years: list[int], user: User,
+    status: str,
+):  # fmt: skip
+    """The rows of one table of a level for its download: "years", "provinces", "programmes",
+    "categories", or "laos" (a province's LAOs, streamed; 404 at the nation level)."""
+    if table == "laos":
+        if slice.province is None:
+            raise Http404("The LAO table belongs to a province.")
+        return explorer_province_laos(slice=slice, user=user, status=status).iterator()
+    data = explorer_level_data(slice=slice, classification=classification, years=years)
+    level = data["level"]
+    return {
+        "years": level.trend,
+        "provinces": data["province_rows"],
+        "programmes": [row for sector in level.sectors for row in sector["programmes"]],
+        "categories": level.categories,
+    }[table]

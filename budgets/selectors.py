@@ -18,14 +18,14 @@ from budgets.models import (
     Work,
 )
 from units import access
-from units.models import LAO, Role, User
+from units.models import LAO, User
 
 
 def plans_visible_to(*, user: User) -> QuerySet[BudgetPlan]:
     """Plans a back-office user may open: those of the LAOs they manage; every plan for
     executives and administrators (who read everything)."""
     plans = BudgetPlan.objects.select_related("lao", "lao__province")
-    if access.is_admin(user) or (user.is_authenticated and user.role == Role.EXECUTIVE):
+    if access.reads_all(user):
         return plans
     return plans.filter(lao__in=access.laos_managed_by(user))
 

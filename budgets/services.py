@@ -149,23 +149,28 @@ def budget_plan_submit(*, plan: BudgetPlan, user: User, version: int) -> BudgetP
     return plan
 
 
-def can_review(user: User, plan: BudgetPlan) -> bool:
-    """Provincial staff review the plans of their province's LAOs; administrators all plans."""
-    return access.provinces_managed_by(user).filter(pk=plan.lao.province_id).exists()
-
-
 def _check_can_review(user: User, plan: BudgetPlan) -> None:
-    if not can_review(user, plan):
+    if not access.can_review(user, plan.lao):
         raise PermissionDenied
+
+
+def _check_not_submitter(user: User, plan: BudgetPlan) -> None:
+    if access.is_submitter(user, plan):
+        raise ValidationError(
+            _("You submitted this plan: another reviewer of the province must enact or return it."),
+            code="submitter",
+        )
 
 
 @transaction.atomic
 def budget_plan_enact(*, plan: BudgetPlan, user: User, version: int) -> BudgetPlan:
-    """Provincial staff enact a submitted plan: it becomes public and enters the rollups."""
+    """Provincial staff enact a submitted plan: it becomes public and enters the rollups. Its
+    submitter may not (`access.is_submitter`)."""
     _check_can_review(user, plan)
     plan = _lock(plan, version=version)
     if plan.status != PlanStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted plan can be enacted."))
+    _check_not_submitter(user, plan)
     now = timezone.now()
     plan.status = PlanStatus.ENACTED
     plan.reviewed_at = plan.enacted_at = now
@@ -181,13 +186,15 @@ def budget_plan_enact(*, plan: BudgetPlan, user: User, version: int) -> BudgetPl
 
 @transaction.atomic
 def budget_plan_return(*, plan: BudgetPlan, user: User, version: int, comment: str) -> BudgetPlan:
-    """Provincial staff send a submitted plan back to the LAO with a comment."""
+    """Provincial staff send a submitted plan back to the LAO with a comment. Its submitter may
+    not (`access.is_submitter`)."""
     _check_can_review(user, plan)
     if not comment.strip():
         raise ValidationError(_("Say what the LAO should revise."))
     plan = _lock(plan, version=version)
     if plan.status != PlanStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted plan can be returned."))
+    _check_not_submitter(user, plan)
     plan.status = PlanStatus.RETURNED
     plan.reviewed_at, plan.reviewed_by = timezone.now(), user
     plan.return_comment = comment.strip()

@@ -11,18 +11,11 @@ from django.views.decorators.http import require_POST
 
 from budgets import selectors, services
 from budgets.filters import PlanFilter
-from budgets.forms import (
-    LineFormSet,
-    NewPlanForm,
-    ReturnForm,
-    RevenueForm,
-    classification_choices,
-)
+from budgets.forms import NewPlanForm, PlanEditor, ReturnForm
 from budgets.models import PlanStatus
-from budgets.services import LineData
 from units import access
-from units.exports import csv_response, xlsx_response
 from units.models import LAO
+from units.tables import Column, demo_mark, table_response
 
 PAGE_SIZE = 50
 
@@ -39,11 +32,9 @@ def classification(request):
     return render(request, "budgets/classification.html", selectors.classification_tree())
 
 
-@login_required
+@access.back_office_required
 def plan_list(request):
     """The plans of the LAOs the user manages (all, read-only, for executives)."""
-    if not access.can_view_back_office(request.user):
-        raise Http404
     plans = selectors.plans_visible_to(user=request.user).order_by("-fiscal_year", "lao__dla_code")
     filterset = PlanFilter(request.GET, queryset=plans)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -95,7 +86,11 @@ def plan_detail(request, pk):
             "can_edit": plan.status in services.EDITABLE
             and access.can_edit_lao(request.user, plan.lao),
             "can_review": plan.status == PlanStatus.SUBMITTED
-            and services.can_review(request.user, plan),
+            and access.can_review(request.user, plan.lao)
+            and not access.is_submitter(request.user, plan),
+            "reviewer_submitted": plan.status == PlanStatus.SUBMITTED
+            and access.is_submitter(request.user, plan)
+            and access.can_review(request.user, plan.lao),
             "return_form": ReturnForm(),
         },
     )
@@ -109,73 +104,32 @@ def plan_edit(request, pk):
     if plan.status not in services.EDITABLE:
         messages.error(request, _("Only a draft or returned plan can be changed."))
         return redirect("budgets:plan", pk=plan.pk)
-    choices = classification_choices()
-    revenues = plan.revenues.select_related("source")
-    status = 200
-    if request.method == "POST":
-        formset = LineFormSet(request.POST, form_kwargs={"choices": choices}, prefix="line")
-        revenue_form = RevenueForm(request.POST, prefix="rev")
-        version = _version(request)
-        if formset.is_valid() and revenue_form.is_valid():
-            lines = [
-                LineData(
-                    programme_id=f.cleaned_data["programme"],
-                    work_id=f.cleaned_data["work"],
-                    expense_type_id=f.cleaned_data["expense_type"],
-                    item=f.cleaned_data["item"],
-                    amount=f.cleaned_data["amount"],
-                )
-                for f in formset.forms
-                if f.has_changed() and not formset._should_delete_form(f)
-            ]
-            try:
-                plan = services.budget_plan_save(
-                    plan=plan,
-                    user=request.user,
-                    version=version,
-                    lines=lines,
-                    revenues=revenue_form.amounts(),
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                status = 409
-            else:
-                messages.success(request, _("The plan is saved."))
-                if plan.balance:
-                    messages.warning(
-                        request,
-                        _("Expenditure and estimated revenue differ: check both before you "
-                          "submit."),
-                    )  # fmt: skip
-                return redirect("budgets:plan", pk=plan.pk)
+    posted = request.method == "POST"
+    editor = PlanEditor(
+        plan=plan, version=_version(request) if posted else plan.version,
+        data=request.POST if posted else None,
+    )  # fmt: skip
+    status = 400 if posted else 200
+    if editor.is_valid():
+        try:
+            plan = services.budget_plan_save(plan=plan, user=request.user, **editor.changes())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            status = 409
         else:
-            status = 400
-    else:
-        version = plan.version
-        formset = LineFormSet(
-            initial=[
-                {"programme": line.programme_id, "work": line.work_id,
-                 "expense_type": line.expense_type_id, "item": line.item, "amount": line.amount}
-                for line in plan.lines.all()
-            ],
-            form_kwargs={"choices": choices},
-            prefix="line",
-        )  # fmt: skip
-        revenue_form = RevenueForm(
-            initial={f"source_{r.source_id}": r.amount for r in revenues}, prefix="rev"
+            _saved(request, plan)
+            return redirect("budgets:plan", pk=plan.pk)
+    context = {"plan": plan, **editor.context()}
+    return render(request, "budgets/plan_edit.html", context, status=status)
+
+
+def _saved(request, plan) -> None:
+    messages.success(request, _("The plan is saved."))
+    if plan.balance:
+        messages.warning(
+            request,
+            _("Expenditure and estimated revenue differ: check both before you submit."),
         )
-    return render(
-        request,
-        "budgets/plan_edit.html",
-        {
-            "plan": plan,
-            "formset": formset,
-            "revenue_form": revenue_form,
-            "version": version,
-            "type_categories": choices["type_categories"],
-        },
-        status=status,
-    )
 
 
 def _workflow_step(request, pk, step):
@@ -236,27 +190,28 @@ def review(request):
 
 
 LINE_COLUMNS = (
-    (_lazy("Fiscal year"), lambda line: line.plan.fiscal_year),
-    (_lazy("Sector"), lambda line: line.programme.sector.name_th),
-    (_lazy("Programme code"), lambda line: line.programme.key),
-    (_lazy("Programme"), lambda line: line.programme.name_th),
-    (_lazy("Work"), lambda line: line.work.name_th if line.work_id else ""),
-    (_lazy("Expense category"), lambda line: line.expense_type.category.name_th),
-    (_lazy("Expense type code"), lambda line: line.expense_type.key),
-    (_lazy("Expense type"), lambda line: line.expense_type.name_th),
-    (_lazy("Item"), lambda line: line.item),
-    (_lazy("Amount (baht)"), lambda line: line.amount),
-    (_lazy("Demo data"), lambda line: "demo" if line.plan.is_demo else ""),
+    Column(_lazy("Fiscal year"), "plan.fiscal_year"),
+    Column(_lazy("Sector"), "programme.sector.name_th"),
+    Column(_lazy("Programme code"), "programme.key"),
+    Column(_lazy("Programme"), "programme.name_th"),
+    Column(_lazy("Work"), "work.name_th", empty=""),
+    Column(_lazy("Expense category"), "expense_type.category.name_th"),
+    Column(_lazy("Expense type code"), "expense_type.key"),
+    Column(_lazy("Expense type"), "expense_type.name_th"),
+    Column(_lazy("Item"), "item"),
+    Column(_lazy("Amount (baht)"), "amount"),
+    Column(_lazy("Demo data"), "plan.is_demo", format=demo_mark),
 )
 
 
 def lao_lines_download(request, code, file_format):
-    """Every line of an LAO's enacted plans as CSV or XLSX (public)."""
+    """Every line of an LAO's enacted plans as CSV or XLSX (public); any other suffix is 404
+    (it would otherwise end up in the download's file name)."""
     lao = get_object_or_404(LAO.objects.by_url_code(code))
-    lines = selectors.lao_enacted_lines(lao=lao)
-    header = [str(title) for title, _value in LINE_COLUMNS]
-    rows = ([value(line) for _title, value in LINE_COLUMNS] for line in lines)
-    filename = f"budget-{lao.url_code}.{file_format}"
-    if file_format == "csv":
-        return csv_response(filename=filename, header=header, rows=rows)
-    return xlsx_response(filename=filename, sheet_title=lao.name_th, header=header, rows=rows)
+    return table_response(
+        LINE_COLUMNS,
+        selectors.lao_enacted_lines(lao=lao),
+        filename=f"budget-{lao.url_code}.{file_format}",
+        format=file_format,
+        sheet_title=lao.name_th,
+    )

@@ -1,221 +1,137 @@
 """The national budget explorer (issue 4, DLA executives): nation → province → LAO → plan.
 
-Back-office users only (`units.access.can_view_back_office`); anonymous users are sent to the
+Back-office users only (`units.access.back_office_required`); anonymous users are sent to the
 login page, citizens get a 404. Every table of a level downloads as CSV and XLSX with the same
 query string.
 """
 
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from budgets import explorer, selectors
-from budgets.filters import ExplorerFilter
+from budgets.forms import ExplorerForm
 from budgets.models import PlanStatus
 from units import access
-from units.exports import csv_response, xlsx_response
-from units.models import LAOKind
-
-PAGE_SIZE = 50
-STATUS_LABELS = {**dict(PlanStatus.choices), explorer.NO_PLAN: _("No plan yet")}
+from units.slices import display_name, slice_table_response
+from units.tables import Column, demo_mark, label, table_response
 
 
-def _back_office_only(user) -> None:
-    if not access.can_view_back_office(user):
-        raise Http404
-
-
-def _explore(request):
-    """Parse the query string: (filterset, slice, classification, years); three queries for the
-    classification and one for the years."""
+def _parse(request) -> ExplorerForm:
+    """The query string as an ExplorerForm: three queries for the classification and one for
+    the years."""
     classification = explorer.explorer_classification()
-    years = explorer.explorer_years()
-    choices = sorted({*years, explorer.current_fiscal_year()}, reverse=True)
-    filterset = ExplorerFilter(request.GET, classification=classification, years=choices)
-    data = filterset.form.cleaned_data if filterset.is_valid() else _valid_part(filterset)
-    the_slice = explorer.explorer_slice(data=data, classification=classification, years=years)
-    return filterset, the_slice, classification, years
+    return ExplorerForm(request.GET, classification=classification, years=explorer.explorer_years())
 
 
-def _valid_part(filterset) -> dict:
-    """The fields that did validate: a bad value shows its error and is ignored."""
-    return {
-        name: value
-        for name, value in filterset.form.cleaned_data.items()
-        if name not in filterset.form.errors
-    }
-
-
-def _level_data(the_slice, classification, years) -> dict:
-    level = explorer.explorer_level(slice=the_slice, classification=classification, years=years)
-    counts = explorer.explorer_counts(slice=the_slice)
-    province_rows = (
-        explorer.explorer_province_table(level=level, counts=counts, classification=classification)
-        if the_slice.province is None
-        else []
-    )
-    return {
-        "level": level,
-        "province_rows": province_rows,
-        "totals": explorer.explorer_totals(counts=counts),
-        "counts": counts,
-    }
-
-
-@login_required
+@access.back_office_required
 def explorer_page(request):
     """The nation level, or a province level with `?province=<code>`."""
-    _back_office_only(request.user)
-    filterset, the_slice, classification, years = _explore(request)
-    context = {
-        "filter": filterset,
-        "slice": the_slice,
-        **_level_data(the_slice, classification, years),
-    }
-    if the_slice.province is not None:
-        laos = explorer.explorer_province_laos(
-            slice=the_slice, status=filterset.form.cleaned_data.get("status") or ""
-        )
-        context["page_obj"] = Paginator(laos, PAGE_SIZE).get_page(request.GET.get("page"))
-        context["lao_rows"] = [
-            {"lao": lao, "status_label": STATUS_LABELS.get(lao.plan_status or explorer.NO_PLAN)}
-            for lao in context["page_obj"]
-        ]
-    # Rendering the tables costs more than reading them: they are cached under their data.
-    context["fingerprint"] = explorer.explorer_fingerprint(
-        context["level"].cells,
-        sorted(context.pop("counts").items()),
-        years,
-        classification.labels,
-        request.GET.urlencode(),
+    form = _parse(request)
+    the_slice = form.slice()
+    data = explorer.explorer_page_data(
+        slice=the_slice,
+        classification=form.classification,
+        years=form.years,
+        user=request.user,
+        status=form.plan_status,
+        page=request.GET.get("page"),
+        query=request.GET.urlencode(),
     )
-    context["charts"] = explorer.explorer_charts(
-        level=context["level"], province_rows=context["province_rows"]
-    )
+    context = {"form": form, "slice": the_slice, **data}
     return render(request, "budgets/explorer.html", context)
 
 
-@login_required
+@access.back_office_required
 def explorer_lao_page(request, code):
     """The LAO level: its plans of every year and its latest enacted breakdown."""
-    _back_office_only(request.user)
     lao = explorer.explorer_lao(code=code)
     return render(
         request,
         "budgets/explorer_lao.html",
         {
             "lao": lao,
-            "plans": explorer.explorer_lao_plans(lao=lao),
+            "plans": explorer.explorer_lao_plans(lao=lao, user=request.user),
             "summary": selectors.lao_budget_summary(lao=lao),
             "can_open_plans": explorer.can_open_plans_of(user=request.user, lao=lao),
+            "shows_unpublished": access.can_see_unpublished_plans(request.user, lao),
         },
     )
 
 
-# --- Downloads: (title, value of a row) per column, one table per level's table -------------
+# --- Downloads: the columns of each table of a level --------------------------------------------
 
-
-def _name(item):
-    return explorer.display_name(item)
-
-
+AMOUNT = Column(_("Enacted budget (baht)"), "amount")
 TABLES = {
-    "years": (
-        (_("Fiscal year"), lambda row: row["fiscal_year"]),
-        (_("Enacted budget (baht)"), lambda row: row["amount"]),
-    ),
+    "years": (Column(_("Fiscal year"), "fiscal_year"), AMOUNT),
     "provinces": (
-        (_("Province code"), lambda row: row["province"].code),
-        (_("Province"), lambda row: _name(row["province"])),
-        (_("Enacted budget (baht)"), lambda row: row["amount"]),
-        (_("Active LAOs"), lambda row: row["active"]),
-        (_("Enacted"), lambda row: row[PlanStatus.ENACTED]),
-        (_("Submitted"), lambda row: row[PlanStatus.SUBMITTED]),
-        (_("Returned for revision"), lambda row: row[PlanStatus.RETURNED]),
-        (_("Draft"), lambda row: row[PlanStatus.DRAFT]),
-        (_("No plan yet"), lambda row: row[explorer.NO_PLAN]),
+        Column(_("Province code"), "province.code"),
+        Column(_("Province"), "province", format=display_name),
+        AMOUNT,
+        Column(_("Active LAOs"), "active"),
+        Column(_("Enacted"), PlanStatus.ENACTED),
+        Column(_("Submitted"), PlanStatus.SUBMITTED),
+        Column(_("Returned for revision"), PlanStatus.RETURNED),
+        Column(_("Draft"), PlanStatus.DRAFT),
+        Column(_("No plan yet"), explorer.NO_PLAN),
     ),
     "programmes": (
-        (_("Sector"), lambda row: _name(row["programme"].sector)),
-        (_("Programme code"), lambda row: row["programme"].key),
-        (_("Programme"), lambda row: _name(row["programme"])),
-        (_("Enacted budget (baht)"), lambda row: row["amount"]),
+        Column(_("Sector"), "programme.sector", format=display_name),
+        Column(_("Programme code"), "programme.key"),
+        Column(_("Programme"), "programme", format=display_name),
+        AMOUNT,
     ),
     "categories": (
-        (_("Expense category code"), lambda row: row["category"].key),
-        (_("Expense category"), lambda row: _name(row["category"])),
-        (_("Enacted budget (baht)"), lambda row: row["amount"]),
+        Column(_("Expense category code"), "category.key"),
+        Column(_("Expense category"), "category", format=display_name),
+        AMOUNT,
     ),
     "laos": (
-        (_("DLA code"), lambda lao: lao.dla_code or ""),
-        (_("LAO"), lambda lao: lao.full_name_th),
-        (_("Kind"), lambda lao: str(LAOKind(lao.kind).label)),
-        (_("Plan status"), lambda lao: str(STATUS_LABELS[lao.plan_status or explorer.NO_PLAN])),
-        (_("Plan total expenditure (baht)"), lambda lao: lao.plan_total),
+        Column(_("DLA code"), "dla_code", empty=""),
+        Column(_("LAO"), "full_name_th"),
+        Column(_("Kind"), "get_kind_display", format=label),
+        Column(_("Plan status"), explorer.plan_status_label),
+        Column(_("Plan total expenditure (baht)"), "plan_total"),
     ),
 }
 LAO_PLAN_COLUMNS = (
-    (_("Fiscal year"), lambda plan: plan.fiscal_year),
-    (_("Status"), lambda plan: str(plan.get_status_display())),
-    (_("Expenditure (baht)"), lambda plan: plan.total_expenditure),
-    (_("Estimated revenue (baht)"), lambda plan: plan.total_revenue),
-    (_("Demo data"), lambda plan: "demo" if plan.is_demo else ""),
+    Column(_("Fiscal year"), "fiscal_year"),
+    Column(_("Status"), "get_status_display", format=label),
+    Column(_("Expenditure (baht)"), "total_expenditure"),
+    Column(_("Estimated revenue (baht)"), "total_revenue"),
+    Column(_("Demo data"), "is_demo", format=demo_mark),
 )
 
 
-def _download(*, columns, rows, filename, file_format, sheet_title):
-    header = [str(title) for title, _value in columns]
-    values = ([value(row) for _title, value in columns] for row in rows)
-    if file_format == "csv":
-        return csv_response(filename=filename, header=header, rows=values)
-    return xlsx_response(filename=filename, sheet_title=sheet_title, header=header, rows=values)
-
-
-@login_required
+@access.back_office_required
 def explorer_download(request, table, file_format):
     """One table of the nation or province level as CSV or XLSX, with the page's filters."""
-    _back_office_only(request.user)
-    if table not in TABLES or file_format not in ("csv", "xlsx"):
+    if table not in TABLES:
         raise Http404
-    filterset, the_slice, classification, years = _explore(request)
-    if table == "laos":
-        if the_slice.province is None:
-            raise Http404("The LAO table belongs to a province.")
-        rows = explorer.explorer_province_laos(
-            slice=the_slice, status=filterset.form.cleaned_data.get("status") or ""
-        ).iterator()
-    else:
-        data = _level_data(the_slice, classification, years)
-        level = data["level"]
-        rows = {
-            "years": level.trend,
-            "provinces": data["province_rows"],
-            "programmes": [row for sector in level.sectors for row in sector["programmes"]],
-            "categories": level.categories,
-        }[table]
-    scope = the_slice.province.code if the_slice.province else "th"
-    return _download(
-        columns=TABLES[table],
-        rows=rows,
-        filename=f"budget-explorer-{table}-{the_slice.fiscal_year}-{scope}.{file_format}",
-        file_format=file_format,
-        sheet_title=f"{table} {the_slice.fiscal_year}",
+    form = _parse(request)
+    the_slice = form.slice()
+    rows = explorer.explorer_table_rows(
+        table=table,
+        slice=the_slice,
+        classification=form.classification,
+        years=form.years,
+        user=request.user,
+        status=form.plan_status,
     )
+    return slice_table_response(
+        TABLES[table], rows, name="budget-explorer", table=table, slice=the_slice,
+        format=file_format,
+    )  # fmt: skip
 
 
-@login_required
+@access.back_office_required
 def explorer_lao_download(request, code, file_format):
-    """The plans of an LAO (every year and status) as CSV or XLSX."""
-    _back_office_only(request.user)
-    if file_format not in ("csv", "xlsx"):
-        raise Http404
+    """The plans of an LAO that the user may see (`explorer_lao_plans`) as CSV or XLSX."""
     lao = explorer.explorer_lao(code=code)
-    return _download(
-        columns=LAO_PLAN_COLUMNS,
-        rows=explorer.explorer_lao_plans(lao=lao),
+    return table_response(
+        LAO_PLAN_COLUMNS,
+        explorer.explorer_lao_plans(lao=lao, user=request.user),
         filename=f"budget-plans-{lao.url_code}.{file_format}",
-        file_format=file_format,
+        format=file_format,
         sheet_title=lao.name_th,
     )

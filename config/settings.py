@@ -5,6 +5,7 @@ DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS. `make run` and `make test` export de
 (see scripts/env.sh); `.env.example` lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "import_export",
+    "axes",
     # Project apps, lowest layer first (DESIGN.md §2).
     "units",
     "budgets",
@@ -74,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.middleware.BackOfficeIdleTimeoutMiddleware",
+    # Last, as django-axes asks: it turns a flagged login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,12 +123,43 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
+# django-axes first: it refuses a locked-out username+address before any password is checked.
+# Without a request (the test client's login(), a shell) it raises ValueError: pass one.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins are counted in the database (every gunicorn worker sees them) per username *and*
+# client address together: a guesser is stopped after PORTAL_LOGIN_FAILURE_LIMIT tries at one
+# account, yet cannot lock a real officer out from elsewhere, and one office behind a shared NAT
+# address is not locked out as a whole because of one colleague's typos.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("PORTAL_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command
+AXES_LOCKOUT_CALLABLE = "portal.views.lockout"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+# Sign-up confirmation links: their own signing salt and lifetime (seconds; default 3 days).
+PORTAL_SIGNUP_CONFIRM_TIMEOUT = env.int("PORTAL_SIGNUP_CONFIRM_TIMEOUT", default=3 * 24 * 3600)
+# Password-reset and sign-up e-mails asked for within the window, per address and per client
+# address, counted in the database; beyond them the page answers 429 and nothing is sent.
+PORTAL_MAIL_WINDOW_MINUTES = env.int("PORTAL_MAIL_WINDOW_MINUTES", default=60)
+PORTAL_MAIL_LIMIT_PER_ADDRESS = env.int("PORTAL_MAIL_LIMIT_PER_ADDRESS", default=3)
+PORTAL_MAIL_LIMIT_PER_CLIENT = env.int("PORTAL_MAIL_LIMIT_PER_CLIENT", default=20)
+# Back-office sessions end after this much inactivity; citizens keep Django's two weeks.
+PORTAL_BACK_OFFICE_IDLE_MINUTES = env.int("PORTAL_BACK_OFFICE_IDLE_MINUTES", default=30)
+# `seed_demo` creates accounts with published passwords: with DEBUG off only when allowed here
+# or by its --allow-demo-accounts flag.
+PORTAL_DEMO_ACCOUNTS = env.bool("PORTAL_DEMO_ACCOUNTS", default=False)
 
 # Cache: in-process by default (fragments of public pages, a few seconds to a minute old at
 # most); Redis or memcached by URL beyond one machine (DESIGN.md §6).
 CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://lao-portal")}
 
-# Background work: django.tasks with the database backend and its `db_worker`.
+# Background work: django.tasks with the database backend; `manage.py units_run_worker` runs it
+# (django-tasks-db's worker, reconnecting when the database restarts).
 TASKS = {
     "default": {
         "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
@@ -177,7 +213,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Secure by default; `make run` relaxes only what plain http on loopback needs.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only a reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For itself may be believed;
+# without one, any client could claim https or another address.
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
@@ -210,6 +250,9 @@ UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int(
 UPLOAD_MAX_COMPRESSION_RATIO = env.int("PORTAL_UPLOAD_MAX_COMPRESSION_RATIO", default=100)
 UPLOAD_MAX_ROWS = env.int("PORTAL_UPLOAD_MAX_ROWS", default=100_000)
 UPLOAD_MAX_COLUMNS = env.int("PORTAL_UPLOAD_MAX_COLUMNS", default=50)
+# The workbook is parsed in a child process with this address-space ceiling (RLIMIT_AS): a file
+# that needs more ends that process with a clear message, not the worker (baseline ~35 MB).
+UPLOAD_PARSE_MEMORY_MB = env.int("PORTAL_UPLOAD_PARSE_MEMORY_MB", default=1024)
 
 # The folder of public reference data (geography, DLA registry, budget classification).
 PORTAL_DATA_DIR = Path(env.str("PORTAL_DATA_DIR", default=str(BASE_DIR / "data")))
@@ -226,5 +269,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One line per login otherwise; lockouts are still logged as warnings.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
@@ -21,10 +22,20 @@ class SignUpForm(UserCreationForm):
         fields = ("username", "email")
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists."))
-        return email
+        # No check for an account already using the address: saying so here would tell anyone
+        # which addresses are registered. SignUpView mails that account's owner instead. A taken
+        # username is still reported by UserCreationForm: usernames are public (posts carry
+        # them) and a sign-up cannot proceed without a free one.
+        return self.cleaned_data["email"].strip()
+
+    def validate_constraints(self):
+        # The model's case-insensitive unique e-mail would name a taken address on the page, for
+        # the reason above; the constraint itself still guards the database.
+        exclude = self._get_validation_exclusions() | {"email"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -1,4 +1,4 @@
-"""Background tasks of the portal shell (django.tasks; `manage.py db_worker` runs them)."""
+"""Background tasks of the portal shell (django.tasks; `manage.py units_run_worker` runs them)."""
 
 from django.core.mail import EmailMessage
 from django.tasks import task

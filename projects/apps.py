@@ -24,7 +24,7 @@ class ProjectsConfig(AppConfig):
             order=20,
         )
         # The provincial upload of project progress (units/uploads machinery).
-        from projects.resources import projects_progress_upload_type
+        from projects.uploads import projects_progress_upload_type
         from units.uploads.registry import register_upload_type
 
         register_upload_type(projects_progress_upload_type)

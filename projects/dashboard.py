@@ -12,16 +12,24 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from budgets.models import Programme
-from projects.models import ProgressReport, Project, ProjectRollup, ReportStatus, Stage
+from projects.models import (
+    DISBURSEMENT_LIMIT,
+    ProgressReport,
+    Project,
+    ProjectRollup,
+    ReportStatus,
+    Stage,
+)
 from projects.rollups import STAGE_COLUMNS
 from units import thai
+from units.caching import fragment_key
 from units.models import LAO, LAOKind, Province
+from units.slices import Slice, display_name
 
 ZERO = Decimal(0)
 OPEN_STAGES = [Stage.PLANNED, Stage.FUNDED, Stage.PROCUREMENT, Stage.CONTRACTED,
@@ -29,17 +37,6 @@ OPEN_STAGES = [Stage.PLANNED, Stage.FUNDED, Stage.PROCUREMENT, Stage.CONTRACTED,
 # A project is under-disbursed when its disbursed share is this far below the year elapsed.
 UNDER_DISBURSED_MARGIN = Decimal("0.25")
 LAGGING_PAGE_SIZE = 25
-
-
-def display_name(item) -> str:
-    """The name of a province or programme in the active language (Thai default)."""
-    if get_language() == "en" and getattr(item, "name_en", ""):
-        return item.name_en
-    return item.name_th
-
-
-def current_fiscal_year() -> int:
-    return thai.fiscal_year_of(timezone.localdate())
 
 
 def elapsed_share(*, fiscal_year: int, today: datetime.date | None = None) -> Decimal:
@@ -84,42 +81,6 @@ def dashboard_years() -> list[int]:
         ProjectRollup.objects.filter(province=None, kind="", programme=None)
         .order_by("-fiscal_year")
         .values_list("fiscal_year", flat=True)
-    )
-
-
-@dataclass(frozen=True)
-class Slice:
-    """What the dashboard shows: a fiscal year and optionally a province, LAO kind and
-    programme (None / "" = all)."""
-
-    fiscal_year: int
-    province: Province | None = None
-    kind: str = ""
-    programme: Programme | None = None
-
-    @property
-    def province_id(self):
-        return self.province.pk if self.province else None
-
-    @property
-    def programme_id(self):
-        return self.programme.pk if self.programme else None
-
-
-def dashboard_slice(*, data: dict, reference: Reference, years: list[int]) -> Slice:
-    """The Slice of the FilterSet's cleaned data (codes and keys); the fiscal year defaults to
-    the current one when it has projects, else the latest year with projects."""
-    current = current_fiscal_year()
-    fiscal_year = data.get("fiscal_year") or (
-        current if current in years or not years else years[0]
-    )
-    provinces = {province.code: province for province in reference.provinces}
-    programmes = {programme.key: programme for programme in reference.programmes}
-    return Slice(
-        fiscal_year=fiscal_year,
-        province=provinces.get(data.get("province") or ""),
-        kind=data.get("kind") or "",
-        programme=programmes.get(data.get("programme") or ""),
     )
 
 
@@ -255,7 +216,7 @@ def lagging_projects(
     threshold = elapsed_share(fiscal_year=slice.fiscal_year, today=today) - UNDER_DISBURSED_MARGIN
     behind = Q(planned_end__lt=today)
     under = Q(stage__in=[Stage.CONTRACTED, Stage.IN_PROGRESS]) & Q(
-        disbursed_total__lt=Coalesce(F("contract_amount"), F("budget_amount")) * threshold
+        disbursed_total__lt=DISBURSEMENT_LIMIT * threshold
     )
     projects = Project.objects.filter(fiscal_year=slice.fiscal_year, stage__in=OPEN_STAGES)
     projects = projects.filter(behind | under) if threshold > 0 else projects.filter(behind)
@@ -305,9 +266,17 @@ class LaggingPage:
         return self.number > 1
 
 
-def lagging_page(*, projects: QuerySet[Project], page: int) -> LaggingPage:
+def page_number(value: str | int | None) -> int:
+    """The page asked for (`?page=`), from 1; anything else is page 1."""
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
+def lagging_page(*, projects: QuerySet[Project], page: str | int | None) -> LaggingPage:
     """Page `page` (from 1) of lagging projects: one query of LAGGING_PAGE_SIZE + 1 rows."""
-    page = max(1, page)
+    page = page_number(page)
     offset = (page - 1) * LAGGING_PAGE_SIZE
     rows = list(projects[offset : offset + LAGGING_PAGE_SIZE + 1])
     return LaggingPage(rows[:LAGGING_PAGE_SIZE], page, len(rows) > LAGGING_PAGE_SIZE)
@@ -349,3 +318,68 @@ def report_status(*, slice: Slice, reference: Reference) -> list[dict]:
         for province in reference.provinces
         if province.pk in counts
     ]
+
+
+# --- What the pages and downloads read --------------------------------------------------------
+
+
+def lagging_lao(*, code: str) -> LAO | None:
+    """The LAO of a lagging list drilled down to one LAO (`?lao=<DLA code>`), with its
+    province; None without a code, 404 for an unknown one."""
+    if not code:
+        return None
+    # `.only()`: the heading and breadcrumbs show names and codes; the registry row is wide.
+    return get_object_or_404(
+        LAO.objects.select_related("province").only(
+            "dla_code",
+            "name_th",
+            "full_name_th",
+            "kind",
+            "province__code",
+            "province__name_th",
+            "province__name_en",
+        ),  # fmt: skip
+        dla_code=code,
+    )
+
+
+def _lagging_shown(lagging: LaggingPage) -> list[tuple]:
+    """Every value a row of the lagging table shows (its cache key)."""
+    return [
+        (p.pk, p.code, p.name, p.stage, p.planned_end, p.budget_amount, p.contract_amount,
+         p.disbursed_total, p.progress_percent, p.lao_id)
+        for p in lagging.rows
+    ]  # fmt: skip
+
+
+def dashboard_page_data(*, slice: Slice, reference: Reference, page, query: str) -> dict:
+    """Everything the dashboard page shows: figures and charts, a page of lagging projects,
+    report submission, and the cache keys of the three rendered tables, each a digest of
+    everything it shows and of the query string its links keep, so a cached table is never
+    stale. Four queries."""
+    figures = dashboard_figures(slice=slice, reference=reference)
+    lagging = lagging_page(projects=lagging_projects(slice=slice), page=page)
+    reports = report_status(slice=slice, reference=reference)
+    return {
+        "dashboard": figures,
+        "charts": dashboard_charts(dashboard=figures),
+        "lagging": lagging,
+        "reports": reports,
+        "tables_key": fragment_key(figures, query),
+        "lagging_key": fragment_key(
+            _lagging_shown(lagging), lagging.number, lagging.has_next, query
+        ),
+        "reports_key": fragment_key(reports, query),
+    }
+
+
+def dashboard_table_rows(*, table: str, slice: Slice, reference: Reference) -> list[dict]:
+    """The rows of one table of the dashboard for its download: "provinces", "kinds",
+    "programmes" or "stages"."""
+    figures = dashboard_figures(slice=slice, reference=reference)
+    return {
+        "provinces": figures.provinces,
+        "kinds": figures.kinds,
+        "programmes": figures.programmes,
+        "stages": figures.stages,
+    }[table]

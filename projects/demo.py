@@ -19,9 +19,10 @@ from itertools import accumulate
 from django.db import connection, transaction
 from django.utils import timezone
 
-from budgets.demo import BUDGET_RANGE, YEARS, current_fiscal_year
 from units import thai
 from units.bulk import copy_text
+from units.demo import BUDGET_RANGE, YEARS
+from units.thai import current_fiscal_year
 
 # Projects a year (mean) by LAO kind: ~77 a year per LAO nationally.
 PROJECTS_PER_YEAR = {

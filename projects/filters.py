@@ -35,8 +35,19 @@ class PublicProjectFilter(django_filters.FilterSet):
         ]
 
 
+# Shorter fragments match most of the ~3M projects and cannot use the trigram indexes.
+MIN_SEARCH_LENGTH = 3
+
+
+def search_too_short(value: str | None) -> bool:
+    """Is a typed search too short to run (and so ignored)?"""
+    value = (value or "").strip()
+    return bool(value) and len(value) < MIN_SEARCH_LENGTH
+
+
 class ProjectFilter(PublicProjectFilter):
-    """The officer list: the public filters and a search of name or code."""
+    """The officer list: the public filters and a search of name or code (at least
+    MIN_SEARCH_LENGTH characters; shorter is ignored, the page says so)."""
 
     q = django_filters.CharFilter(label=_("Name or code"), method="filter_text", max_length=100)
 
@@ -45,6 +56,7 @@ class ProjectFilter(PublicProjectFilter):
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
-        if not value:
+        if not value or search_too_short(value):
             return queryset
+        # `__contains`, not `icontains`: UPPER() would skip the trigram index (STACK.md).
         return queryset.filter(code__startswith=value) | queryset.filter(name__contains=value)

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from budgets.forms import BahtField
 from projects.models import Stage
 from projects.services import ProjectData
+from units.slices import ItemChoiceField, SliceForm
+from units.thai import current_fiscal_year
 from units.widgets import FastSelect
 
 
@@ -132,3 +134,36 @@ class DevelopmentPlanForm(forms.Form):
         return [
             line.strip() for line in self.cleaned_data["strategies"].splitlines() if line.strip()
         ]
+
+
+# --- The executive dashboard (projects/views_dashboard.py) ----------------------------------
+
+
+class DashboardForm(SliceForm):
+    """The dashboard's slice: fiscal year, province, LAO kind and programme (key). The fiscal
+    year defaults to the current one when it has projects, else the latest year with
+    projects."""
+
+    programme = ItemChoiceField(label=_("Programme"), key="key")
+
+    def __init__(self, data=None, *, reference, years: list[int], **kwargs):
+        current = current_fiscal_year()
+        default_year = current if current in years or not years else years[0]
+        super().__init__(
+            data, years=years, default_year=default_year, provinces=reference.provinces, **kwargs
+        )
+        self.reference = reference
+        self.fields["programme"].offer(reference.programmes)
+
+    def cuts(self, data: dict) -> dict:
+        return {"programme": data.get("programme")}
+
+
+class LaggingForm(DashboardForm):
+    """The dashboard's slice and, for the lagging list of one LAO, its DLA code."""
+
+    lao = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+
+    @property
+    def lao_code(self) -> str:
+        return self.valid_data.get("lao") or ""

@@ -2,6 +2,7 @@
 reports LAOs send to DLA (DESIGN.md §3)."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +83,9 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 }
 # Stages in which money may be paid out.
 DISBURSING_STAGES = {Stage.CONTRACTED, Stage.IN_PROGRESS, Stage.COMPLETED}
+# The most a project may pay out, in SQL: its contract amount, or its budget without a contract
+# (projects.rules.disbursement_limit in Python).
+DISBURSEMENT_LIMIT = models.functions.Coalesce("contract_amount", "budget_amount")
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -169,11 +173,7 @@ class Project(models.Model):
             ),
             # Never more paid out than the contract, or than the budget without a contract.
             models.CheckConstraint(
-                condition=Q(
-                    disbursed_total__lte=models.functions.Coalesce(
-                        "contract_amount", "budget_amount"
-                    )
-                ),
+                condition=Q(disbursed_total__lte=DISBURSEMENT_LIMIT),
                 name="project_disbursed_within_amount",
             ),  # fmt: skip
             models.CheckConstraint(
@@ -193,16 +193,24 @@ class Project(models.Model):
                 ),
                 name="project_open_year_lao_code",
             ),
+            # The back-office search over ~3M projects: a name fragment (`__contains`, Thai has
+            # no spaces) and a code prefix (`__startswith`), both through trigrams (STACK.md).
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="project_name_trgm"),
+            GinIndex(fields=["code"], opclasses=["gin_trgm_ops"], name="project_code_trgm"),
         ]
 
     def __str__(self):
         return self.name
 
     @property
-    def disbursement_rate(self):
-        """Disbursed share of the contract (or of the budget before a contract), 0–1."""
-        base = self.contract_amount or self.budget_amount
-        return (self.disbursed_total / base) if base else 0
+    def disbursement_limit(self):
+        """The most the project may pay out: its contract amount, or its budget without a
+        contract (projects.rules.disbursement_limit, the constraint below in Python)."""
+        from projects.rules import disbursement_limit
+
+        return disbursement_limit(
+            contract_amount=self.contract_amount, budget_amount=self.budget_amount
+        )
 
 
 class StageChange(models.Model):

@@ -1,8 +1,7 @@
 """The projects section of the LAO profile (registered with units.profile in ProjectsConfig)."""
 
-import hashlib
-
 from projects.selectors import lao_projects_summary
+from units.caching import fragment_key
 
 
 def projects_section_context(lao, request) -> dict:
@@ -17,5 +16,5 @@ def projects_section_context(lao, request) -> dict:
         summary.get("disbursed"),
         [(row["stage"], row["count"]) for row in summary.get("stages", [])],
     )
-    summary["digest"] = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    summary["digest"] = fragment_key(shown)
     return summary

@@ -30,7 +30,7 @@ from projects.models import (
 )
 from projects.notify import followers_notify
 from units import access
-from units.models import LAO, Province, Role, User
+from units.models import LAO, Province, User
 from units.thai import BE_OFFSET, FISCAL_YEAR_START_MONTH, fiscal_quarter_of, fiscal_year_of
 
 # A quarter's report is due on the 15th day after the quarter ends (Q1, Oct–Dec: 15 January).
@@ -180,9 +180,15 @@ def _lock(report: ProgressReport, *, version: int | None) -> ProgressReport:
     return current
 
 
-def can_review(user: User, report: ProgressReport) -> bool:
-    """Provincial staff review the reports of their province's LAOs; administrators all."""
-    return access.provinces_managed_by(user).filter(pk=report.lao.province_id).exists()
+def _check_not_submitter(user: User, report: ProgressReport) -> None:
+    if access.is_submitter(user, report):
+        raise ValidationError(
+            _(
+                "You submitted this report: another reviewer of the province must accept or "
+                "return it."
+            ),
+            code="submitter",
+        )
 
 
 @transaction.atomic
@@ -241,12 +247,13 @@ def report_submit(*, report: ProgressReport, user: User, version: int) -> Progre
 @transaction.atomic
 def report_accept(*, report: ProgressReport, user: User, version: int) -> ProgressReport:
     """Provincial staff accept a submitted report: its figures are frozen from now on, and the
-    LAO's followers are told."""
-    if not can_review(user, report):
+    LAO's followers are told. Its submitter may not (`access.is_submitter`)."""
+    if not access.can_review(user, report.lao):
         raise PermissionDenied
     report = _lock(report, version=version)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be accepted."))
+    _check_not_submitter(user, report)
     report.status = ReportStatus.ACCEPTED
     report.reviewed_at, report.reviewed_by = timezone.now(), user
     report.return_comment = ""
@@ -269,14 +276,16 @@ def report_accept(*, report: ProgressReport, user: User, version: int) -> Progre
 def report_return(
     *, report: ProgressReport, user: User, version: int, comment: str
 ) -> ProgressReport:
-    """Provincial staff send a submitted report back to the LAO with a comment."""
-    if not can_review(user, report):
+    """Provincial staff send a submitted report back to the LAO with a comment. Its submitter
+    may not (`access.is_submitter`)."""
+    if not access.can_review(user, report.lao):
         raise PermissionDenied
     if not comment.strip():
         raise ValidationError(_("Say what the LAO should fix."))
     report = _lock(report, version=version)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be returned."))
+    _check_not_submitter(user, report)
     report.status = ReportStatus.RETURNED
     report.reviewed_at, report.reviewed_by = timezone.now(), user
     report.return_comment = comment.strip()
@@ -289,18 +298,11 @@ def report_return(
 # --- Selectors --------------------------------------------------------------------------------
 
 
-def reads_everything(user: User) -> bool:
-    """Executives and administrators read every LAO's reports."""
-    return access.is_admin(user) or (
-        user.is_authenticated and user.is_active and user.role == Role.EXECUTIVE
-    )
-
-
 def reports_visible_to(*, user: User) -> QuerySet[ProgressReport]:
     """Reports a back-office user may open, with their LAO and province: those of the LAOs they
     manage; every report for executives and administrators."""
     reports = ProgressReport.objects.select_related("lao", "lao__province")
-    if reads_everything(user):
+    if access.reads_all(user):
         return reports
     return reports.filter(lao__in=access.laos_managed_by(user))
 
@@ -396,7 +398,7 @@ def review_queue(*, user: User) -> QuerySet[ProgressReport]:
 def provinces_read_by(user: User) -> QuerySet[Province]:
     """Provinces whose report status the user may read: every province for executives and
     administrators, their own for provincial staff."""
-    if reads_everything(user):
+    if access.reads_all(user):
         return Province.objects.all()
     return access.provinces_managed_by(user)
 

@@ -1,8 +1,11 @@
 """Page-level reads of projects: keyword-only functions returning optimized querysets or shaped
 data; the officer pages, the public pages and the profile section share them."""
 
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 
 from budgets.models import Programme
 from projects.models import (
@@ -15,25 +18,27 @@ from projects.models import (
     Strategy,
 )
 from units import access
-from units.models import LAO, Role, User
+from units.caching import fragment_key
+from units.filters import filter_query
+from units.models import LAO, User
 
 # Most points one map draws: a map of thousands of dots says nothing more and costs more.
 MAP_POINTS_LIMIT = 500
-
-
-def _reads_everything(user: User) -> bool:
-    return access.is_admin(user) or (
-        user.is_authenticated and user.is_active and user.role == Role.EXECUTIVE
-    )
 
 
 def projects_visible_to(*, user: User) -> QuerySet[Project]:
     """Projects a back-office user may open: those of the LAOs they manage; every project for
     executives and administrators (who read everything). Joins the LAO and programme."""
     projects = Project.objects.select_related("lao", "programme")
-    if _reads_everything(user):
+    if access.reads_all(user):
         return projects
     return projects.filter(lao__in=access.laos_managed_by(user))
+
+
+def capped_count(*, queryset: QuerySet, cap: int) -> int:
+    """The number of rows of `queryset`, counted up to `cap + 1` only (a LIMITed subquery): a
+    result above `cap` means "more than cap", without counting millions of rows."""
+    return queryset.order_by().values("pk")[: cap + 1].count()
 
 
 def project_for_user(*, user: User, pk: int) -> Project:
@@ -55,7 +60,7 @@ def plans_visible_to(*, user: User) -> QuerySet[DevelopmentPlan]:
     plans = DevelopmentPlan.objects.select_related("lao").annotate(
         strategy_count=Count("strategies")
     )
-    if _reads_everything(user):
+    if access.reads_all(user):
         return plans.order_by("lao__dla_code", "-start_year")
     return plans.filter(lao__in=access.laos_managed_by(user)).order_by(
         "lao__dla_code", "-start_year"
@@ -230,3 +235,63 @@ def is_following(*, user: User, project: Project | None = None, lao: LAO | None 
     if not user.is_authenticated:
         return False
     return Follow.objects.filter(user=user, project=project, lao=lao).exists()
+
+
+# --- The public list of an LAO's projects (projects/views.py lao_projects) ------------------
+
+PUBLIC_PAGE_SIZE = 25
+# How long the public list's cached parts stay (their keys change with the data: a memory bound).
+PUBLIC_CACHE_SECONDS = 600
+
+
+class _StageLabelled:
+    """A page's projects with their stage's label set as `stage_label`, read only when iterated
+    (a cached table never loads them; `get_stage_display` rebuilds the choices on every row)."""
+
+    def __init__(self, projects):
+        self.projects = projects
+
+    def __iter__(self):
+        labels = dict(Stage.choices)
+        for project in self.projects:
+            project.stage_label = labels[project.stage]
+            yield project
+
+
+def lao_projects_page(
+    *, lao: LAO, filterset, years: list[int], programmes: list[Programme], page, user: User
+) -> dict:
+    """What the public list of an LAO's projects shows: the filtered projects' totals, a page
+    of them, their map points, and the keys of the cached fragments. The filter form and the
+    table are keyed by a digest of everything they show: the form by its choices and the
+    (validated) query, the table by the rows' stamp (which changes whenever one of the
+    filtered projects does), the page and the programmes' names; the map points by the same
+    stamp. Junk parameters, their order or invalid values never make a new cache entry."""
+    projects = filterset.qs
+    totals = projects_totals(projects=projects)
+    paginator = Paginator(projects, PUBLIC_PAGE_SIZE)
+    paginator.count = totals["count"]  # known from the totals: no COUNT query
+    page_obj = paginator.get_page(page)
+    canonical = filter_query(filterset)
+    query = canonical.urlencode()
+    names = [(programme.pk, programme.name_th) for programme in programmes]
+    return {
+        "lao": lao,
+        "filter": filterset,
+        "filter_key": fragment_key(years, names, query) if filterset.is_valid() else None,
+        "canonical_query": canonical,
+        "page_obj": page_obj,
+        "rows": _StageLabelled(page_obj.object_list),
+        "rows_key": fragment_key(lao.pk, totals["stamp"], page_obj.number, query, names),
+        "projects_url": reverse("projects:index"),
+        "cache_seconds": PUBLIC_CACHE_SECONDS,
+        "totals": totals,
+        "points": cache.get_or_set(
+            f"lao-project-points:{fragment_key(lao.pk, totals['stamp'], query)}",
+            lambda: project_map_points(projects=projects),
+            PUBLIC_CACHE_SECONDS,
+        ),
+        # The province outline gives the points their place (no tile layer offline).
+        "map_context": lao.province.boundary,
+        "following": is_following(user=user, lao=lao),
+    }

@@ -12,17 +12,15 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets.models import Programme
+from projects import rules
 from projects.models import (
-    ALLOWED_TRANSITIONS,
-    DISBURSING_STAGES,
     DevelopmentPlan,
     Disbursement,
     Follow,
@@ -32,9 +30,15 @@ from projects.models import (
     StageChange,
     Strategy,
 )
-from projects.notify import followers_notify
-from projects.rollups import ProjectFigures, project_figures, rollup_move_project
+from projects.notify import followers_notify_many, stage_change_news
+from projects.rollups import (
+    ProjectFigures,
+    project_figures,
+    rollup_move_project,
+    rollup_move_projects,
+)
 from units import access
+from units.bulk import copy_rows
 from units.models import LAO, User
 
 
@@ -83,6 +87,22 @@ def _lock(project: Project, *, version: int | None) -> Project:
             code="stale",
         )
     return current
+
+
+def _refuse(*violations: rules.Violation | None) -> None:
+    """Raise the broken rules of projects.rules as one ValidationError (none broken: return)."""
+    errors = [violation for violation in violations if violation is not None]
+    if len(errors) == 1:
+        raise errors[0].as_validation_error()
+    if errors:
+        raise ValidationError(
+            {
+                violation.field or NON_FIELD_ERRORS: ValidationError(
+                    violation.message, code=violation.code
+                )
+                for violation in errors
+            }
+        )
 
 
 def rollup_snapshot(project: Project) -> ProjectFigures:
@@ -202,14 +222,13 @@ def project_update(*, project: Project, user: User, version: int, data: ProjectD
     _check_can_edit(user, project.lao)
     project = _lock(project, version=version)
     _check_data(lao=project.lao, data=data)
-    if project.contract_amount is not None and data.budget_amount < project.contract_amount:
-        raise ValidationError(
-            {"budget_amount": _("The budget cannot be less than the contract amount.")}
+    _refuse(
+        rules.budget_violation(
+            budget_amount=data.budget_amount,
+            contract_amount=project.contract_amount,
+            disbursed_total=project.disbursed_total,
         )
-    if data.budget_amount < project.disbursed_total:
-        raise ValidationError(
-            {"budget_amount": _("The budget cannot be less than the amount already disbursed.")}
-        )
+    )
     before = rollup_snapshot(project)
     _apply(project, data)
     project.version = F("version") + 1
@@ -221,8 +240,7 @@ def project_update(*, project: Project, user: User, version: int, data: ProjectD
 
 def allowed_next_stages(project: Project) -> list[str]:
     """The stages a project may move to next, in the order of the workflow."""
-    allowed = ALLOWED_TRANSITIONS[Stage(project.stage)]
-    return [stage for stage in Stage.values if stage in allowed]
+    return rules.allowed_next_stages(project.stage)
 
 
 @transaction.atomic
@@ -243,28 +261,17 @@ def project_change_stage(
     _check_can_edit(user, project.lao)
     project = _lock(project, version=version)
     from_stage = project.stage
-    if to_stage not in ALLOWED_TRANSITIONS.get(from_stage, set()):
-        raise ValidationError(
-            _("A project cannot move from “%(from)s” to “%(to)s”.")
-            % {"from": Stage(from_stage).label, "to": _stage_label(to_stage)},
-            code="transition",
-        )
+    _refuse(rules.transition_violation(from_stage, to_stage))
     if to_stage == Stage.CONTRACTED:
-        errors = {}
-        if contract_amount is None or contract_amount <= 0:
-            errors["contract_amount"] = _("Enter the contract amount.")
-        elif contract_amount > project.budget_amount:
-            errors["contract_amount"] = _("The contract amount cannot exceed the budget.")
-        elif contract_amount < project.disbursed_total:
-            errors["contract_amount"] = _(
-                "The contract amount cannot be less than what is already disbursed."
+        _refuse(
+            *rules.contract_violations(
+                contract_amount=contract_amount,
+                contractor=contractor,
+                contract_date=contract_date,
+                budget_amount=project.budget_amount,
+                disbursed_total=project.disbursed_total,
             )
-        if not contractor.strip():
-            errors["contractor"] = _("Enter the contractor.")
-        if contract_date is None:
-            errors["contract_date"] = _("Enter the contract date.")
-        if errors:
-            raise ValidationError(errors)
+        )
         project.contract_amount = contract_amount
         project.contractor = contractor.strip()
         project.contract_date = contract_date
@@ -272,8 +279,7 @@ def project_change_stage(
     now = timezone.now()
     project.stage = to_stage
     project.stage_changed_at = now
-    if to_stage == Stage.COMPLETED:
-        project.progress_percent = 100
+    project.progress_percent = rules.progress_after(to_stage, project.progress_percent)
     project.version = F("version") + 1
     project.save()
     project.refresh_from_db()
@@ -282,22 +288,19 @@ def project_change_stage(
         note=note[:500],
     )  # fmt: skip
     _rollup_move(before=before, after=rollup_snapshot(project))
-    followers_notify(
-        message=_("%(project)s (%(lao)s): stage changed from %(from)s to %(to)s")
-        % {
-            "project": project.name,
-            "lao": project.lao,
-            "from": Stage(from_stage).label,
-            "to": Stage(to_stage).label,
-        },
-        url=reverse("projects:detail", args=[project.pk]),
-        project=project,
+    followers_notify_many(
+        [
+            stage_change_news(
+                project_id=project.pk,
+                lao_id=project.lao_id,
+                project_name=project.name,
+                lao_name=str(project.lao),
+                from_stage=from_stage,
+                to_stage=to_stage,
+            )  # fmt: skip
+        ]
     )
     return project
-
-
-def _stage_label(stage: str) -> str:
-    return Stage(stage).label if stage in Stage.values else stage
 
 
 @transaction.atomic
@@ -315,31 +318,15 @@ def disbursement_add(
     if user is not None:
         _check_can_edit(user, project.lao)
     project = _lock(project, version=None)
-    if project.stage not in DISBURSING_STAGES:
-        raise ValidationError(
-            _("Money can be disbursed only for a contracted, ongoing or completed project."),
-            code="stage",
+    _refuse(
+        rules.disbursement_violation(
+            stage=project.stage,
+            amount=amount,
+            disbursed_total=project.disbursed_total,
+            contract_amount=project.contract_amount,
+            budget_amount=project.budget_amount,
         )
-    if amount is None or amount <= 0:
-        raise ValidationError({"amount": _("Enter an amount greater than zero.")})
-    limit = (
-        project.contract_amount if project.contract_amount is not None else project.budget_amount
     )
-    if project.disbursed_total + amount > limit:
-        raise ValidationError(
-            {
-                "amount": _(
-                    "This would disburse more than the %(what)s: at most %(left)s baht is left."
-                )
-                % {
-                    "what": _("contract amount")
-                    if project.contract_amount is not None
-                    else _("budget"),
-                    "left": f"{limit - project.disbursed_total:,.2f}",
-                }
-            },
-            code="limit",
-        )
     try:
         with transaction.atomic():
             disbursement = Disbursement.objects.create(
@@ -373,6 +360,115 @@ def project_set_progress(
     project.save(update_fields=["progress_percent", "version", "updated_at"])
     project.refresh_from_db()
     return project
+
+
+# --- many projects at once (the progress upload) ----------------------------------------------
+
+UPDATE_CHUNK = 10_000
+
+
+@dataclass(frozen=True)
+class ProjectProgress:
+    """What a bulk write does to one project: its rollup figures before and after (stage,
+    disbursed total), its progress after, the stage moves and the disbursements, in order."""
+
+    project_id: int
+    lao_id: int
+    name: str
+    lao_name: str
+    before: ProjectFigures
+    after: ProjectFigures
+    progress: int
+    moves: tuple[tuple[str, str], ...] = ()
+    disbursements: tuple[tuple[datetime.date, Decimal, str], ...] = ()
+
+
+@transaction.atomic
+def projects_progress_apply(*, changes: list[ProjectProgress], user: User, note: str) -> int:
+    """Write the stage, progress and disbursements of many projects, keeping what the single
+    services keep: one StageChange per move (by `user`, with `note`), the disbursements,
+    `disbursed_total`, `stage_changed_at`, `version` + 1 per project, the rollups, and the
+    followers told of each project's stage change (projects.notify). Returns how many
+    notifications were made.
+
+    The caller has checked every change against projects.rules with the projects' rows locked
+    (SELECT … FOR UPDATE). A handful of queries whatever the number of projects: one UPDATE …
+    FROM unnest(…) per 10,000 projects, COPY for the history and the disbursements.
+    """
+    if not changes:
+        return 0
+    lao_ids = {change.lao_id for change in changes}
+    if access.laos_managed_by(user).filter(pk__in=lao_ids).count() != len(lao_ids):
+        raise PermissionDenied
+    now = timezone.now()
+    _update_progress(changes, now=now)
+    copy_rows(
+        StageChange._meta.db_table,
+        ["project_id", "from_stage", "to_stage", "at", "user_id", "note"],
+        (
+            (change.project_id, from_stage, to_stage, now, user.pk, note)
+            for change in changes
+            for from_stage, to_stage in change.moves
+        ),
+    )
+    copy_rows(
+        Disbursement._meta.db_table,
+        ["project_id", "date", "amount", "reference", "created_by_id", "created_at"],
+        (
+            (change.project_id, date, amount, reference, user.pk, now)
+            for change in changes
+            for date, amount, reference in change.disbursements
+        ),
+    )
+    rollup_move_projects([(change.before, change.after) for change in changes])
+    return followers_notify_many(
+        [
+            stage_change_news(
+                project_id=change.project_id,
+                lao_id=change.lao_id,
+                project_name=change.name,
+                lao_name=change.lao_name,
+                from_stage=change.moves[0][0],
+                to_stage=change.after.stage,
+            )  # fmt: skip
+            for change in changes
+            if change.moves
+        ]
+    )
+
+
+def _update_progress(changes: list[ProjectProgress], *, now) -> None:
+    """One UPDATE … FROM unnest(…) per chunk: stage, progress, disbursed total, version + 1."""
+    sql = """
+        UPDATE projects_project p
+        SET stage = v.stage,
+            stage_changed_at = CASE WHEN v.moved THEN %s ELSE p.stage_changed_at END,
+            progress_percent = v.progress,
+            disbursed_total = p.disbursed_total + v.added,
+            version = p.version + 1,
+            updated_at = %s
+        FROM unnest(%s::bigint[], %s::varchar[], %s::boolean[], %s::integer[], %s::numeric[])
+            AS v (id, stage, moved, progress, added)
+        WHERE p.id = v.id
+    """
+    with connection.cursor() as cursor:
+        for start in range(0, len(changes), UPDATE_CHUNK):
+            chunk = changes[start : start + UPDATE_CHUNK]
+            cursor.execute(
+                sql,
+                [
+                    now,
+                    now,
+                    [change.project_id for change in chunk],
+                    [change.after.stage for change in chunk],
+                    [bool(change.moves) for change in chunk],
+                    [change.progress for change in chunk],
+                    [
+                        change.after.disbursed_total - change.before.disbursed_total
+                        for change in chunk
+                    ],
+                ],
+            )
 
 
 # --- follows and notifications ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Background tasks of projects (django.tasks; `manage.py db_worker` runs them)."""
+"""Background tasks of projects (django.tasks; `manage.py units_run_worker` runs them)."""
 
 from django.conf import settings
 from django.core.mail import send_mass_mail

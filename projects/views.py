@@ -1,22 +1,23 @@
 """Pages of development projects: the officers' pages under /projects/manage/, the citizens'
 pages (/projects/lao/<code>/, /projects/<id>/) and what a registered citizen follows."""
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects import selectors, services
-from projects.filters import ProjectFilter, PublicProjectFilter
+from projects import rules, selectors, services
+from projects.filters import (
+    MIN_SEARCH_LENGTH,
+    ProjectFilter,
+    PublicProjectFilter,
+    search_too_short,
+)
 from projects.forms import (
     DevelopmentPlanForm,
     DisbursementForm,
@@ -27,12 +28,13 @@ from projects.forms import (
 )
 from projects.models import Stage
 from units import access
+from units.filters import valid_filters
 from units.thai import fiscal_year_of
 
 PAGE_SIZE = 50
-PUBLIC_PAGE_SIZE = 25
-# How long the public list's cached parts stay (their keys change with the data: a memory bound).
-PUBLIC_CACHE_SECONDS = 600
+# The back-office list counts at most this many matches ("more than 1,000"): executives read
+# ~3M projects and an exact count of a common word costs a scan.
+MANAGE_COUNT_CAP = 1000
 
 
 def _version(request) -> int:
@@ -67,15 +69,9 @@ def index(request):
 # --- officers ---------------------------------------------------------------------------------
 
 
-def _back_office(request) -> None:
-    if not access.can_view_back_office(request.user):
-        raise Http404
-
-
-@login_required
+@access.back_office_required
 def manage_list(request):
     """The projects of the LAOs the user manages (all, read-only, for executives)."""
-    _back_office(request)
     programmes = list(selectors.programmes())
     current = fiscal_year_of(timezone.localdate())
     filterset = ProjectFilter(
@@ -86,13 +82,20 @@ def manage_list(request):
         years=[year for year, _label in fiscal_year_choices(current)],
         programmes=programmes,
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    counted = selectors.capped_count(queryset=filterset.qs, cap=MANAGE_COUNT_CAP)
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator.count = min(counted, MANAGE_COUNT_CAP)  # pages reach the first matches only
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "projects/manage_list.html",
         {
             "filter": filterset,
             "page_obj": page,
+            "count_capped": counted > MANAGE_COUNT_CAP,
+            "count_cap": MANAGE_COUNT_CAP,
+            "search_too_short": search_too_short(valid_filters(filterset).get("q")),
+            "min_search_length": MIN_SEARCH_LENGTH,
             "can_create": access.laos_managed_by(request.user).exists(),
         },
     )
@@ -205,7 +208,7 @@ def _manage_page(request, project, *, status=200, **forms):
         "next_stages": next_stages,
         "history": selectors.stage_history(project=project),
         "disbursements": project.disbursements.select_related("created_by").order_by("date", "pk"),
-        "can_disburse": project.stage in services.DISBURSING_STAGES,
+        "can_disburse": rules.disbursing_stage_violation(project.stage) is None,
         "stage_form": forms.get("stage_form") or StageForm(),
         "disbursement_form": forms.get("disbursement_form")
         or DisbursementForm(initial={"date": timezone.localdate()}),
@@ -298,10 +301,9 @@ def project_progress(request, pk):
     return _manage_page(request, project, progress_form=form, status=400)
 
 
-@login_required
+@access.back_office_required
 def plan_list(request):
     """Development plans of the LAOs the user manages (all for executives)."""
-    _back_office(request)
     page = Paginator(selectors.plans_visible_to(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -369,72 +371,24 @@ def plan_edit(request, pk):
 # --- citizens ---------------------------------------------------------------------------------
 
 
-class _StageLabelled:
-    """A page's projects with their stage's label set as `stage_label`, read only when iterated
-    (a cached table never loads them; `get_stage_display` rebuilds the choices on every row)."""
-
-    def __init__(self, projects):
-        self.projects = projects
-
-    def __iter__(self):
-        labels = dict(Stage.choices)
-        for project in self.projects:
-            project.stage_label = labels[project.stage]
-            yield project
-
-
-def _digest(*parts) -> str:
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-
-
 def lao_projects(request, code):
-    """An LAO's projects for everyone: filters, a map of their points, budget vs disbursed.
-
-    The filter form and the table are cached fragments keyed by a digest of everything they
-    show: the form by its choices and the query, the table by the rows' stamp (which changes
-    whenever one of the filtered projects does), the page and the programmes' names; the map
-    points by the same stamp.
-    """
+    """An LAO's projects for everyone: filters, a map of their points, budget vs disbursed
+    (cached fragments: `selectors.lao_projects_page`)."""
     lao = selectors.public_lao(code=code)
     years = selectors.lao_project_years(lao=lao)
-    programme_list = list(selectors.programmes())
-    programmes = [(programme.pk, programme.name_th) for programme in programme_list]
+    programmes = list(selectors.programmes())
     filterset = PublicProjectFilter(
-        request.GET,
-        queryset=selectors.lao_projects(lao=lao),
+        request.GET, queryset=selectors.lao_projects(lao=lao), years=years, programmes=programmes
+    )
+    context = selectors.lao_projects_page(
+        lao=lao,
+        filterset=filterset,
         years=years,
-        programmes=programme_list,
+        programmes=programmes,
+        page=request.GET.get("page"),
+        user=request.user,
     )
-    projects = filterset.qs
-    totals = selectors.projects_totals(projects=projects)
-    paginator = Paginator(projects, PUBLIC_PAGE_SIZE)
-    paginator.count = totals["count"]  # known from the totals: no COUNT query
-    page = paginator.get_page(request.GET.get("page"))
-    query = sorted((name, request.GET.getlist(name)) for name in filterset.filters)
-    return render(
-        request,
-        "projects/lao_projects.html",
-        {
-            "lao": lao,
-            "filter": filterset,
-            "filter_key": _digest(years, programmes, query),
-            "page_obj": page,
-            "rows": _StageLabelled(page.object_list),
-            "rows_key": _digest(lao.pk, totals["stamp"], page.number, query, programmes),
-            "projects_url": reverse("projects:index"),
-            "cache_seconds": PUBLIC_CACHE_SECONDS,
-            "totals": totals,
-            # Keyed like the table: the stamp changes whenever a point or a name does.
-            "points": cache.get_or_set(
-                f"lao-project-points:{_digest(lao.pk, totals['stamp'], query)}",
-                lambda: selectors.project_map_points(projects=projects),
-                PUBLIC_CACHE_SECONDS,
-            ),
-            # The province outline gives the points their place (no tile layer offline).
-            "map_context": lao.province.boundary,
-            "following": selectors.is_following(user=request.user, lao=lao),
-        },
-    )
+    return render(request, "projects/lao_projects.html", context)
 
 
 def project_detail(request, pk):

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 from projects import reports
 from projects.models import ProgressReport, ReportStatus
 from units import access
-from units.exports import csv_response, xlsx_response
 from units.models import Role
+from units.tables import Column, table_response
 from units.thai import fiscal_year_of
 
 PAGE_SIZE = 50
@@ -114,12 +114,10 @@ def _version(request) -> int:
 # --- Pages ------------------------------------------------------------------------------------
 
 
-@login_required
+@access.back_office_required
 def report_list(request):
     """Officers: the four quarters of their LAO's fiscal year. Other back-office users: the
     reports in their scope (every report for executives)."""
-    if not access.can_view_back_office(request.user):
-        raise Http404
     today = timezone.localdate()
     if request.user.role == Role.OFFICER and request.user.lao_id:
         filterset = FiscalYearFilter(request.GET)
@@ -204,7 +202,11 @@ def report_detail(request, pk):
         "items": reports.report_items(report=report),
         "can_edit": editable and access.can_edit_lao(request.user, report.lao),
         "can_review": report.status == ReportStatus.SUBMITTED
-        and reports.can_review(request.user, report),
+        and access.can_review(request.user, report.lao)
+        and not access.is_submitter(request.user, report),
+        "reviewer_submitted": report.status == ReportStatus.SUBMITTED
+        and access.is_submitter(request.user, report)
+        and access.can_review(request.user, report.lao),
         "return_form": ReturnForm(),
     }
     return render(request, "projects/report_detail.html", context)
@@ -267,18 +269,20 @@ def review(request):
     return render(request, "projects/report_review.html", {"page_obj": page})
 
 
-MISSING_COLUMNS = (
-    (_lazy("Province"), lambda lao: lao.province.name_th),
-    (_lazy("DLA code"), lambda lao: lao.dla_code or ""),
-    (_lazy("LAO"), lambda lao: lao.full_name_th),
-    (_lazy("Report status"), lambda lao: _status_label(lao.report_status)),
-    (_lazy("Phone"), lambda lao: lao.phone),
-    (_lazy("E-mail"), lambda lao: lao.email),
-)
-
-
-def _status_label(status: str | None) -> str:
+def _report_status_label(lao) -> str:
+    """The status of the LAO's report of the quarter (`reports.missing_reports`)."""
+    status = lao.report_status
     return str(ReportStatus(status).label) if status else _("Not begun")
+
+
+MISSING_COLUMNS = (
+    Column(_lazy("Province"), "province.name_th"),
+    Column(_lazy("DLA code"), "dla_code", empty=""),
+    Column(_lazy("LAO"), "full_name_th"),
+    Column(_lazy("Report status"), _report_status_label),
+    Column(_lazy("Phone"), "phone"),
+    Column(_lazy("E-mail"), "email"),
+)
 
 
 def _missing(request):
@@ -322,11 +326,10 @@ def missing_download(request, file_format):
     if file_format not in {"csv", "xlsx"}:
         raise Http404
     _filterset, fiscal_year, quarter, laos = _missing(request)
-    header = [str(title) for title, _value in MISSING_COLUMNS]
-    rows = ([value(lao) for _title, value in MISSING_COLUMNS] for lao in laos.iterator())
-    filename = f"missing-reports-{fiscal_year}-q{quarter}.{file_format}"
-    if file_format == "csv":
-        return csv_response(filename=filename, header=header, rows=rows)
-    return xlsx_response(
-        filename=filename, sheet_title=f"{fiscal_year} Q{quarter}", header=header, rows=rows
+    return table_response(
+        MISSING_COLUMNS,
+        laos.iterator(),
+        filename=f"missing-reports-{fiscal_year}-q{quarter}.{file_format}",
+        format=file_format,
+        sheet_title=f"{fiscal_year} Q{quarter}",
     )

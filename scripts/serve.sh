@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
 # Starts (or restarts) gunicorn and the task worker in the background; `stop` stops them.
 # Called by `make run` / `make stop` with scripts/env.sh already sourced.
+# The worker (`manage.py units_run_worker`, which itself waits out database restarts) runs under
+# a small supervisor loop (`serve.sh supervise-worker`) that starts it again if it exits anyway:
+# var/run/worker-supervisor.pid is the loop, var/run/worker.pid the current worker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUN=var/run
+RUN=${SERVE_RUN_DIR:-var/run}  # pid files (tests of the supervisor use their own)
 LOG=var/log
 mkdir -p "$RUN" "$LOG"
 
-stop_pid() {  # stop_pid <pidfile> <name>
+alive() {  # a zombie (exited, not yet reaped by its parent) counts as stopped
+    kill -0 "$1" 2>/dev/null || return 1
+    [ -r "/proc/$1/stat" ] || return 0
+    [ "$(sed -E 's/.*\) (.).*/\1/' "/proc/$1/stat")" != Z ]
+}
+
+stop_pid() {  # stop_pid <pidfile> <name> [tenths of a second to wait before KILL]
     local file=$1 pid
     [ -f "$file" ] || return 0
     pid=$(cat "$file")
-    if kill -0 "$pid" 2>/dev/null; then
+    if alive "$pid"; then
         kill -TERM "$pid"
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+        for _ in $(seq "${3:-50}"); do alive "$pid" || break; sleep 0.1; done
+        alive "$pid" && kill -KILL "$pid" 2>/dev/null
         echo "$2 stopped"
     fi
     rm -f "$file"
@@ -22,7 +31,31 @@ stop_pid() {  # stop_pid <pidfile> <name>
 
 stop() {
     stop_pid "$RUN/gunicorn.pid" "web server"
+    # The supervisor passes TERM on to the worker, which finishes its current task first (an
+    # upload commit takes seconds); then whatever is left of the worker is stopped on its own.
+    stop_pid "$RUN/worker-supervisor.pid" "task worker supervisor" 300
     stop_pid "$RUN/worker.pid" "task worker"
+}
+
+# Runs the worker in the foreground and starts it again whenever it exits, waiting 1 s, doubling
+# up to 30 s while it keeps exiting quickly. TERM/INT stop the worker, then the loop.
+supervise_worker() {
+    local child="" delay=1 started status
+    trap 'if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child" || true; fi; rm -f "$RUN/worker.pid"; exit 0' TERM INT
+    while true; do
+        started=$SECONDS
+        python manage.py units_run_worker "$@" &
+        child=$!
+        echo "$child" > "$RUN/worker.pid"
+        status=0
+        wait "$child" || status=$?
+        child=""
+        if (( SECONDS - started > 60 )); then delay=1; fi
+        echo "$(date '+%F %T') task worker exited with status $status; starting it again in ${delay} s" >&2
+        sleep "$delay" &  # in the background, so TERM is handled at once
+        wait $! || true
+        delay=$(( delay * 2 > 30 ? 30 : delay * 2 ))
+    done
 }
 
 start() {
@@ -38,8 +71,8 @@ start() {
         --timeout 60 --max-requests 1000 --max-requests-jitter 100 \
         --access-logfile "$LOG/access.log" --error-logfile "$LOG/gunicorn.log" \
         --pid "$RUN/gunicorn.pid" --daemon
-    nohup python manage.py db_worker >"$LOG/worker.log" 2>&1 &
-    echo $! > "$RUN/worker.pid"
+    nohup "$PWD/scripts/serve.sh" supervise-worker >>"$LOG/worker.log" 2>&1 &
+    echo $! > "$RUN/worker-supervisor.pid"
     for _ in $(seq 100); do
         if python -c "import urllib.request, sys; urllib.request.urlopen('http://$HOST:$PORT/healthz', timeout=1)" 2>/dev/null; then
             return 0
@@ -54,5 +87,6 @@ start() {
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
-    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+    supervise-worker) shift; supervise_worker "$@" ;;
+    *) echo "usage: $0 start|stop|supervise-worker" >&2; exit 2 ;;
 esac

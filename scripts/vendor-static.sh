@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 SARABUN_VERSION=5.3.0
 LEAFLET_VERSION=1.9.4
 CHARTJS_VERSION=4.6.1
+AXE_VERSION=4.14.1
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -44,5 +45,14 @@ rm -rf "$dest" && mkdir -p "$dest"
 sed '/sourceMappingURL/d' "$tmp/chartjs/package/dist/chart.umd.min.js" > "$dest/chart.umd.min.js"
 cp "$tmp/chartjs/package/LICENSE.md" "$dest/LICENSE.md"
 echo "chart.js $CHARTJS_VERSION (MIT)" > "$dest/VERSION"
+
+# axe-core: only the browser accessibility tests load it (tests/e2e/test_accessibility.py injects
+# it into the page), no template references it.
+fetch "axe-core@$AXE_VERSION" axe
+dest=static/vendor/axe-core
+rm -rf "$dest" && mkdir -p "$dest"
+cp "$tmp/axe/package/axe.min.js" "$dest/"
+cp "$tmp/axe/package/LICENSE" "$dest/LICENSE"
+echo "axe-core $AXE_VERSION (MPL-2.0)" > "$dest/VERSION"
 
 echo "vendored into static/vendor/"

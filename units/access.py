@@ -3,13 +3,22 @@
 - officers change their own LAO;
 - provincial staff change the LAOs of their province (and upload workbooks for them);
 - administrators change every LAO;
-- executives read everything in the back office but write nothing; editors publish content but
-  do not change LAO data; citizens change nothing here.
+- provincial staff of an LAO's province and administrators accept or return its submitted plans
+  and reports (`can_review`), but not those they submitted themselves (`is_submitter`);
+- executives and administrators read everything in the back office (`reads_all`); executives
+  write nothing; editors publish content but do not change LAO data; citizens change nothing here.
 
 Views that write call `lao_for_user`, which answers 404 both for a missing LAO and for one out of
 scope, so the portal never confirms that an LAO it will not let you touch exists behind a URL.
+Whole views are guarded by `back_office_required` and `uploader_required`.
 """
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Protocol
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -19,6 +28,7 @@ BACK_OFFICE_ROLES = {Role.OFFICER, Role.PROVINCIAL, Role.EXECUTIVE, Role.EDITOR,
 
 
 def is_admin(user: User) -> bool:
+    """True for an active administrator (the admin role or a superuser)."""
     return (
         user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.ADMIN)
     )
@@ -73,6 +83,44 @@ def can_view_back_office(user: User) -> bool:
     )
 
 
+def reads_all(user: User) -> bool:
+    """True for active executives and administrators: they read every LAO's back-office data
+    (plans of any status, projects, progress reports); False for everyone else, and for a
+    deactivated account whatever its role."""
+    return bool(
+        user.is_authenticated and user.is_active and (is_admin(user) or user.role == Role.EXECUTIVE)
+    )
+
+
+def can_see_unpublished_plans(user: User, lao: LAO) -> bool:
+    """May `user` see this LAO's plans that are not public yet (drafts, submitted, returned)?
+    True for those who prepare or review them (its officers, the staff of its province,
+    administrators) and for executives (`reads_all`); other back-office users (officers of other
+    LAOs, editors) see its enacted plans only, like everyone. No query."""
+    return reads_all(user) or can_edit_lao(user, lao)
+
+
+def can_review(user: User, lao: LAO) -> bool:
+    """May `user` accept (enact) or return this LAO's submitted plans and progress reports? True
+    for the provincial staff of its province and for administrators. One query (none for
+    anonymous visitors). Whoever submitted the item may still not review it: see
+    `is_submitter`."""
+    return provinces_managed_by(user).filter(pk=lao.province_id).exists()
+
+
+class Submission(Protocol):
+    """A plan or report that went through the submit step."""
+
+    submitted_by_id: int | None
+
+
+def is_submitter(user: User, submission: Submission) -> bool:
+    """True when `user` submitted this plan or report. Its submitter may not accept or return it
+    even where `can_review` allows: no one carries an item from submission to acceptance alone
+    (four eyes)."""
+    return submission.submitted_by_id is not None and submission.submitted_by_id == user.pk
+
+
 def lao_for_user(user: User, url_code: str, *, queryset: QuerySet[LAO] | None = None) -> LAO:
     """The LAO with this URL code (its DLA code, or `bangkok`) if `user` may change it; 404 when
     missing *or* out of scope. `queryset` may add select_related/only for the caller's page."""
@@ -88,3 +136,27 @@ def lao_for_user(user: User, url_code: str, *, queryset: QuerySet[LAO] | None = 
 def lao_codes_in_scope(user: User) -> dict[str, int]:
     """DLA code → LAO id of every LAO `user` may change: one query, for per-row upload checks."""
     return dict(laos_managed_by(user).exclude(dla_code=None).values_list("dla_code", "pk"))
+
+
+def _guarded(view: Callable, allowed: Callable[[User], bool], refusal: type[Exception]) -> Callable:
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not allowed(request.user):
+            raise refusal
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def back_office_required(view: Callable) -> Callable:
+    """The view for back-office users (`can_view_back_office`): anonymous visitors are sent to
+    the login page, other signed-in users (citizens) get a 404, so a staff page is not confirmed
+    to exist."""
+    return _guarded(view, can_view_back_office, Http404)
+
+
+def uploader_required(view: Callable) -> Callable:
+    """The view for those who upload workbooks (`can_upload`): anonymous visitors are sent to the
+    login page, other signed-in users get a 403."""
+    return _guarded(view, can_upload, PermissionDenied)

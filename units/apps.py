@@ -12,7 +12,7 @@ class UnitsConfig(AppConfig):
         register_seeder("users", seed_demo_users, order=10)
         register_seeder("registry", seed_registry, order=20)
         # Uploads: the registry's own upload type (other apps register theirs the same way).
-        from units.resources import registry_upload_type
+        from units.uploads.laos import registry_upload_type
         from units.uploads.registry import register_upload_type
 
         register_upload_type(registry_upload_type)

@@ -9,6 +9,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 DEMO_PASSWORD = "lao-demo-2569"  # demo-only accounts, listed in the README
+# Fiscal years of generated plans and projects, up to the current one.
+YEARS = 5
+# Typical annual expenditure (million baht) by LAO kind.
+BUDGET_RANGE = {
+    "pao": (600, 3000),
+    "city": (900, 3000),
+    "town": (150, 600),
+    "subdistrict": (30, 120),
+    "sao": (20, 70),
+    "bangkok": (80_000, 95_000),
+    "pattaya": (1800, 2600),
+}
 
 
 @dataclass(frozen=True)

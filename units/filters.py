@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import F
 from django.db.models.functions import Collate
+from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,29 @@ from units.widgets import FastSelect
 # Thai dictionary order (leading vowels such as เ แ โ are not sorted first); ICU ships with
 # PostgreSQL here. 7,850 names sort in a few milliseconds.
 THAI_COLLATION = "th-TH-x-icu"
+
+
+def valid_filters(filterset) -> dict:
+    """The cleaned values of the fields that validated (an invalid value is left out, as the
+    non-strict lists ignore it); {} for an unbound filterset."""
+    if not filterset.is_bound:
+        return {}
+    filterset.is_valid()
+    return dict(getattr(filterset.form, "cleaned_data", {}))
+
+
+def filter_query(filterset) -> QueryDict:
+    """The validated filters as a canonical query string (fields in name order, empty values
+    and unknown parameters left out, objects by the code their field uses): what cached
+    fragments are keyed by and what their links keep, so that no raw input reaches either."""
+    query = QueryDict(mutable=True)
+    for name, value in sorted(valid_filters(filterset).items()):
+        if value in (None, "", [], ()):
+            continue
+        prepared = filterset.form.fields[name].prepare_value(value)
+        values = prepared if isinstance(prepared, list | tuple) else [prepared]
+        query.setlist(name, [str(item) for item in values])
+    return query
 
 
 class NameChoiceField(forms.ModelChoiceField):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -334,6 +335,7 @@ class UploadStatus(models.TextChoices):
     COMMITTING = "committing", _("Saving")
     COMMITTED = "committed", _("Saved")
     FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class UploadJob(models.Model):
@@ -365,6 +367,11 @@ class UploadJob(models.Model):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # When a worker took the queued check or commit (null while it waits in the queue), and the
+    # last sign of life: queued, taken, or progress written. The job page tells a job nobody
+    # picked up from one that stopped by these two (units/uploads/liveness.py).
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    progress_at = models.DateTimeField(_("last progress at"), default=timezone.now)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
 
@@ -376,3 +383,24 @@ class UploadJob(models.Model):
 
     def __str__(self):
         return f"{self.original_name} ({self.get_status_display()})"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one background worker process (`units_run_worker`).
+
+    In the database, not the cache: the cache is per process, and the web server must see the
+    worker's beats. One row per worker process; old rows are pruned when a worker starts.
+    """
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    hostname = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process id"), default=0)
+    started_at = models.DateTimeField(_("started at"))
+    beat_at = models.DateTimeField(_("last seen at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return f"{self.hostname}:{self.pid} ({self.worker_id})"

@@ -70,6 +70,11 @@ def fiscal_year_of(value: datetime.date | datetime.datetime) -> int:
     return year + BE_OFFSET
 
 
+def current_fiscal_year() -> int:
+    """The Thai fiscal year (BE) of today in the portal's time zone."""
+    return fiscal_year_of(timezone.localdate())
+
+
 def fiscal_year_range(fiscal_year: int) -> tuple[datetime.date, datetime.date]:
     """First and last day of a Thai fiscal year given in BE: 2569 → (2025-10-01, 2026-09-30)."""
     ce_end_year = fiscal_year - BE_OFFSET

@@ -4,12 +4,13 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from budgets.demo import budgets_seed, current_fiscal_year
+from budgets.demo import budgets_seed
 from budgets.importers import classification_import
 from budgets.models import BudgetLine, BudgetPlan, BudgetRollup, PlanStatus
 from budgets.rollups import rollup_add_plan, rollups_rebuild
 from units.models import LAOKind
 from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory
+from units.thai import current_fiscal_year
 
 pytestmark = pytest.mark.django_db
 

@@ -24,11 +24,13 @@ from budgets.models import (
     RevenueEstimate,
     RevenueSource,
 )
-from budgets.resources import BUDGET_LINES_UPLOAD, AmountWidget, current_fiscal_year
 from budgets.services import LineData, StalePlanError
+from budgets.uploads import BUDGET_LINES_UPLOAD
 from units.models import Role, UploadJob, UploadStatus
 from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
+from units.thai import current_fiscal_year
 from units.uploads import engine
+from units.uploads.widgets import AmountWidget
 
 pytestmark = pytest.mark.django_db(databases=["default", "progress"])
 

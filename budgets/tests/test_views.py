@@ -1,9 +1,11 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 
-from budgets import services
+from budgets import selectors, services
 from budgets.importers import classification_import
 from budgets.models import BudgetPlan, ExpenseType, PlanStatus, Programme, RevenueSource
 from budgets.services import LineData
@@ -146,6 +148,17 @@ def test_executives_read_plans_but_cannot_edit(client, world):
     assert response.status_code == 404
 
 
+def test_a_deactivated_executive_reads_no_plan(world):
+    # A deactivated account keeps no scope, even where its user object is still at hand (a
+    # request under way, a task): the read-everything rule checks is_active.
+    plan = plan_with_lines(world)
+    executive = world["executive"]
+    executive.is_active = False
+    assert not selectors.plans_visible_to(user=executive).exists()
+    with pytest.raises(Http404):
+        selectors.plan_for_user(user=executive, pk=plan.pk)
+
+
 def test_provincial_staff_review_queue_enact_and_return(
     client, world, django_assert_max_num_queries
 ):
@@ -196,3 +209,63 @@ def test_the_budgets_landing_page_guides_each_visitor(client, world, django_asse
     client.force_login(world["staff"])
     html = client.get(reverse("budgets:index")).content.decode()
     assert reverse("budgets:review") in html and reverse("units:upload-list") in html
+
+
+# --- four eyes: the submitter of a plan does not review it ---------------------------------------
+
+
+def submitted_by_staff(world):
+    """A plan that the provincial staff both prepared and submitted (staff edit their province)."""
+    plan = plan_with_lines(world)
+    return services.budget_plan_submit(plan=plan, user=world["staff"], version=plan.version)
+
+
+@pytest.mark.parametrize("action", ["enact", "return"])
+def test_the_submitter_cannot_review_the_plan_in_the_service(world, action):
+    plan = submitted_by_staff(world)
+    with pytest.raises(ValidationError) as error:
+        if action == "enact":
+            services.budget_plan_enact(plan=plan, user=world["staff"], version=plan.version)
+        else:
+            services.budget_plan_return(
+                plan=plan, user=world["staff"], version=plan.version, comment="แก้ไข"
+            )
+    assert error.value.code == "submitter"
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+    # Another reviewer of the province may.
+    colleague = UserFactory(role=Role.PROVINCIAL, province=plan.lao.province, username="colleague")
+    plan = services.budget_plan_enact(plan=plan, user=colleague, version=plan.version)
+    assert plan.status == PlanStatus.ENACTED and plan.reviewed_by == colleague
+
+
+def test_the_submitter_sees_why_there_are_no_review_buttons(client, world):
+    plan = submitted_by_staff(world)
+    client.force_login(world["staff"])
+    response = client.get(reverse("budgets:plan", args=[plan.pk]))
+    html = response.content.decode()
+    assert response.context["can_review"] is False
+    assert response.context["reviewer_submitted"] is True
+    assert reverse("budgets:plan-enact", args=[plan.pk]) not in html
+    assert "คุณเป็นผู้ส่งแผนนี้" in html
+    response = client.post(
+        reverse("budgets:plan-enact", args=[plan.pk]), {"version": plan.version}, follow=True
+    )
+    assert "คุณเป็นผู้ส่งแผนนี้" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+
+
+def test_a_plan_submitted_by_the_officer_shows_the_review_buttons(client, world):
+    plan = plan_with_lines(world, status=PlanStatus.SUBMITTED)
+    client.force_login(world["staff"])
+    response = client.get(reverse("budgets:plan", args=[plan.pk]))
+    assert response.context["can_review"] is True
+    assert response.context["reviewer_submitted"] is False
+
+
+@pytest.mark.parametrize("suffix", ["html", "exe", "csv.exe", "xlsx%22"])
+def test_lines_download_answers_404_for_other_suffixes(client, world, suffix):
+    url = reverse("budgets:lao-lines", args=[world["lao"].url_code, "csv"])
+    assert client.get(url).status_code == 200
+    assert client.get(url.removesuffix("csv") + suffix).status_code == 404

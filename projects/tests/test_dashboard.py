@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from budgets.demo import current_fiscal_year
 from budgets.importers import classification_import
 from budgets.models import Programme
 from projects import dashboard
@@ -23,6 +22,7 @@ from projects.rollups import rollups_rebuild
 from units import thai
 from units.models import LAOKind, Role
 from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
+from units.thai import current_fiscal_year
 
 pytestmark = pytest.mark.django_db
 URL = reverse("projects:dashboard")

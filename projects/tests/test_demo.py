@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.db.models import Count, Max, Min, Sum
 
-from budgets.demo import current_fiscal_year
 from budgets.importers import classification_import
 from projects.demo import development_plans_seed, projects_seed, seed_projects
 from projects.models import (
@@ -20,6 +19,7 @@ from projects.models import (
 )
 from units.models import LAOKind
 from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory
+from units.thai import current_fiscal_year
 
 pytestmark = pytest.mark.django_db
 

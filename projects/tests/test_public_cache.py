@@ -97,3 +97,32 @@ def test_filters_and_pages_are_cached_apart(client, world):
     assert "ปีหน้า" in next_year and "โครงการที่ 00" not in next_year
     assert f'<option value="{YEAR + 1}" selected>' in next_year
     assert f'<option value="{YEAR + 1}" selected>' not in rows(client, url)[0]
+
+
+def cache_entries() -> int:
+    from django.core.cache import cache
+
+    return len(cache._cache)  # LocMemCache, the cache of the tests
+
+
+def test_junk_parameters_and_their_order_share_the_cached_entries(client, world):
+    url = reverse("projects:lao", args=[world["lao"].url_code])
+    first, _ = rows(client, url, fiscal_year=YEAR, stage="planned")
+    entries = cache_entries()
+    second, _ = rows(client, f"{url}?stage=planned&junk=1&fiscal_year={YEAR}&x=<b>&page=1")
+    assert cache_entries() == entries  # filter form, rows and map points all reused
+    assert table(second) == table(first)
+    rows(client, url, fiscal_year=YEAR, stage="planned", other="2")
+    assert cache_entries() == entries
+
+
+def test_invalid_values_make_no_cache_entry(client, world):
+    url = reverse("projects:lao", args=[world["lao"].url_code])
+    rows(client, url)
+    entries = cache_entries()
+    for value in ("x1", "x2", "1999"):
+        content, _ = rows(client, url, fiscal_year=value)
+        assert "ก่อสร้างอาคารเรียน" in table(content)  # the invalid value is ignored
+    assert cache_entries() == entries
+    # The error of an invalid value never reaches the valid page.
+    assert "errorlist" not in rows(client, url)[0]

@@ -493,3 +493,56 @@ def test_executives_see_every_province_in_the_missing_list(client, world):
         reverse("projects:report-missing"), {"fiscal_year": YEAR, "quarter": 2, "province": "31"}
     )
     assert list(response.context["page_obj"]) == [world["far"]]
+
+
+# --- Four eyes: the submitter of a report does not review it ------------------------------------
+
+
+def submitted_by_staff(world):
+    """A report that the provincial staff prepared and submitted for an LAO of their province."""
+    report = reports.report_prepare(
+        lao=world["lao"], fiscal_year=YEAR, quarter=2, user=world["staff"]
+    )
+    return reports.report_submit(report=report, user=world["staff"], version=report.version)
+
+
+@pytest.mark.parametrize("action", ["accept", "return"])
+def test_the_submitter_cannot_review_the_report_in_the_service(world, action):
+    report = submitted_by_staff(world)
+    with pytest.raises(ValidationError) as error:
+        if action == "accept":
+            reports.report_accept(report=report, user=world["staff"], version=report.version)
+        else:
+            reports.report_return(
+                report=report, user=world["staff"], version=report.version, comment="แก้ไข"
+            )
+    assert error.value.code == "submitter"
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    colleague = UserFactory(role=Role.PROVINCIAL, province=world["lao"].province, username="c2")
+    report = reports.report_accept(report=report, user=colleague, version=report.version)
+    assert report.status == ReportStatus.ACCEPTED and report.reviewed_by == colleague
+
+
+def test_the_submitter_sees_why_there_are_no_review_buttons(client, world):
+    report = submitted_by_staff(world)
+    client.force_login(world["staff"])
+    response = client.get(reverse("projects:report", args=[report.pk]))
+    assert response.context["can_review"] is False
+    assert response.context["reviewer_submitted"] is True
+    html = response.content.decode()
+    assert reverse("projects:report-accept", args=[report.pk]) not in html
+    assert "คุณเป็นผู้ส่งรายงานนี้" in html
+    response = client.post(
+        reverse("projects:report-accept", args=[report.pk]),
+        {"version": report.version},
+        follow=True,
+    )
+    assert "คุณเป็นผู้ส่งรายงานนี้" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    # A report the officer sent keeps the staff's review buttons.
+    other = submitted(world, quarter=3)
+    response = client.get(reverse("projects:report", args=[other.pk]))
+    assert response.context["can_review"] is True
+    assert response.context["reviewer_submitted"] is False

@@ -16,7 +16,6 @@ from django.utils import translation
 
 from budgets.importers import classification_import
 from budgets.models import Programme
-from budgets.resources import current_fiscal_year
 from projects import services
 from projects.models import (
     Disbursement,
@@ -27,11 +26,12 @@ from projects.models import (
     Stage,
     StageChange,
 )
-from projects.resources import PROGRESS_UPLOAD
 from projects.rollups import rollups_rebuild
 from projects.services import ProjectData
+from projects.uploads import PROGRESS_UPLOAD
 from units.models import Role, UploadJob, UploadStatus
 from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
+from units.thai import current_fiscal_year
 from units.uploads import engine
 
 pytestmark = pytest.mark.django_db(databases=["default", "progress"])
@@ -581,9 +581,9 @@ def test_check_and_commit_queries_do_not_grow_with_rows(world, payments, django_
     job.refresh_from_db()
     assert job.status == UploadStatus.VALID, job.errors
     UploadJob.objects.filter(pk=job.pk).update(status=UploadStatus.COMMITTING)
-    # job; savepoint; scope; projects locked; disbursements; update; stage changes;
-    # disbursements; rollups; followers of the two projects moved (savepoint, follows, the
-    # notification of C's follower, release: 7); LAOs; job saved; release
+    # job; savepoint; scope; projects locked; disbursements; projects_progress_apply (savepoint,
+    # scope, update, stage changes, disbursements, rollups, followers of every project moved
+    # (savepoint, follows, notifications, release), release: 11); LAOs; job saved; release
     with django_assert_num_queries(19):
         engine.run_commit(job.pk)
     job.refresh_from_db()
@@ -592,11 +592,8 @@ def test_check_and_commit_queries_do_not_grow_with_rows(world, payments, django_
 
 
 def test_many_stage_changes_notify_followers_in_bulk(
-    client, world, monkeypatch, django_capture_on_commit_callbacks
+    client, world, django_capture_on_commit_callbacks
 ):
-    from projects import resources
-
-    monkeypatch.setattr(resources, "NOTIFY_ONE_BY_ONE", 0)
     lao_follower = UserFactory(role=Role.CITIZEN, username="lao-follower")
     Follow.objects.create(user=lao_follower, lao=world["laos"][0])
     client.force_login(world["staff"])
@@ -626,3 +623,46 @@ def test_excel_serial_dates_and_thai_years(world):
     assert widget.clean("31.01.2026") == datetime.date(2026, 1, 31)
     with translation.override("en"), pytest.raises(ValueError, match="is not a date"):
         widget.clean("2569-13-01")
+
+
+def test_same_workbook_twice_keeps_a_completed_project_at_100_percent(
+    client, world, django_capture_on_commit_callbacks
+):
+    """A row that named a stage the project has since passed used to still apply its progress
+    cell: the second upload took a completed project back to 40 %."""
+    client.force_login(world["staff"])
+    rows = [
+        ["6400101", FIRST, None, "in_progress", 40, "2026-01-05", "700000", "A"],
+        ["6400101", FIRST, None, "completed", None, None, None, None],
+    ]
+    post_upload(client, workbook(rows), django_capture_on_commit_callbacks)
+    commit(client, latest_job(), django_capture_on_commit_callbacks)
+    assert latest_job().status == UploadStatus.COMMITTED
+    assert state(world["c"]) == (Stage.COMPLETED, 100, Decimal("700000"))
+    first = snapshot()
+
+    post_upload(client, workbook(rows), django_capture_on_commit_callbacks)
+    job = latest_job()
+    assert job.status == UploadStatus.VALID, job.errors
+    assert (job.summary["projects_changed"], job.summary["progress_changes"]) == (0, 0)
+    commit(client, job, django_capture_on_commit_callbacks)
+    assert latest_job().status == UploadStatus.COMMITTED
+    assert snapshot() == first
+    assert state(world["c"]) == (Stage.COMPLETED, 100, Decimal("700000"))
+
+
+def test_bulk_progress_service_refuses_projects_outside_the_users_scope(world):
+    from django.core.exceptions import PermissionDenied
+
+    from projects.rollups import project_figures
+
+    project = Project.objects.select_related("lao").get(pk=world["e"].pk)  # another province
+    figures = project_figures(project)
+    change = services.ProjectProgress(
+        project_id=project.pk, lao_id=project.lao_id, name=project.name,
+        lao_name=str(project.lao), before=figures, after=figures, progress=50,
+    )  # fmt: skip
+    before = snapshot()
+    with pytest.raises(PermissionDenied):
+        services.projects_progress_apply(changes=[change], user=world["staff"], note="upload #0")
+    assert snapshot() == before

@@ -267,3 +267,76 @@ def test_development_plan_create_and_edit(client, world, django_assert_max_num_q
     assert response.status_code == 404
     plan.refresh_from_db()
     assert plan.vision == "ใหม่"
+
+
+# --- the back-office list searched nationally by executives --------------------------------------
+
+
+def test_executive_list_search_in_a_fixed_number_of_queries(
+    client, world, django_assert_num_queries
+):
+    for number in range(5):
+        make_project(world, name=f"ถนนคอนกรีต {number}")
+    client.force_login(world["executive"])
+    # session, user, programmes, capped count, the page (LAO and programme joined)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("projects:manage"), {"q": "ถนนคอนกรีต"})
+    assert response.context["page_obj"].paginator.count == 5
+    assert response.context["count_capped"] is False
+    assert response.context["search_too_short"] is False
+    # The search is by name fragment or code prefix.
+    response = client.get(reverse("projects:manage"), {"q": world["project"].code[:4]})
+    assert world["project"] in response.context["page_obj"].object_list
+
+
+@pytest.mark.parametrize("query", ["ถน", "a", " ab "])
+def test_a_search_shorter_than_three_characters_is_not_run(client, world, query):
+    make_project(world, name="ถนนคอนกรีต")
+    client.force_login(world["executive"])
+    with settings_language_en(client):
+        response = client.get(reverse("projects:manage"), {"q": query})
+    assert response.context["search_too_short"] is True
+    assert response.context["page_obj"].paginator.count == Project.objects.count()
+    assert "Type at least 3 characters" in response.content.decode()
+
+
+def test_the_count_stops_at_the_cap(client, world, monkeypatch, django_assert_num_queries):
+    from projects import views
+
+    monkeypatch.setattr(views, "MANAGE_COUNT_CAP", 3)
+    for number in range(4):
+        make_project(world, name=f"ถนนลาดยาง {number}")
+    client.force_login(world["executive"])
+    with settings_language_en(client):
+        with django_assert_num_queries(5):
+            response = client.get(reverse("projects:manage"), {"q": "ถนนลาดยาง"})
+    assert response.context["count_capped"] is True
+    assert response.context["page_obj"].paginator.count == 3
+    assert "More than 3 projects" in response.content.decode()
+    response = client.get(reverse("projects:manage"), {"q": "ถนนลาดยาง 1"})
+    assert response.context["count_capped"] is False
+    assert response.context["page_obj"].paginator.count == 1
+
+
+def test_the_capped_count_is_a_limited_subquery(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects import selectors
+
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.capped_count(queryset=Project.objects.all(), cap=0) == 1
+    assert "LIMIT 1" in queries[0]["sql"]
+
+
+class settings_language_en:
+    """Ask for English pages (the hint and the count are checked in their msgid)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def __enter__(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    def __exit__(self, *exc):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"

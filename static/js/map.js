@@ -13,7 +13,12 @@
          provinces from URL (FeatureCollection, properties code/name_th/name_en/url), coloured
          by the {code: count} object in json_script ID.
 
-   Text from the data (names) is inserted as text, never as HTML. */
+   Text from the data (names) is inserted as text, never as HTML.
+
+   Accessibility: the map element carries an aria-label (its accessible name) and, optionally,
+   data-zoom-in / data-zoom-out (the translated titles of the zoom buttons); it becomes a
+   keyboard-focusable region. Anything the map links to must also be reachable from a list on the
+   page (features and points are not keyboard targets). */
 (function () {
   "use strict";
 
@@ -41,6 +46,15 @@
     return (english && props.name_en) || props.name_th || props.name || "";
   }
 
+  /* Leaflet makes the container focusable (tabindex 0: arrow keys pan, +/- zoom) and puts
+     the zoom buttons inside it. A role="img" there would be a control holding other controls
+     (an image's children are presentational, so the buttons would vanish for screen readers):
+     the map is a named region instead, the pattern of the common web maps. Its name comes from
+     the page's aria-label; what a click on the map opens is also in a list the page links to. */
+  function makeNamedRegion(element) {
+    element.setAttribute("role", "region");
+  }
+
   /**
    * Draw GeoJSON boundaries on `element` without any tile layer.
    *
@@ -57,11 +71,18 @@
    */
   function drawBoundaryMap(element, geojson, options) {
     options = options || {};
+    makeNamedRegion(element);
     var map = L.map(element, {
       zoomSnap: 0.25,
       scrollWheelZoom: false,
       attributionControl: true,
+      zoomControl: false,
     });
+    // The page's own words for the zoom buttons (Leaflet's are English only).
+    L.control.zoom({
+      zoomInTitle: element.dataset.zoomIn || "Zoom in",
+      zoomOutTitle: element.dataset.zoomOut || "Zoom out",
+    }).addTo(map);
     map.attributionControl.addAttribution(options.attribution || ATTRIBUTION);
 
     var label = options.label || featureName;

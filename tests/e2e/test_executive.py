@@ -3,13 +3,14 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from budgets.demo import budgets_seed, current_fiscal_year
+from budgets.demo import budgets_seed
 from budgets.importers import classification_import
 from budgets.models import BudgetPlan, PlanStatus
 from budgets.rollups import rollups_rebuild
 from units.demo import DEMO_PASSWORD
 from units.models import Role
 from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
+from units.thai import current_fiscal_year
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

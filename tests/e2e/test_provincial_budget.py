@@ -9,11 +9,12 @@ from playwright.sync_api import Page, expect
 from budgets import services
 from budgets.importers import classification_import
 from budgets.models import BudgetPlan, ExpenseType, PlanStatus, Programme
-from budgets.resources import BUDGET_LINES_UPLOAD, current_fiscal_year
 from budgets.services import LineData
+from budgets.uploads import BUDGET_LINES_UPLOAD
 from tests.e2e.test_provincial import log_in, upload
 from units.models import Role
 from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
+from units.thai import current_fiscal_year
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "progress"])
 

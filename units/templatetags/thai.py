@@ -1,8 +1,11 @@
-"""Template filters for Thai conventions: `{{ day|be_date }}`, `{{ amount|baht }}`."""
+"""Template filters for Thai conventions: `{{ day|be_date }}`, `{{ amount|baht }}`, and the
+machine-readable `{{ moment|time_datetime }}` of `<time datetime>`."""
+
+import datetime
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.utils import translation
+from django.utils import timezone, translation
 
 from units import thai
 
@@ -29,3 +32,19 @@ def baht(value):
 def fiscal_year(value):
     """The Thai fiscal year (BE) of a date."""
     return thai.fiscal_year_of(value) if value else ""
+
+
+@register.filter
+def time_datetime(value):
+    """The `datetime` attribute of a `<time>` element: `2026-01-05T14:30:00+07:00` (local
+    time, whole seconds, with its offset) or `2026-01-05` for a date.
+
+    HTML allows at most three fractional digits, so Python's and Django's ISO formats (which
+    keep the six digits of microseconds) are not valid there."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""

@@ -1,8 +1,14 @@
-"""The whole role × (own LAO, other LAO in the same province, LAO in another province) matrix."""
+"""The whole role × (own LAO, other LAO in the same province, LAO in another province) matrix,
+and each other rule of units/access.py once: anonymous, wrong scope, right scope."""
+
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.test import RequestFactory
+from django.urls import reverse
 
 from units import access
 from units.models import Role
@@ -96,3 +102,94 @@ def test_missing_and_out_of_scope_look_the_same(tree):
     with pytest.raises(Http404) as forbidden:
         access.lao_for_user(officer, tree["other_province"].dla_code)
     assert str(missing.value) == str(forbidden.value)
+
+
+def person(who, tree):
+    """`anonymous`, a role (in the tree's home scope), `far provincial` (another province),
+    `neighbour officer` (another LAO of the home province), or `inactive <role>`."""
+    if who == "anonymous":
+        return AnonymousUser()
+    if who == "far provincial":
+        return UserFactory(role=Role.PROVINCIAL, province=tree["other_province"].province)
+    if who == "neighbour officer":
+        return UserFactory(role=Role.OFFICER, lao=tree["same_province"])
+    inactive = who.startswith("inactive ")
+    user = make_user(Role(who.removeprefix("inactive ")), tree)
+    user.is_active = not inactive
+    return user
+
+
+# who → (reads_all, can_see_unpublished_plans of the own LAO, can_review the own LAO)
+READ_AND_REVIEW = {
+    "anonymous": (False, False, False),
+    "citizen": (False, False, False),
+    "editor": (False, False, False),
+    "neighbour officer": (False, False, False),
+    "far provincial": (False, False, False),
+    "officer": (False, True, False),  # prepares and submits its LAO's plans, reviews none
+    "provincial": (False, True, True),
+    "executive": (True, True, False),  # reads everything, reviews nothing
+    "admin": (True, True, True),
+    "inactive executive": (False, False, False),
+    "inactive admin": (False, False, False),
+    "inactive provincial": (False, False, False),
+}
+
+
+@pytest.mark.parametrize("who", list(READ_AND_REVIEW))
+def test_read_and_review_scope(who, tree):
+    user = person(who, tree)
+    reads_all, sees_unpublished, reviews = READ_AND_REVIEW[who]
+    assert access.reads_all(user) is reads_all
+    assert access.can_see_unpublished_plans(user, tree["own"]) is sees_unpublished
+    assert access.can_review(user, tree["own"]) is reviews
+
+
+@pytest.mark.parametrize(
+    ("who", "submitted_by", "expected"),
+    [
+        ("anonymous", None, False),
+        ("provincial", None, False),  # not submitted (yet)
+        ("provincial", "someone else", False),
+        ("provincial", "the user", True),
+    ],
+)
+def test_is_submitter(who, submitted_by, expected, tree):
+    user = person(who, tree)
+    submitters = {None: lambda: None, "someone else": lambda: UserFactory().pk,
+                  "the user": lambda: user.pk}  # fmt: skip
+    # Plans and reports both carry `submitted_by_id`; the rule reads nothing else.
+    submission = SimpleNamespace(submitted_by_id=submitters[submitted_by]())
+    assert access.is_submitter(user, submission) is expected
+
+
+def _page(request):
+    return HttpResponse("page")
+
+
+@pytest.mark.parametrize(
+    ("decorator", "who", "outcome"),
+    [
+        (access.back_office_required, "anonymous", "login"),
+        (access.back_office_required, "citizen", Http404),
+        (access.back_office_required, "officer", 200),
+        (access.back_office_required, "executive", 200),
+        (access.uploader_required, "anonymous", "login"),
+        (access.uploader_required, "officer", PermissionDenied),
+        (access.uploader_required, "executive", PermissionDenied),
+        (access.uploader_required, "provincial", 200),
+        (access.uploader_required, "admin", 200),
+    ],
+)
+def test_view_guards(decorator, who, outcome, tree):
+    request = RequestFactory().get("/staff-page/")
+    request.user = person(who, tree)
+    view = decorator(_page)
+    if outcome == "login":
+        response = view(request)
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+    elif outcome == 200:
+        assert view(request).content == b"page"
+    else:
+        with pytest.raises(outcome):
+            view(request)

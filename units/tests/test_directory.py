@@ -380,3 +380,54 @@ def test_area_eight_is_the_links_directory(client):
     assert [area.url_name for area in AREAS if area.number == 8] == ["units:links"]
     html = client.get(reverse("portal:home")).content.decode()
     assert f'href="{reverse("units:links")}"' in html
+
+
+# --- cached fragments are keyed by validated values, not by raw query strings -------------------
+
+
+def cache_entries() -> int:
+    return len(cache._cache)  # LocMemCache, the cache of the tests
+
+
+def test_list_cache_ignores_junk_parameters_and_their_order(client, samut_prakan, elsewhere):
+    first = client.get(
+        reverse("units:index"), {"province": "11", "kind": LAOKind.SAO, "junk": "<b>"}
+    )
+    entries = cache_entries()
+    # Same filters in another order, other junk, an explicit first page: the same entry.
+    second = client.get(
+        f"{reverse('units:index')}?kind={LAOKind.SAO}&other=1&province=11&page=1&q="
+    )
+    assert cache_entries() == entries
+
+    def fragment(response):
+        return response.content.decode().split("<form")[2].split("</section>")[0]
+
+    assert fragment(second) == fragment(first)
+    # Links in the shared fragment keep the validated filters only.
+    html = fragment(second)
+    assert "junk" not in html and "other=" not in html
+    assert f'{reverse("units:export-csv")}?kind={LAOKind.SAO}&amp;province=11"' in html
+    # Another filter value is another entry.
+    client.get(reverse("units:index"), {"province": "11"})
+    assert cache_entries() == entries + 1
+
+
+def test_list_with_an_invalid_value_is_not_cached(client, samut_prakan, elsewhere):
+    client.get(reverse("units:index"))
+    entries = cache_entries()
+    for value in ("99", "x1", "x2"):
+        response = client.get(reverse("units:index"), {"province": value})
+        assert response.context["list_key"] is None
+    assert cache_entries() == entries
+    # ... and its error never reaches the valid page's cached fragment.
+    assert "errorlist" not in client.get(reverse("units:index")).content.decode()
+
+
+def test_province_page_cache_ignores_junk_parameters(client, samut_prakan):
+    url = reverse("units:province", args=["11"])
+    client.get(url)
+    entries = cache_entries()
+    for query in ({"junk": "1"}, {"page": "1", "x": "y"}, {"page": "abc"}):
+        client.get(url, query)
+    assert cache_entries() == entries

@@ -8,11 +8,27 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from units.exports import csv_safe
+from units import exports
 from units.models import LAOKind
-from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory
+from units.services import lao_update
+from units.tables import csv_safe
+from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Stored downloads land in a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def content(response) -> bytes:
+    """The body of a plain or a streamed (stored file) response."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 @pytest.fixture
@@ -56,9 +72,9 @@ def registry():
 
 
 def read_csv(response):
-    content = response.content.decode("utf-8")
-    assert content.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(content[1:])))
+    text = content(response).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
 
 
 def test_csv_safe_prefixes_formula_triggers():
@@ -114,7 +130,8 @@ def test_export_has_every_matching_row_with_the_same_sort(client, django_assert_
             province=province,
             population=1000 + number,
         )
-    with django_assert_num_queries(1):
+    # The whole registry: its stamp, then (first request only) the build under a lock.
+    with django_assert_num_queries(5):  # stamp, savepoint, lock, rows, savepoint released
         response = client.get(reverse("units:export-csv"), {"sort": "-population"})
     body = read_csv(response)[1:]
     assert len(body) == 120
@@ -135,7 +152,7 @@ def test_xlsx_download(client, registry, django_assert_num_queries):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert response["Content-Disposition"] == 'attachment; filename="laos.xlsx"'
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(content(response))).active
     rows = list(sheet.iter_rows())
     header = [cell.value for cell in rows[0]]
     assert len(header) == 22
@@ -156,5 +173,122 @@ def test_xlsx_download(client, registry, django_assert_num_queries):
 
 def test_xlsx_download_of_an_empty_selection(client, registry):
     response = client.get(reverse("units:export-xlsx"), {"q": "ไม่มีชื่อนี้"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(content(response))).active
     assert sheet.max_row == 1
+
+
+# --- the whole registry: stored once per change of its data ---------------------------------
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """Counts the tables built (a stored download builds one; serving it builds none)."""
+    calls = []
+    real = exports.lao_table
+
+    def counting(laos):
+        calls.append(1)
+        return real(laos)
+
+    monkeypatch.setattr(exports, "lao_table", counting)
+    return calls
+
+
+def stored_files(media_root):
+    folder = media_root / "exports" / "laos"
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.mark.parametrize("name", ["units:export-csv", "units:export-xlsx"])
+def test_national_export_is_built_once_then_served_from_the_stored_file(
+    client, registry, builds, media_root, django_assert_num_queries, name
+):
+    first = client.get(reverse(name))
+    first_body = content(first)
+    with django_assert_num_queries(1):  # the stamp of the registry: no row is read
+        second = client.get(reverse(name), {"junk": "1", "page": "3"})
+        second_body = content(second)
+    assert len(builds) == 1
+    assert first_body == second_body
+    suffix = name.rsplit("-", 1)[1]
+    assert second["Content-Type"] == exports.CONTENT_TYPES[suffix]
+    assert second["Content-Disposition"] == f'attachment; filename="laos.{suffix}"'
+    assert second["X-Content-Type-Options"] == "nosniff"
+    files = stored_files(media_root)
+    assert len(files) == 1 and files[0].startswith("th-all-province-")
+    assert not [
+        path for path in (media_root / "exports" / "laos").iterdir() if ".part" in path.name
+    ]
+
+
+def test_a_change_of_an_lao_gives_a_new_file_with_the_change(client, registry, builds, media_root):
+    before = read_csv(client.get(reverse("units:export-csv")))
+    assert "'+66 นายก" in before[2]
+    old_files = stored_files(media_root)
+    officer = UserFactory(role="officer", lao=registry["sao"])
+    lao_update(lao=registry["sao"], user=officer, data={"chief_executive": "=นายกคนใหม่"})
+
+    after = read_csv(client.get(reverse("units:export-csv")))
+    assert len(builds) == 2
+    assert "'=นายกคนใหม่" in after[2]  # the change, still formula-safe
+    new_files = stored_files(media_root)
+    assert len(new_files) == 1 and new_files != old_files  # the stale file is gone
+
+
+def test_a_deactivated_lao_leaves_the_stored_file(client, registry, builds):
+    assert len(read_csv(client.get(reverse("units:export-csv")))) == 4
+    registry["pao"].is_active = False
+    registry["pao"].save()
+    body = read_csv(client.get(reverse("units:export-csv")))[1:]
+    assert [row[0] for row in body] == ["6110305", "6500101"]
+
+
+def test_stored_xlsx_is_formula_safe(client, registry):
+    response = client.get(reverse("units:export-xlsx"))
+    sheet = load_workbook(io.BytesIO(content(response))).active
+    rows = list(sheet.iter_rows())
+    assert all(cell.data_type != "f" for row in rows for cell in row)
+    phones = [row[12] for row in rows[1:] if row[0].value == "6110305"]
+    assert phones[0].value == '=HYPERLINK("http://evil.example","click")'
+    assert phones[0].data_type == "s"
+
+
+def test_each_language_kind_and_sort_is_its_own_stored_file(client, registry, media_root):
+    client.get(reverse("units:export-csv"), {"kind": LAOKind.SAO, "sort": "code"})
+    body = read_csv(client.get(reverse("units:export-csv"), {"kind": LAOKind.SAO}))[1:]
+    assert [row[0] for row in body] == ["6110305", "6500101"]
+    with translation.override("en"):
+        header = read_csv(
+            client.get(reverse("units:export-csv"), headers={"accept-language": "en"})
+        )[0]
+    assert header[0] == "DLA code"
+    assert stored_files(media_root) == sorted(
+        [
+            *[name for name in stored_files(media_root) if name.startswith("en-all-province-")],
+            *[name for name in stored_files(media_root) if name.startswith("th-sao-code-")],
+            *[name for name in stored_files(media_root) if name.startswith("th-sao-province-")],
+        ]
+    )
+    assert len(stored_files(media_root)) == 3
+
+
+def test_a_province_is_built_per_request_and_not_stored(client, registry, builds, media_root):
+    client.get(reverse("units:export-csv"), {"province": "11"})
+    client.get(reverse("units:export-csv"), {"province": "11"})
+    assert len(builds) == 2
+    assert stored_files(media_root) == []
+
+
+def test_a_broad_national_search_is_refused(client, registry, monkeypatch, builds):
+    monkeypatch.setattr(exports, "LAO_EXPORT_MAX_SEARCH_ROWS", 1)
+    response = client.get(reverse("units:export-csv"), {"q": "องค์การ"})
+    assert response.status_code == 400
+    assert builds == []
+    # A narrower search, or the same search within a province, is built.
+    assert client.get(reverse("units:export-csv"), {"q": "บางพลี"}).status_code == 200
+    within = client.get(reverse("units:export-csv"), {"q": "องค์การ", "province": "11"})
+    assert len(read_csv(within)) == 3
+    # The list says so instead of offering the download.
+    html = client.get(reverse("units:index"), {"q": "องค์การ"}).content.decode()
+    assert "export.csv?q=" not in html
+    assert f'href="{reverse("units:export-csv")}" download' in html

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from units.models import LAO, ChangeSource, LAOChange, Role, UploadJob, UploadStatus
-from units.resources import REGISTRY_UPLOAD
 from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
 from units.uploads import engine
+from units.uploads.laos import REGISTRY_UPLOAD
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from units import access
 from units.models import LAO, UploadJob, UploadStatus
-from units.uploads.reading import Sheet, UploadRejected, read_first_sheet
+from units.tables import workbook_bytes
+from units.uploads.reading import Sheet, UploadRejected, read_sheet
 from units.uploads.registry import (
     CheckResult,
     ParsedRow,
@@ -30,7 +31,6 @@ from units.uploads.registry import (
     UploadType,
     get_upload_type,
 )
-from units.uploads.spreadsheets import workbook_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,10 @@ class InvalidUpload(Exception):
 def write_progress(job_id: int, **fields) -> None:
     """Update the job through the autocommit "progress" connection: visible at once to the page,
     even while the upload's own transaction is open (never touch the job on "default" there)."""
-    UploadJob.objects.using(PROGRESS_ALIAS).filter(pk=job_id).update(**fields)
+    # progress_at: the job page tells a stopped job from a moving one by it (liveness.py).
+    UploadJob.objects.using(PROGRESS_ALIAS).filter(pk=job_id).update(
+        progress_at=timezone.now(), **fields
+    )
 
 
 @contextlib.contextmanager
@@ -78,6 +81,23 @@ def import_fields(resource) -> list:
 
 def template_headers(resource) -> list[str]:
     return [field.column_name for field in resource.get_export_fields()]
+
+
+def read_upload(path, *, upload_type: UploadType, checked: bool = False) -> Sheet:
+    """Read the workbook's sheet whose header row matches the type's template (a title row above
+    it, or a notes sheet first, are passed over): every written column is required."""
+    resource = upload_type.resource()
+    return read_sheet(
+        path,
+        expected=template_headers(resource),
+        required=[field.column_name for field in import_fields(resource)],
+        checked=checked,
+    )
+
+
+def sheet_source(sheet: Sheet) -> dict:
+    """Where the rows were read, for the job page: {"sheet": name, "header_row": number}."""
+    return {"sheet": sheet.name, "header_row": sheet.header_row}
 
 
 def parse_rows(
@@ -290,7 +310,7 @@ def _run_check(job_id: int) -> UploadJob:
         if upload_type is None:
             raise UploadRejected(_("This kind of upload is not available."))
         with local_path(job.file) as path:
-            sheet = read_first_sheet(path)
+            sheet = read_upload(path, upload_type=upload_type)
         total = len(sheet.rows)
         write_progress(job.pk, total_rows=total)
         job.total_rows = total
@@ -312,7 +332,7 @@ def _run_check(job_id: int) -> UploadJob:
         job.save(update_fields=["status", "message"])
         return job
     job.processed_rows = job.total_rows = len(rows)
-    job.summary = summary
+    job.summary = {**summary, "source": sheet_source(sheet)}
     if errors:
         _finish_invalid(job, sheet=sheet, errors=errors)
     else:
@@ -340,7 +360,7 @@ def _run_commit(job_id: int) -> UploadJob:
             raise UploadRejected(_("This kind of upload is not available."))
         # The stored file passed the safety checks on upload and in the dry run.
         with local_path(job.file) as path:
-            sheet = read_first_sheet(path, checked=job.checked_at is not None)
+            sheet = read_upload(path, upload_type=upload_type, checked=job.checked_at is not None)
 
         def progress(done):
             write_progress(job.pk, processed_rows=done)
@@ -351,13 +371,18 @@ def _run_commit(job_id: int) -> UploadJob:
                 upload_type=upload_type,
                 user=job.user,
                 progress=progress,
-                check=not upload_type.commit_checks,
+                check=False,  # the type's commit checks again itself, under row locks
             )
             if errors:
                 raise InvalidUpload(errors)
             result = upload_type.commit(rows=rows, user=job.user, job=job)
             job.status = UploadStatus.COMMITTED
-            job.summary = {**job.summary, **summary, "committed": result}
+            job.summary = {
+                **job.summary,
+                **summary,
+                "source": sheet_source(sheet),
+                "committed": result,
+            }
             job.processed_rows = job.total_rows = len(rows)
             job.committed_at = timezone.now()
             job.message = ""

@@ -3,14 +3,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.uploads.reading import XLSX_CONTENT_TYPE, UploadRejected, check_size, check_workbook
+from units.tables import XLSX_CONTENT_TYPE
+from units.uploads.reading import UploadRejected, check_size, check_workbook
 
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of upload"))
     file = forms.FileField(
         label=_("Workbook (.xlsx)"),
-        help_text=_("An Excel workbook made from the template; first sheet, header row first."),
+        help_text=_(
+            "An Excel workbook made from the template; the sheet and row of its header are "
+            "found by the template's column names."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
         allow_empty_file=True,  # refused below with our own message
     )

@@ -1,38 +1,54 @@
-"""Reading uploaded workbooks safely: checks first, then a fast parse with python-calamine.
+"""Reading uploaded workbooks safely: checks first, then python-calamine in a child process.
 
 An .xlsx file is a zip of XML parts. Before anything parses it we check, without decompressing it
 into memory: the file size, that it is a zip holding a workbook, the zip's uncompressed sizes and
-compression ratios (zip bombs), and the first sheet's declared dimension and actual cell
-references (a 4.8 KB workbook with cells A1 and GR1000000 made calamine allocate 6.2 GB, STACK.md).
-Only then does calamine read the sheet. Nothing is evaluated: calamine reads cached values only.
+compression ratios (zip bombs), and then every sheet's extent, read with a defused streaming XML
+parser (no DTD, no entities): the cells and rows that are really there decide, wherever they sit
+and however the XML spells them (quotes, spaces, namespace prefixes); a declared <dimension> can
+only refuse a file early, never let one through. A 1.5 KB workbook with one cell at GR1048576
+makes calamine allocate more than 8 GB (STACK.md).
 
-Cells come back as text (or None for blank cells): calamine returns every number as a float, so
-6110101.0 becomes "6110101" and codes keep the form people typed.
+Only then does calamine read the workbook, in a child process under an address-space ceiling
+(PORTAL_UPLOAD_PARSE_MEMORY_MB, parse_child.py): whatever slips past the checks ends that process
+with a clear message, never the worker. Nothing is evaluated: calamine reads cached values only.
+
+The sheet and its header row are found by the template's headers (a title row above the header,
+a notes sheet first); cells come back as text (or None for blank cells): calamine returns every
+number as a float, so 6110101.0 becomes "6110101" and codes keep the form people typed.
 """
 
-import datetime
+import json
+import logging
+import os
 import posixpath
 import re
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
+from xml.sax import SAXException
 
+from defusedxml.common import DefusedXmlException
+from defusedxml.expatreader import DefusedExpatParser
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from python_calamine import CalamineError, CalamineWorkbook
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from units.uploads import parse_child
+from units.uploads.parse_child import HEADER_SCAN_ROWS, cell_text
 
-# Cell references (`<c r="AB12"`), row numbers (`<row r="12"`) and the declared dimension.
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
-_DIMENSION = re.compile(
-    rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]{1,3})?([0-9]{1,7})?'
-    rb'(?::([A-Z]{1,3})([0-9]{1,7}))?"'
-)
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
-_SHEET_TARGET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"')
-_SCAN_CHUNK = 1 << 20
+__all__ = ["Sheet", "UploadRejected", "cell_text", "check_size", "check_workbook", "read_sheet"]
+
+logger = logging.getLogger(__name__)
+
+# Generous: calamine reads 50,000 rows in a fraction of a second; a stuck child must still end.
+PARSE_TIMEOUT_SECONDS = 300
+
+_SCAN_CHUNK = 1 << 16
+# Excel's own limits are XFD (3 letters) and 1,048,576 (7 digits); calamine accepts lower case.
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
+_ROW_REF = re.compile(r"[A-Za-z]{0,3}([0-9]{1,7})")
+_SHEET_TYPES = ("/worksheet", "/chartsheet", "/dialogsheet", "/macrosheet", "/xlMacrosheet")
 
 
 class UploadRejected(Exception):
@@ -45,17 +61,37 @@ class UploadRejected(Exception):
 
 @dataclass
 class Sheet:
-    """The first sheet: its header row and data rows, as text, with their Excel row numbers."""
+    """The sheet read: its header row and data rows, as text, with their Excel row numbers;
+    `name` and `header_row` say where the header was found (shown on the preview)."""
 
     headers: list[str]
     rows: list[tuple[int, list[str | None]]]  # (Excel row number, cells)
+    name: str = ""
+    header_row: int = 1
 
 
-def column_number(letters: bytes) -> int:
-    """A column's 1-based number from its letters: b"A" → 1, b"AB" → 28."""
+def _not_a_workbook() -> UploadRejected:
+    return UploadRejected(_("The file is not an Excel workbook (.xlsx)."))
+
+
+def _too_large() -> UploadRejected:
+    return UploadRejected(
+        _("The sheet is too large: at most %(rows)s rows and %(columns)s columns are accepted.")
+        % {"rows": f"{settings.UPLOAD_MAX_ROWS:,}", "columns": settings.UPLOAD_MAX_COLUMNS}
+    )
+
+
+def _bad_reference() -> UploadRejected:
+    return UploadRejected(
+        _("The workbook is damaged: a cell has an invalid position. Save it again from Excel.")
+    )
+
+
+def column_number(letters: str) -> int:
+    """A column's 1-based number from its letters: "A" → 1, "AB" → 28 (any case)."""
     number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
     return number
 
 
@@ -69,87 +105,202 @@ def check_size(size: int) -> None:
         )
 
 
-def _first_sheet_part(archive: zipfile.ZipFile) -> str:
-    """The zip member of the workbook's first sheet (from workbook.xml and its relationships)."""
-    names = set(archive.namelist())
+# --- the streaming XML scan ----------------------------------------------------------------------
+
+
+class _Parser(DefusedExpatParser):
+    """defusedxml's expat reader (no DTD, no entities, no external references) calling one
+    start-element function directly: the SAX content-handler layer would triple the time of a
+    50,000-row sheet, and nothing here needs end tags or text."""
+
+    def __init__(self, start_element):
+        super().__init__(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        self._start_element = start_element
+
+    def reset(self):
+        super().reset()
+        self._parser.StartElementHandler = self._start_element
+        self._parser.EndElementHandler = None
+        self._parser.CharacterDataHandler = None
+
+
+def _parse_part(archive: zipfile.ZipFile, part: str, start_element) -> None:
+    """Stream one zip member through the parser: memory stays flat, whatever its size.
+
+    Element names arrive as written ("c", "x:c"), attributes as a dict.
+    """
+    parser = _Parser(start_element)
     try:
-        workbook = archive.read("xl/workbook.xml")
-        rels = archive.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
-        raise UploadRejected(_("The file is not an Excel workbook (.xlsx).")) from None
-    match = _SHEET_TARGET.search(workbook)
-    if match:
-        rel_id = re.escape(match.group(1))
-        for pattern in (
-            rb"<Relationship\b[^>]*?\bId=\"" + rel_id + rb"\"[^>]*?\bTarget=\"([^\"]+)\"",
-            rb"<Relationship\b[^>]*?\bTarget=\"([^\"]+)\"[^>]*?\bId=\"" + rel_id + rb"\"",
-        ):
-            target = re.search(pattern, rels)
-            if target:
-                path = target.group(1).decode()
-                part = path.lstrip("/") if path.startswith("/") else posixpath.join("xl", path)
-                part = posixpath.normpath(part)
-                if part in names:
-                    return part
-    raise UploadRejected(_("The workbook has no sheet."))
+        with archive.open(part) as stream:
+            while chunk := stream.read(_SCAN_CHUNK):
+                parser.feed(chunk)
+        parser.close()
+    except (SAXException, DefusedXmlException):
+        raise _not_a_workbook() from None
 
 
-def _check_sheet_extent(archive: zipfile.ZipFile, part: str) -> None:
-    """Refuse sheets whose declared or actual extent is beyond the row and column limits."""
-    max_rows, max_columns = settings.UPLOAD_MAX_ROWS + 1, settings.UPLOAD_MAX_COLUMNS
-    too_big = UploadRejected(
-        _("The sheet is too large: at most %(rows)s rows and %(columns)s columns are accepted.")
-        % {"rows": f"{settings.UPLOAD_MAX_ROWS:,}", "columns": max_columns}
-    )
-    highest_row = highest_column = cells = rows = 0
-    tail = b""
-    with archive.open(part) as stream:
-        first = True
-        while chunk := stream.read(_SCAN_CHUNK):
-            data = tail + chunk
-            if first:
-                first = False
-                dimension = _DIMENSION.search(data)
-                if dimension:
-                    end_col, end_row = dimension.group(3), dimension.group(4)
-                    if end_col is None:
-                        end_col, end_row = dimension.group(1), dimension.group(2)
-                    if end_col and column_number(end_col) > max_columns:
-                        raise too_big
-                    if end_row and int(end_row) > max_rows:
-                        raise too_big
-            # A tag cut by the chunk boundary is matched in the next round (the tail is kept).
-            cut = max(data.rfind(b"<"), 0) if len(data) > 64 else len(data)
-            window, tail = data[:cut], data[cut:]
-            for letters, number in _CELL_REF.findall(window):
-                highest_column = max(highest_column, column_number(letters))
-                highest_row = max(highest_row, int(number))
-            for (number,) in (m.groups() for m in _ROW_REF.finditer(window)):
-                highest_row = max(highest_row, int(number))
-            cells += len(_CELL_TAG.findall(window))
-            rows += len(_ROW_TAG.findall(window))
-            if (
-                highest_row > max_rows
-                or highest_column > max_columns
-                or rows > max_rows
-                or cells > max_rows * max_columns
-            ):
-                raise too_big
+def _local(name: str) -> str:
+    return name.rpartition(":")[2]
+
+
+def _extent_scanner(*, max_rows: int, max_columns: int, max_cells: int, cells: int = 0):
+    """A start-element function that follows where calamine would place each cell, and a
+    function returning the number of cells seen.
+
+    Mirrors calamine's reader: elements by local name (any namespace prefix), the unprefixed `r`
+    attribute; a cell without `r` goes right after the previous one, a row without `r` right
+    after the previous row. Any cell beyond the limits, or too many cells, refuses the file.
+    This runs once per XML element (a 50,000-row sheet has about a million): the usual spelling
+    (`<c r="B12">` with upper-case letters) takes the short path.
+    """
+    columns = {}  # "A" → 1 … up to the column limit, both cases
+    for number in range(1, max_columns + 1):
+        letters, rest = "", number
+        while rest:
+            rest, digit = divmod(rest - 1, 26)
+            letters = chr(65 + digit) + letters
+        columns[letters] = columns[letters.lower()] = number
+    row = 0  # the current row as calamine numbers it (1-based here)
+    next_column = 1
+
+    def start(name: str, attributes: dict) -> None:
+        nonlocal row, next_column, cells
+        if name == "c":
+            cells += 1
+            if cells > max_cells:
+                raise _too_large()
+            reference = attributes.get("r")
+            if reference is None:
+                column = next_column
+                if column > max_columns or row > max_rows:
+                    raise _too_large()
+            else:
+                letters = reference.rstrip("0123456789")
+                digits = reference[len(letters) :]
+                column = columns.get(letters)
+                if column is None or not 0 < len(digits) < 8 or int(digits) > max_rows:
+                    _check_reference(reference, max_rows=max_rows, max_columns=max_columns)
+            next_column = column + 1
+        elif name == "row":
+            reference = attributes.get("r")
+            if reference is None:
+                row += 1
+            else:
+                match = _ROW_REF.fullmatch(reference)
+                if match is None:
+                    raise _bad_reference()
+                row = int(match[1])
+            if row > max_rows:
+                raise _too_large()
+            next_column = 1
+        elif name != "v":
+            local = name.rpartition(":")[2]
+            if local == "dimension":
+                # Untrusted (the cells decide), but an absurd declaration is refused at once.
+                for corner in str(attributes.get("ref", "")).replace("$", "").split(":"):
+                    if _CELL_REF.fullmatch(corner):
+                        _check_reference(corner, max_rows=max_rows, max_columns=max_columns)
+            elif local != name and local in ("c", "row"):
+                start(local, attributes)
+
+    return start, lambda: cells
+
+
+def _check_reference(reference: str, *, max_rows: int, max_columns: int) -> None:
+    """The long path for a cell reference: refuse it when malformed or beyond the limits.
+
+    Digits pass rstrip's test above only when ASCII, so "B１２" ends here too.
+    """
+    match = _CELL_REF.fullmatch(reference)
+    if match is None:
+        raise _bad_reference()
+    if int(match[2]) > max_rows or column_number(match[1]) > max_columns:
+        raise _too_large()
+
+
+def _attribute(attributes: dict, local_name: str) -> str | None:
+    """An attribute by local name, whatever its prefix (`r:id`, `rel:id`)."""
+    for key, value in attributes.items():
+        if key == local_name or key.endswith(":" + local_name):
+            return value
+    return None
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The zip members of every sheet: those the workbook lists (workbook.xml and its
+    relationships), and any sheet-type relationship besides, since calamine could read it."""
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        raise _not_a_workbook()
+    sheet_ids: list[str] = []
+
+    def workbook_element(name, attributes):
+        if _local(name) == "sheet":
+            rel_id = _attribute(attributes, "id")
+            if rel_id:
+                sheet_ids.append(rel_id)
+
+    targets: dict[str, str] = {}
+    sheet_targets: list[str] = []
+
+    def rels_element(name, attributes):
+        if _local(name) != "Relationship" or attributes.get("TargetMode") == "External":
+            return
+        rel_id, target = attributes.get("Id"), attributes.get("Target")
+        if rel_id and target:
+            targets[rel_id] = target
+            if attributes.get("Type", "").endswith(_SHEET_TYPES):
+                sheet_targets.append(target)
+
+    _parse_part(archive, "xl/workbook.xml", workbook_element)
+    _parse_part(archive, "xl/_rels/workbook.xml.rels", rels_element)
+    parts = []
+    for target in [targets[rel_id] for rel_id in sheet_ids if rel_id in targets] + sheet_targets:
+        candidates = [
+            target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target),
+            target,
+        ]
+        for candidate in candidates:
+            part = posixpath.normpath(candidate)
+            if part in names and part not in parts:
+                parts.append(part)
+    if not parts:
+        raise UploadRejected(_("The workbook has no sheet."))
+    return parts
+
+
+def _check_sheet_extents(archive: zipfile.ZipFile) -> None:
+    """Refuse workbooks whose sheets reach beyond the row and column limits."""
+    # Title rows may sit above the header: they do not count against the data rows.
+    max_rows = settings.UPLOAD_MAX_ROWS + HEADER_SCAN_ROWS
+    max_columns = settings.UPLOAD_MAX_COLUMNS
+    cells = 0
+    for part in _sheet_parts(archive):
+        start, counted = _extent_scanner(
+            max_rows=max_rows,
+            max_columns=max_columns,
+            # Across all sheets: calamine may load each of them to find the header.
+            max_cells=max_rows * max_columns,
+            cells=cells,
+        )
+        _parse_part(archive, part, start)
+        cells = counted()
 
 
 def check_workbook(path) -> None:
-    """Everything that can be checked without parsing: a zip, a workbook, no bomb, a sane sheet.
+    """Everything that can be checked without parsing cells: a zip, a workbook, no bomb, sane
+    sheets.
 
     `path` is a path or a binary file object (an uploaded file). Raises UploadRejected with a
     message for the user.
     """
     if not zipfile.is_zipfile(path):
-        raise UploadRejected(_("The file is not an Excel workbook (.xlsx)."))
+        raise _not_a_workbook()
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if "[Content_Types].xml" not in {member.filename for member in members}:
-                raise UploadRejected(_("The file is not an Excel workbook (.xlsx)."))
+                raise _not_a_workbook()
             total = 0
             for member in members:
                 total += member.file_size
@@ -165,59 +316,72 @@ def check_workbook(path) -> None:
                             "crafted. Save it again from Excel, or split it."
                         )
                     )
-            _check_sheet_extent(archive, _first_sheet_part(archive))
+            _check_sheet_extents(archive)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
-        raise UploadRejected(_("The file is not an Excel workbook (.xlsx).")) from None
+        raise _not_a_workbook() from None
 
 
-def cell_text(value) -> str | None:
-    """A cell as text: integral floats lose their ".0", blank strings become None."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, datetime.timedelta):
-        return str(value)
-    text = str(value).strip()
-    return text or None
+# --- reading, in a child process -----------------------------------------------------------------
 
 
-def read_first_sheet(path, *, checked: bool = False) -> Sheet:
-    """Check the workbook (unless this stored file was `checked` already), then read its first
-    sheet: header row, then the non-blank rows.
+def _parse_in_child(path, *, expected, required) -> dict:
+    """Run parse_child.py under the memory ceiling and return what it read."""
+    limit = settings.UPLOAD_PARSE_MEMORY_MB * 1024 * 1024
+    headers = json.dumps({"expected": list(expected), "required": list(required)}).encode()
+    try:
+        # -I: the child ignores PYTHON* variables and the user's site; it imports only calamine.
+        done = subprocess.run(
+            [sys.executable, "-I", parse_child.__file__, str(path), str(limit)],
+            input=headers,
+            capture_output=True,
+            # A failed allocation aborts the child: one line in the log, not a backtrace.
+            env={**os.environ, "RUST_BACKTRACE": "0"},
+            timeout=PARSE_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        logger.warning("Reading %s took more than %s s", path, PARSE_TIMEOUT_SECONDS)
+        raise _unreadable_large() from None
+    if done.returncode == 0:
+        return json.loads(done.stdout)
+    if done.returncode == parse_child.UNREADABLE:
+        error = json.loads(done.stdout or b"{}").get("error", "Error")
+        raise UploadRejected(
+            _("The workbook could not be read (%(error)s).") % {"error": error[:40]}
+        )
+    # Out of memory (MemoryError, or the allocator aborting under the ceiling) or killed.
+    logger.warning(
+        "Reading %s ended with exit status %s: %s",
+        path,
+        done.returncode,
+        done.stderr[:500].decode(errors="replace"),
+    )
+    raise _unreadable_large()
 
-    Blank rows (trailing or not) are left out; row numbers stay those Excel shows.
+
+def _unreadable_large() -> UploadRejected:
+    return UploadRejected(
+        _(
+            "The workbook is too large or too complex to read: it needs more memory than "
+            "uploads may use. Split it into smaller files, or save it again from Excel."
+        )
+    )
+
+
+def read_sheet(path, *, expected=(), required=(), checked: bool = False) -> Sheet:
+    """Check the workbook (unless this stored file was `checked` already), then read the sheet
+    whose header row matches the template: `expected` are the template's headers, `required` the
+    ones a header row must hold (see parse_child.read). Blank rows are left out; row numbers stay
+    those Excel shows.
     """
     if not checked:
         check_workbook(path)
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        try:
-            values = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        finally:
-            workbook.close()
-    except (CalamineError, ValueError, OSError) as error:
-        raise UploadRejected(
-            _("The workbook could not be read (%(error)s).") % {"error": type(error).__name__}
-        ) from None
-    if not values:
+    result = _parse_in_child(Path(path), expected=expected, required=required)
+    if result.get("empty"):
         raise UploadRejected(_("The sheet is empty: it needs a header row and data rows."))
-    headers = [cell_text(value) or "" for value in values[0]]
-    while headers and not headers[-1]:
-        headers.pop()
-    width = len(headers)
-    rows = []
-    for index, raw in enumerate(values[1:], start=2):
-        cells = [cell_text(value) for value in raw[:width]]
-        if any(cell is not None for cell in cells):
-            cells.extend([None] * (width - len(cells)))
-            rows.append((index, cells))
-    return Sheet(headers=headers, rows=rows)
+    return Sheet(
+        headers=result["headers"],
+        rows=list(zip(result["numbers"], result["cells"], strict=True)),
+        name=result["sheet"],
+        header_row=result["header_row"],
+    )

@@ -13,14 +13,23 @@ that raise ValueError with translated messages) and registers an `UploadType` in
         commit=budget_lines_commit,  # (*, rows, user, job) -> summary, inside the transaction
         lao_code_field="dla_code",  # the Resource field naming the row's LAO: scope check per row
         unique_fields=("dla_code", "item"),  # duplicates in one file are row errors
+        column_notes={"รหัส อปท.": ("DLA code", _("Required. 7 digits; keep it as text."))},
+        template_notes=budget_template_notes,  # (*, request) -> lines under the column notes
     ))
+
+The type lives in the app's `uploads.py`; the Resource and its widgets in its `resources.py`
+(widgets several apps use: units/uploads/widgets.py).
+
+The commit of every type repeats its check itself, with the rows it changes locked (SELECT …
+FOR UPDATE), and raises engine.InvalidUpload when a row has become invalid since the dry run:
+the engine does not run `check` a second time.
 
 The machinery does the rest (units/uploads/engine.py): safe reading, header check, widget
 cleaning, per-row scope check, duplicates, progress, the dry-run preview, the error report, and the
 one-transaction commit.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,9 +78,8 @@ class UploadType:
     resource_class: type
     template_rows: Callable[..., Iterable[Sequence]]
     check: Callable[..., CheckResult]
+    # Checks again under row locks, then writes (inside the engine's transaction).
     commit: Callable[..., dict]
-    # True when `commit` repeats `check` itself (under row locks): the commit then skips it.
-    commit_checks: bool = False
     lao_code_field: str | None = "dla_code"
     unique_fields: tuple[str, ...] = ("dla_code",)
     description: str = ""
@@ -79,8 +87,10 @@ class UploadType:
     committed_note: str = ""
     # Template for the preview summary (gets `summary`, `page_obj` of summary["changes"]).
     preview_template: str = "units/uploads/_preview_changes.html"
-    # An extra condition on top of units.access.can_upload (checked by every upload page).
-    may_upload: Callable | None = None
+    # The template's notes sheet: per column header, its English name and how to fill it in;
+    # then `template_notes(request=)` lines under them (None: "a blank cell changes nothing").
+    column_notes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    template_notes: Callable[..., list[str]] | None = None
 
     def resource(self):
         return self.resource_class()
@@ -102,19 +112,9 @@ def upload_types() -> list[UploadType]:
     return sorted(_types.values(), key=lambda upload_type: upload_type.key)
 
 
-def upload_type_allowed(upload_type: UploadType, user) -> bool:
-    """May `user` use this type? Every type needs units.access.can_upload; some add more."""
-    return access.can_upload(user) and (
-        upload_type.may_upload is None or upload_type.may_upload(user)
-    )
-
-
 def upload_types_for(user, *, can_upload_checked: bool = False) -> list[UploadType]:
-    """The upload types `user` may use (the pages have checked can_upload already)."""
+    """The upload types `user` may use: all of them with units.access.can_upload (the pages
+    have checked it already), else none."""
     if not (can_upload_checked or access.can_upload(user)):
         return []
-    return [
-        upload_type
-        for upload_type in upload_types()
-        if upload_type.may_upload is None or upload_type.may_upload(user)
-    ]
+    return upload_types()

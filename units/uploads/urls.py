@@ -10,5 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.upload_detail, name="upload-detail"),
     path("<int:pk>/progress/", views.upload_progress, name="upload-progress"),
     path("<int:pk>/commit/", views.upload_commit, name="upload-commit"),
+    path("<int:pk>/retry/", views.upload_retry, name="upload-retry"),
+    path("<int:pk>/cancel/", views.upload_cancel, name="upload-cancel"),
     path("<int:pk>/errors.xlsx", views.upload_error_report, name="upload-error-report"),
 ]

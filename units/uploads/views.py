@@ -1,44 +1,27 @@
 """Pages of the upload machinery: the upload page, a job's page (progress, preview, errors),
-the commit, and the template and error-report downloads. Provincial staff and administrators."""
-
-from functools import wraps
+the commit, retry and cancel of a stalled job, and the template and error-report downloads.
+Provincial staff and administrators."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from units import access
+from units.access import uploader_required
 from units.models import UploadStatus
-from units.uploads import engine, selectors, services
+from units.tables import XLSX_CONTENT_TYPE, attachment
+from units.uploads import engine, liveness, selectors, services, workbooks
 from units.uploads.forms import UploadForm
-from units.uploads.reading import XLSX_CONTENT_TYPE
 from units.uploads.registry import get_upload_type, upload_types_for
-from units.uploads.spreadsheets import workbook_bytes
 
-RUNNING = {UploadStatus.PENDING, UploadStatus.VALIDATING, UploadStatus.COMMITTING}
+RUNNING = liveness.RUNNING
 ERRORS_PER_PAGE = 50
 CHANGES_PER_PAGE = 50
-
-
-def uploader_required(view):
-    """Logged in (else the login page) and allowed to upload (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not access.can_upload(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @uploader_required
@@ -72,6 +55,7 @@ def upload_detail(request, pk):
         "job": job,
         "upload_type": upload_type,
         "running": job.status in RUNNING,
+        "stall": liveness.job_stall(job),
         "errors_page": errors,
         "changes_page": changes,
         "has_error_report": job.status == UploadStatus.INVALID and job.error_count > 0,
@@ -85,7 +69,8 @@ def upload_progress(request, pk):
     job = selectors.upload_for_user(user=request.user, pk=pk)
     if job.status not in RUNNING and request.htmx:
         return HttpResponseClientRefresh()
-    return render(request, "units/uploads/_progress.html", {"job": job, "running": True})
+    context = {"job": job, "running": True, "stall": liveness.job_stall(job)}
+    return render(request, "units/uploads/_progress.html", context)
 
 
 @require_POST
@@ -95,6 +80,34 @@ def upload_commit(request, pk):
     if job.user_id != request.user.pk:
         raise Http404("Only the uploader commits an upload.")
     services.upload_commit(job=job, user=request.user)
+    return redirect("units:upload-detail", pk=job.pk)
+
+
+@require_POST
+@uploader_required
+def upload_retry(request, pk):
+    """Queue again the check or commit of a job that nobody picked up or that stopped."""
+    job = selectors.upload_for_user(user=request.user, pk=pk)
+    try:
+        services.upload_retry(job=job, user=request.user)
+    except services.UploadNotStalled as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The upload is queued again."))
+    return redirect("units:upload-detail", pk=job.pk)
+
+
+@require_POST
+@uploader_required
+def upload_cancel(request, pk):
+    """Cancel a job that nobody picked up or that stopped; nothing of it is saved."""
+    job = selectors.upload_for_user(user=request.user, pk=pk)
+    try:
+        services.upload_cancel(job=job, user=request.user)
+    except services.UploadNotStalled as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The upload is cancelled: nothing of it was saved."))
     return redirect("units:upload-detail", pk=job.pk)
 
 
@@ -119,38 +132,11 @@ def upload_template(request, kind):
         request.user, can_upload_checked=True
     ):
         raise Http404("No such upload type.")
-    resource = upload_type.resource()
-    export_fields = resource.get_export_fields()
-    headers = [field.column_name for field in export_fields]
-    column_notes = getattr(resource, "column_notes", {})
-    notes = [(_("Column"), _("Column (English)"), _("How to fill it in"))]
-    notes += [
-        (header, *(str(part) for part in column_notes.get(header, ("", "")))) for header in headers
-    ]
-    # A type may say more (or otherwise) under the columns: resource.template_notes(request=).
-    template_notes = getattr(resource, "template_notes", None)
-    extra = (
-        template_notes(request=request)
-        if template_notes
-        else [_("A blank cell leaves the current value unchanged.")]
+    content = workbooks.upload_template_bytes(
+        upload_type=upload_type, user=request.user, request=request
     )
-    notes += [("", "", str(note)) for note in extra]
-    content = workbook_bytes(
-        title=upload_type.key,
-        headers=headers,
-        rows=upload_type.template_rows(user=request.user),
-        text_columns=[
-            index
-            for index, field in enumerate(export_fields)
-            if field.attribute == upload_type.lao_code_field
-        ],
-        widths=[18] * len(headers),
-        notes=notes,
-        notes_title=_("Notes"),
+    return attachment(
+        content,
+        filename=workbooks.upload_template_name(upload_type=upload_type),
+        format="xlsx",
     )
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="template-{upload_type.key}-{stamp}.xlsx"'
-    )
-    return response

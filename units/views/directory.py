@@ -2,7 +2,7 @@
 map and the directory of LAO websites. No login; reads only."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 
 from units import exports
-from units.filters import LAOFilter, LinkFilter
+from units.caching import fragment_key
+from units.filters import LAOFilter, LinkFilter, filter_query, valid_filters
 from units.models import Province
 from units.search import MIN_QUERY_LENGTH, parse_name_query
 from units.selectors import (
@@ -27,7 +28,12 @@ PAGE_SIZE = 50
 
 
 class LAOListView(FilterView):
-    """`/units/`: every active LAO, filtered, searched, sorted, 50 a page."""
+    """`/units/`: every active LAO, filtered, searched, sorted, 50 a page.
+
+    The form and the rows are a cached fragment keyed by the validated filters and the page
+    number, never by the raw query string: junk parameters or another order of the same filters
+    reuse one entry. A request with an invalid value (shown as an error in the form) is rendered
+    without the cache; every link of the fragment is built from the validated filters only."""
 
     filterset_class = LAOFilter
     template_name = "units/index.html"
@@ -39,16 +45,34 @@ class LAOListView(FilterView):
         return lao_directory()
 
     def get_context_data(self, **kwargs):
-        query = getattr(self.filterset.form, "cleaned_data", {}).get("q") or ""
-        return super().get_context_data(
+        context = super().get_context_data(**kwargs)
+        cleaned = valid_filters(self.filterset)
+        query = cleaned.get("q") or ""
+        too_broad = (
+            exports.lao_export_plan(cleaned) == "search"
+            and context["paginator"].count > exports.LAO_EXPORT_MAX_SEARCH_ROWS
+        )
+        canonical = filter_query(self.filterset)
+        context.update(
             query_too_short=bool(query) and parse_name_query(query).is_too_short,
             min_query_length=MIN_QUERY_LENGTH,
-            **kwargs,
+            export_too_broad=too_broad,
+            export_max_rows=exports.LAO_EXPORT_MAX_SEARCH_ROWS,
+            canonical_query=canonical,
+            list_key=(
+                fragment_key(canonical.urlencode(), context["page_obj"].number)
+                if self.filterset.is_valid()
+                else None
+            ),
         )
+        return context
 
 
 class LAOExportView(FilterView):
-    """The list's download: every matching row (no paging), same filters and sort."""
+    """The list's download: every matching row (no paging), same filters and sort. The whole
+    registry (and each kind and sort of it) is a stored file rebuilt only when an LAO changes;
+    a province or a small search is built per request; a national search of more than
+    LAO_EXPORT_MAX_SEARCH_ROWS rows is refused (400)."""
 
     filterset_class = LAOFilter
     strict = False
@@ -58,12 +82,18 @@ class LAOExportView(FilterView):
         return lao_directory(for_export=True)
 
     def render_to_response(self, context, **response_kwargs):
-        header, rows = exports.lao_table(self.object_list)
-        if self.file_format == "xlsx":
-            return exports.xlsx_response(
-                filename="laos.xlsx", sheet_title=_("LAOs"), header=header, rows=rows
+        response = exports.lao_registry_download(
+            laos=self.object_list,
+            cleaned_data=valid_filters(self.filterset),
+            file_format=self.file_format,
+        )
+        if response is None:
+            message = _(
+                "This search finds too many LAOs to download: choose a province, or download "
+                "the whole list."
             )
-        return exports.csv_response(filename="laos.csv", header=header, rows=rows)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return response
 
 
 def province_detail(request, code):
@@ -80,6 +110,9 @@ def province_detail(request, code):
         "counts": province_lao_counts_by_kind(province=province),
         "map_data": province_map_data(province=province),
         "page_obj": page,
+        # The page number as the paginator understood it: `?page=x&junk=1` shares page 1's entry.
+        "laos_key": fragment_key(province.code, page.number),
+        "canonical_query": QueryDict(),
     }
     return render(request, "units/province_detail.html", context)
 

@@ -4,11 +4,10 @@ history (back office)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from units.access import can_edit_lao, can_view_back_office, lao_for_user
+from units.access import back_office_required, can_edit_lao, can_view_back_office, lao_for_user
 from units.filters import LAOChangeFilter
 from units.forms import LAOEditForm
 from units.models import LAO, ChangeSource
@@ -52,11 +51,9 @@ def lao_edit(request, code):
     return render(request, "units/profile/edit.html", {"lao": lao, "form": form})
 
 
-@login_required
+@back_office_required
 def lao_history(request, code):
     """Who changed what and when, newest first: for back-office users (404 for others)."""
-    if not can_view_back_office(request.user):
-        raise Http404("The change history is for back-office users.")
     lao = get_object_or_404(LAO.objects.by_url_code(code))
     changes = LAOChangeFilter(request.GET, queryset=lao_change_history(lao=lao))
     page_obj = Paginator(changes.qs, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))

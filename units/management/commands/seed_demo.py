@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from units.demo import seeders
@@ -7,13 +8,28 @@ from units.demo import seeders
 class Command(BaseCommand):
     help = (
         "Load deterministic demo data from every app (idempotent). "
-        "--scale small for tests, --scale national for the whole country."
+        "--scale small for tests, --scale national for the whole country. "
+        "It creates accounts with published passwords: with DEBUG off it refuses unless given "
+        "--allow-demo-accounts or PORTAL_DEMO_ACCOUNTS=true."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=["small", "national"], default="national")
+        parser.add_argument(
+            "--allow-demo-accounts",
+            action="store_true",
+            help="Create the demo accounts (known passwords) even with DEBUG off.",
+        )
 
-    def handle(self, *args, scale, **options):
+    def handle(self, *args, scale, allow_demo_accounts, **options):
+        # The demo passwords are in the README: loading them into a real database by mistake
+        # would open every role to anyone.
+        if not (settings.DEBUG or allow_demo_accounts or settings.PORTAL_DEMO_ACCOUNTS):
+            raise CommandError(
+                "seed_demo creates accounts with published passwords. DEBUG is off: pass "
+                "--allow-demo-accounts (or set PORTAL_DEMO_ACCOUNTS=true) if this database is "
+                "for demonstration only."
+            )
         logins = []
         for seeder in seeders():
             with transaction.atomic():

@@ -1,0 +1,228 @@
+"""The rules of a project's stage and money, once, as plain functions over values.
+
+No database access here: the callers read what a rule needs (under row locks when they write)
+and hand plain values in. Every check returns None when the rule holds, or a `Violation`: a code,
+the translated message the user reads and the field it is about. Each caller turns a violation
+into its own error form, and never writes the rule again:
+
+- projects.services raises ValidationError (`Violation.as_validation_error`);
+- the progress upload (projects.uploads) reports a RowError on the row's cell.
+
+The database keeps the money rules too (the check constraints of projects.models.Project):
+`disbursement_limit` is its `Coalesce(contract_amount, budget_amount)`, exactly.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from projects.models import ALLOWED_TRANSITIONS, DISBURSING_STAGES, Stage
+
+# The usual way forward, for `stage_already_passed`.
+FORWARD: list[str] = [
+    Stage.PLANNED, Stage.FUNDED, Stage.PROCUREMENT, Stage.CONTRACTED, Stage.IN_PROGRESS,
+    Stage.COMPLETED,
+]  # fmt: skip
+COMPLETE = 100
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken rule: `code` for programs, `message` (translated) for people, `field` the
+    project field it is about (None: the project as a whole)."""
+
+    code: str
+    message: str
+    field: str | None = None
+
+    def as_validation_error(self) -> ValidationError:
+        error = ValidationError(self.message, code=self.code)
+        return ValidationError({self.field: error}) if self.field else error
+
+
+def stage_label(stage: str) -> str:
+    """A stage's label in the active language (an unknown value as it is)."""
+    return str(Stage(stage).label) if stage in Stage.values else stage
+
+
+# --- stages -------------------------------------------------------------------------------------
+
+
+def allowed_next_stages(stage: str) -> list[str]:
+    """The stages a project in `stage` may move to, in the order of the workflow."""
+    allowed = ALLOWED_TRANSITIONS.get(stage, set())
+    return [value for value in Stage.values if value in allowed]
+
+
+def transition_violation(from_stage: str, to_stage: str) -> Violation | None:
+    """Only the moves of ALLOWED_TRANSITIONS; the last three stages are final."""
+    if to_stage in ALLOWED_TRANSITIONS.get(from_stage, set()):
+        return None
+    return Violation(
+        "transition",
+        _("A project cannot move from “%(from)s” to “%(to)s”.")
+        % {"from": stage_label(from_stage), "to": stage_label(to_stage)},
+    )
+
+
+def stage_already_passed(current: str, named: str) -> bool:
+    """Has a project in `current` already passed `named` on the usual way forward?
+
+    For uploads only, where it makes a workbook idempotent: a row naming a stage the project has
+    passed is a row uploaded before (the same workbook twice), not a move back, and moves
+    nothing. A person on the project's page asking for such a move is refused by
+    `transition_violation` as before.
+    """
+    return current in FORWARD and named in FORWARD and FORWARD.index(named) < FORWARD.index(current)
+
+
+def progress_after(stage: str, progress: int) -> int:
+    """Completed means 100 %: the progress a project in `stage` has when `progress` is asked."""
+    return COMPLETE if stage == Stage.COMPLETED else progress
+
+
+# --- contract -----------------------------------------------------------------------------------
+
+
+def contract_recorded_violation(to_stage: str, contract_amount: Decimal | None) -> Violation | None:
+    """A move to contracted that does not set the contract (an upload) needs it recorded."""
+    if to_stage != Stage.CONTRACTED or contract_amount is not None:
+        return None
+    return Violation(
+        "contract",
+        _(
+            "The contract of this project is not recorded: the upload cannot set contracts. "
+            "Record the contract amount, contractor and date on the project's page."
+        ),
+        "contract_amount",
+    )
+
+
+def contract_violations(
+    *,
+    contract_amount: Decimal | None,
+    contractor: str,
+    contract_date,
+    budget_amount: Decimal,
+    disbursed_total: Decimal,
+) -> list[Violation]:
+    """The contract a move to contracted sets: an amount within the budget and not below what
+    is already disbursed, a contractor and a date."""
+    violations = []
+    if contract_amount is None or contract_amount <= 0:
+        violations.append(Violation("required", _("Enter the contract amount."), "contract_amount"))
+    elif contract_amount > budget_amount:
+        violations.append(
+            Violation(
+                "over_budget", _("The contract amount cannot exceed the budget."), "contract_amount"
+            )
+        )
+    elif contract_amount < disbursed_total:
+        violations.append(
+            Violation(
+                "below_disbursed",
+                _("The contract amount cannot be less than what is already disbursed."),
+                "contract_amount",
+            )
+        )
+    if not contractor.strip():
+        violations.append(Violation("required", _("Enter the contractor."), "contractor"))
+    if contract_date is None:
+        violations.append(Violation("required", _("Enter the contract date."), "contract_date"))
+    return violations
+
+
+def budget_violation(
+    *, budget_amount: Decimal, contract_amount: Decimal | None, disbursed_total: Decimal
+) -> Violation | None:
+    """The budget never falls below the contract amount or what is already disbursed."""
+    if contract_amount is not None and budget_amount < contract_amount:
+        return Violation(
+            "below_contract",
+            _("The budget cannot be less than the contract amount."),
+            "budget_amount",
+        )
+    if budget_amount < disbursed_total:
+        return Violation(
+            "below_disbursed",
+            _("The budget cannot be less than the amount already disbursed."),
+            "budget_amount",
+        )
+    return None
+
+
+# --- disbursements ------------------------------------------------------------------------------
+
+
+def disbursement_limit(*, contract_amount: Decimal | None, budget_amount: Decimal) -> Decimal:
+    """The most a project may pay out: its contract amount, or its budget without a contract
+    (SQL's Coalesce, as the constraint "project_disbursed_within_amount": a contract of 0 baht
+    is a contract, and allows nothing)."""
+    return contract_amount if contract_amount is not None else budget_amount
+
+
+def disbursing_stage_violation(stage: str) -> Violation | None:
+    """Money is paid out only in DISBURSING_STAGES."""
+    if stage in DISBURSING_STAGES:
+        return None
+    return Violation(
+        "stage",
+        _(
+            "Money can be disbursed only for a contracted, ongoing or completed project; this "
+            "one is “%(stage)s”."
+        )
+        % {"stage": stage_label(stage)},
+    )
+
+
+def amount_violation(amount: Decimal | None) -> Violation | None:
+    """A disbursement is more than zero baht."""
+    if amount is not None and amount > 0:
+        return None
+    return Violation("amount", _("A disbursement must be more than zero baht."), "amount")
+
+
+def limit_violation(
+    *,
+    amount: Decimal,
+    disbursed_total: Decimal,
+    contract_amount: Decimal | None,
+    budget_amount: Decimal,
+) -> Violation | None:
+    """Never more paid out than `disbursement_limit` (`disbursed_total` so far, `amount` more)."""
+    limit = disbursement_limit(contract_amount=contract_amount, budget_amount=budget_amount)
+    if disbursed_total + amount <= limit:
+        return None
+    return Violation(
+        "limit",
+        _("This would disburse more than the %(what)s: at most %(left)s baht is left.")
+        % {
+            "what": _("contract amount") if contract_amount is not None else _("budget"),
+            "left": f"{limit - disbursed_total:,.2f}",
+        },
+        "amount",
+    )
+
+
+def disbursement_violation(
+    *,
+    stage: str,
+    amount: Decimal | None,
+    disbursed_total: Decimal,
+    contract_amount: Decimal | None,
+    budget_amount: Decimal,
+) -> Violation | None:
+    """The rules of one more disbursement, in the order a person meets them: the stage, the
+    amount, the limit."""
+    return (
+        disbursing_stage_violation(stage)
+        or amount_violation(amount)
+        or limit_violation(
+            amount=amount,
+            disbursed_total=disbursed_total,
+            contract_amount=contract_amount,
+            budget_amount=budget_amount,
+        )
+    )
