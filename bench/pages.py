@@ -4,7 +4,7 @@ kind "baseline" is the one-query view the others are compared with; "public" pag
 p50 within 5x of it (DESIGN.md §5); "dashboard" pages (p95 ≤ 200 ms) are back-office pages that
 bench/run.py requests logged in as the demo executive; "download" pages (public spreadsheets of
 a few MB) are held to their p95 target only, as moving megabytes is no one-query ratio.
-Each issue adds its pages here.
+Each app adds its pages here.
 """
 
 PAGES = [

@@ -111,12 +111,15 @@ def measure(url: str, *, seconds: int, connections: int, cookie: str = "") -> di
     # Warm up: every worker opens its persistent database connection and fills its caches.
     subprocess.run(
         ["wrk", "-t2", f"-c{connections}", "-d2s", "-s", script, *headers, url],
-        capture_output=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        check=True,
+    )
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script, *headers, url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     stats = json.loads(output.strip().splitlines()[-1])
     stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
     return stats
@@ -146,8 +149,10 @@ def main() -> None:
                 cookie=cookie if kind == "dashboard" else "",
             )
             results.append((name, path, target_ms, kind, stats))
-            print(f"{name:<30} p50 {stats['p50'] / 1000:7.1f} ms  p95 {stats['p95'] / 1000:7.1f} ms"
-                  f"  {stats['rps']:8.0f} req/s  errors {stats['errors']}")  # fmt: skip
+            print(
+                f"{name:<30} p50 {stats['p50'] / 1000:7.1f} ms  p95 {stats['p95'] / 1000:7.1f} ms"
+                f"  {stats['rps']:8.0f} req/s  errors {stats['errors']}"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -118,10 +118,14 @@ def budget_rows(codes: list[str], fiscal_year: int, count: int):
     for n in range(count):
         programme, work = works[n % len(works)]
         yield [
-            codes[n // LINES_PER_LAO], fiscal_year, programme, work if n % 3 else "",
-            types[n % len(types)], f"รายการงบประมาณที่ {n % LINES_PER_LAO + 1}",
+            codes[n // LINES_PER_LAO],
+            fiscal_year,
+            programme,
+            work if n % 3 else "",
+            types[n % len(types)],
+            f"รายการงบประมาณที่ {n % LINES_PER_LAO + 1}",
             f"{(n % 997 + 1) * 1250:,}.50",
-        ]  # fmt: skip
+        ]
 
 
 def bench_budget_lines(*, user, codes: list[str], folder: Path) -> list[tuple]:
@@ -143,10 +147,16 @@ def bench_budget_lines(*, user, codes: list[str], folder: Path) -> list[tuple]:
         UploadJob.objects.filter(pk=job.pk).update(status=UploadStatus.COMMITTING)
         job, commit_seconds = timed(engine.run_commit, job.pk)
         assert job.status == UploadStatus.COMMITTED, (job.status, job.message)
-        results.append((f"budget lines {count:,}: dry run (read + validate + preview)", count,
-                        check_seconds))  # fmt: skip
-        results.append((f"budget lines {count:,}: commit (read + validate + replace + COPY)",
-                        count, commit_seconds))  # fmt: skip
+        results.append(
+            (f"budget lines {count:,}: dry run (read + validate + preview)", count, check_seconds)
+        )
+        results.append(
+            (
+                f"budget lines {count:,}: commit (read + validate + replace + COPY)",
+                count,
+                commit_seconds,
+            )
+        )
 
     # The floor: the same rows COPYed straight into the lines table (ids already resolved).
     plans = dict(
@@ -161,10 +171,17 @@ def bench_budget_lines(*, user, codes: list[str], folder: Path) -> list[tuple]:
         widgets[name] for name in ("รหัสแผนงาน", "รหัสงาน", "รหัสหมวดรายจ่าย", "จำนวนเงิน")
     )
     resolved = [
-        (plans[row[0]], programme.clean(row[2]), work.clean(row[3]) if row[3] else None,
-         expense_type.clean(row[4]), row[5], amount.clean(row[6]), position)
+        (
+            plans[row[0]],
+            programme.clean(row[2]),
+            work.clean(row[3]) if row[3] else None,
+            expense_type.clean(row[4]),
+            row[5],
+            amount.clean(row[6]),
+            position,
+        )
         for position, row in enumerate(budget_rows(codes, fiscal_year, 50_000))
-    ]  # fmt: skip
+    ]
     started = time.perf_counter()
     with (
         connection.cursor() as cursor,
@@ -175,17 +192,28 @@ def bench_budget_lines(*, user, codes: list[str], folder: Path) -> list[tuple]:
     ):
         for row in resolved:
             copy.write_row(row)
-    results.append(("plain PostgreSQL COPY of the same 50,000 rows (no checks)", 50_000,
-                    time.perf_counter() - started))  # fmt: skip
+    results.append(
+        (
+            "plain PostgreSQL COPY of the same 50,000 rows (no checks)",
+            50_000,
+            time.perf_counter() - started,
+        )
+    )
     return results
 
 
 # --- project progress ("projects.progress") ------------------------------------------------------
 
 PROGRESS_HEADERS = [
-    "รหัส อปท.", "รหัสโครงการ", "ชื่อโครงการ", "ขั้นตอน", "ความก้าวหน้า (%)", "วันที่เบิกจ่าย",
-    "จำนวนเงินเบิกจ่าย", "เลขที่อ้างอิง",
-]  # fmt: skip
+    "รหัส อปท.",
+    "รหัสโครงการ",
+    "ชื่อโครงการ",
+    "ขั้นตอน",
+    "ความก้าวหน้า (%)",
+    "วันที่เบิกจ่าย",
+    "จำนวนเงินเบิกจ่าย",
+    "เลขที่อ้างอิง",
+]
 
 
 def bench_project_progress(*, user, folder: Path, count: int = 50_000) -> list[tuple]:
@@ -213,8 +241,16 @@ def bench_project_progress(*, user, folder: Path, count: int = 50_000) -> list[t
     def rows():
         for n, (code, project, stage, progress) in enumerate(projects):
             move = "in_progress" if stage == Stage.CONTRACTED else ""
-            yield [code, project, "", move, min(progress + 1, 100), "01/11/2569", "1.25",
-                   f"BENCH-{n}-1"]  # fmt: skip
+            yield [
+                code,
+                project,
+                "",
+                move,
+                min(progress + 1, 100),
+                "01/11/2569",
+                "1.25",
+                f"BENCH-{n}-1",
+            ]
             yield [code, project, "", "", "", "2026-11-02", "2", f"BENCH-{n}-2"]
 
     path = folder / f"progress-{count}.xlsx"
@@ -226,11 +262,14 @@ def bench_project_progress(*, user, folder: Path, count: int = 50_000) -> list[t
     job, commit_seconds = timed(engine.run_commit, job.pk)
     assert job.status == UploadStatus.COMMITTED, (job.status, job.message)
     return [
-        (f"project progress {count:,}: dry run (read + validate + preview)", count,
-         check_seconds),
-        (f"project progress {count:,}: commit (read + validate + stages, disbursements, "
-         "rollups, followers)", count, commit_seconds),
-    ]  # fmt: skip
+        (f"project progress {count:,}: dry run (read + validate + preview)", count, check_seconds),
+        (
+            f"project progress {count:,}: commit (read + validate + stages, disbursements, "
+            "rollups, followers)",
+            count,
+            commit_seconds,
+        ),
+    ]
 
 
 def main() -> None:
@@ -282,8 +321,9 @@ def main() -> None:
         job = make_job(user, BENCH_TYPE.key, generated)
         job, lines_seconds = timed(engine.run_check, job.pk)
         assert job.status == UploadStatus.VALID, (job.status, job.message, job.errors[:3])
-        lines.append((f"machinery: {args.rows:,} generated rows, read + validate", args.rows,
-                      lines_seconds))  # fmt: skip
+        lines.append(
+            (f"machinery: {args.rows:,} generated rows, read + validate", args.rows, lines_seconds)
+        )
         lines += bench_budget_lines(user=user, codes=codes, folder=Path(folder))
         lines += bench_project_progress(user=user, folder=Path(folder))
         transaction.set_rollback(True)  # leave the demo data as it was

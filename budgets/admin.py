@@ -99,10 +99,19 @@ class BudgetPlanAdmin(admin.ModelAdmin):
     search_fields = ["lao__dla_code", "lao__name_th"]
     raw_id_fields = ["lao"]
     readonly_fields = [
-        "lao", "fiscal_year", "status", "version", "total_expenditure", "total_revenue",
-        "submitted_at", "submitted_by", "reviewed_at", "reviewed_by", "enacted_at",
+        "lao",
+        "fiscal_year",
+        "status",
+        "version",
+        "total_expenditure",
+        "total_revenue",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "enacted_at",
         "return_comment",
-    ]  # fmt: skip
+    ]
     inlines = [BudgetPlanEventInline, BudgetLineInline, RevenueEstimateInline]
     show_full_result_count = False
 

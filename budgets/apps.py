@@ -7,12 +7,13 @@ class BudgetsConfig(AppConfig):
     verbose_name = _("Budgets")
 
     def ready(self):
-        from budgets.demo import seed_budgets
+        from budgets.demo import plan_totals, seed_budgets
         from budgets.profile import budget_section_context
-        from units.demo import register_seeder
+        from units.demo import register_budget_totals, register_seeder
         from units.profile import register_profile_section
 
         register_seeder("budgets", seed_budgets, order=30)
+        register_budget_totals(plan_totals)
         register_profile_section(
             "budget",
             title=_("Budget"),

@@ -20,54 +20,95 @@ from units.thai import current_fiscal_year
 
 # Share of the budget by programme key (roughly the national structure).
 PROGRAMME_SHARE = {
-    "GENERAL_ADMINISTRATION": 24, "INTERNAL_SECURITY": 3, "EDUCATION": 17, "PUBLIC_HEALTH": 4,
-    "SOCIAL_WELFARE": 2, "HOUSING_COMMUNITY": 8, "COMMUNITY_STRENGTHENING": 2,
-    "RELIGION_CULTURE_RECREATION": 3, "INDUSTRY_PUBLIC_WORKS": 17, "AGRICULTURE": 2,
-    "COMMERCE": 1, "CENTRAL_FUND": 17,
-}  # fmt: skip
+    "GENERAL_ADMINISTRATION": 24,
+    "INTERNAL_SECURITY": 3,
+    "EDUCATION": 17,
+    "PUBLIC_HEALTH": 4,
+    "SOCIAL_WELFARE": 2,
+    "HOUSING_COMMUNITY": 8,
+    "COMMUNITY_STRENGTHENING": 2,
+    "RELIGION_CULTURE_RECREATION": 3,
+    "INDUSTRY_PUBLIC_WORKS": 17,
+    "AGRICULTURE": 2,
+    "COMMERCE": 1,
+    "CENTRAL_FUND": 17,
+}
 # Expense types a programme's lines use, with weights.
 TYPES_BY_PROGRAMME = {
     "CENTRAL_FUND": {"CENTRAL_FUND_ITEMS": 1},
-    "INDUSTRY_PUBLIC_WORKS": {"LAND_BUILDINGS": 6, "EQUIPMENT": 1, "SALARY_PERMANENT": 2,
-                              "MATERIALS": 1},
-}  # fmt: skip
+    "INDUSTRY_PUBLIC_WORKS": {
+        "LAND_BUILDINGS": 6,
+        "EQUIPMENT": 1,
+        "SALARY_PERMANENT": 2,
+        "MATERIALS": 1,
+    },
+}
 DEFAULT_TYPES = {
-    "SALARY_PERMANENT": 4, "SALARY_POLITICAL": 1, "REMUNERATION": 1, "SERVICES": 3,
-    "MATERIALS": 2, "UTILITIES": 1, "EQUIPMENT": 1, "SUBSIDY_ITEMS": 1,
-}  # fmt: skip
+    "SALARY_PERMANENT": 4,
+    "SALARY_POLITICAL": 1,
+    "REMUNERATION": 1,
+    "SERVICES": 3,
+    "MATERIALS": 2,
+    "UTILITIES": 1,
+    "EQUIPMENT": 1,
+    "SUBSIDY_ITEMS": 1,
+}
 ITEMS = {
-    "CENTRAL_FUND_ITEMS": ["เบี้ยยังชีพผู้สูงอายุ", "เบี้ยยังชีพคนพิการ", "สำรองจ่าย",
-                           "เงินสมทบกองทุนประกันสังคม", "เงินสมทบกองทุนบำเหน็จบำนาญข้าราชการส่วนท้องถิ่น"],
+    "CENTRAL_FUND_ITEMS": [
+        "เบี้ยยังชีพผู้สูงอายุ",
+        "เบี้ยยังชีพคนพิการ",
+        "สำรองจ่าย",
+        "เงินสมทบกองทุนประกันสังคม",
+        "เงินสมทบกองทุนบำเหน็จบำนาญข้าราชการส่วนท้องถิ่น",
+    ],
     "SALARY_POLITICAL": ["เงินเดือนนายก/รองนายก", "ค่าตอบแทนสมาชิกสภา"],
     "SALARY_PERMANENT": ["เงินเดือนพนักงาน", "ค่าตอบแทนพนักงานจ้าง", "เงินเพิ่มต่าง ๆ ของพนักงาน"],
-    "REMUNERATION": ["ค่าตอบแทนผู้ปฏิบัติราชการอันเป็นประโยชน์", "ค่าเช่าบ้าน",
-                     "เงินช่วยเหลือการศึกษาบุตร"],
-    "SERVICES": ["โครงการฝึกอบรมและศึกษาดูงาน", "ค่าใช้จ่ายในการเดินทางไปราชการ",
-                 "โครงการจัดงานประเพณีท้องถิ่น", "ค่าบำรุงรักษาและซ่อมแซม"],
-    "MATERIALS": ["วัสดุสำนักงาน", "วัสดุเชื้อเพลิงและหล่อลื่น", "วัสดุคอมพิวเตอร์",
-                  "ค่าอาหารเสริม (นม)"],
+    "REMUNERATION": ["ค่าตอบแทนผู้ปฏิบัติราชการอันเป็นประโยชน์", "ค่าเช่าบ้าน", "เงินช่วยเหลือการศึกษาบุตร"],
+    "SERVICES": [
+        "โครงการฝึกอบรมและศึกษาดูงาน",
+        "ค่าใช้จ่ายในการเดินทางไปราชการ",
+        "โครงการจัดงานประเพณีท้องถิ่น",
+        "ค่าบำรุงรักษาและซ่อมแซม",
+    ],
+    "MATERIALS": ["วัสดุสำนักงาน", "วัสดุเชื้อเพลิงและหล่อลื่น", "วัสดุคอมพิวเตอร์", "ค่าอาหารเสริม (นม)"],
     "UTILITIES": ["ค่าไฟฟ้า", "ค่าน้ำประปา", "ค่าบริการโทรศัพท์และอินเทอร์เน็ต"],
     "EQUIPMENT": ["ครุภัณฑ์สำนักงาน", "ครุภัณฑ์คอมพิวเตอร์", "ครุภัณฑ์ยานพาหนะและขนส่ง"],
-    "LAND_BUILDINGS": ["โครงการก่อสร้างถนนคอนกรีตเสริมเหล็ก หมู่ที่ {n}",
-                       "โครงการวางท่อระบายน้ำ หมู่ที่ {n}", "โครงการขยายเขตไฟฟ้าสาธารณะ หมู่ที่ {n}",
-                       "โครงการก่อสร้างรางระบายน้ำ หมู่ที่ {n}"],
-    "SUBSIDY_ITEMS": ["อุดหนุนโรงเรียนในพื้นที่ (อาหารกลางวัน)", "อุดหนุนที่ทำการปกครองอำเภอ",
-                      "อุดหนุนอาสาสมัครสาธารณสุขประจำหมู่บ้าน"],
+    "LAND_BUILDINGS": [
+        "โครงการก่อสร้างถนนคอนกรีตเสริมเหล็ก หมู่ที่ {n}",
+        "โครงการวางท่อระบายน้ำ หมู่ที่ {n}",
+        "โครงการขยายเขตไฟฟ้าสาธารณะ หมู่ที่ {n}",
+        "โครงการก่อสร้างรางระบายน้ำ หมู่ที่ {n}",
+    ],
+    "SUBSIDY_ITEMS": [
+        "อุดหนุนโรงเรียนในพื้นที่ (อาหารกลางวัน)",
+        "อุดหนุนที่ทำการปกครองอำเภอ",
+        "อุดหนุนอาสาสมัครสาธารณสุขประจำหมู่บ้าน",
+    ],
     "OTHER_EXPENDITURE_ITEMS": ["ค่าจ้างที่ปรึกษา"],
-}  # fmt: skip
+}
 REVENUE_SHARE = {
-    "TAXES": 4, "FEES_FINES_LICENSES": 2, "PROPERTY_INCOME": 1, "UTILITIES_COMMERCE": 1,
-    "MISCELLANEOUS": 1, "CAPITAL_REVENUE": 1, "SHARED_TAXES": 38, "GENERAL_GRANT": 44,
+    "TAXES": 4,
+    "FEES_FINES_LICENSES": 2,
+    "PROPERTY_INCOME": 1,
+    "UTILITIES_COMMERCE": 1,
+    "MISCELLANEOUS": 1,
+    "CAPITAL_REVENUE": 1,
+    "SHARED_TAXES": 38,
+    "GENERAL_GRANT": 44,
     "SPECIFIC_GRANT": 8,
-}  # fmt: skip
+}
 
 
 def _status(rng: random.Random, fiscal_year: int, current: int) -> str | None:
     if fiscal_year < current:
         return "enacted"
     roll = rng.random()
-    for status, upto in (("enacted", 0.85), ("submitted", 0.90), ("returned", 0.93),
-                         ("draft", 0.97)):  # fmt: skip
+    for status, upto in (
+        ("enacted", 0.85),
+        ("submitted", 0.90),
+        ("returned", 0.93),
+        ("draft", 0.97),
+    ):
         if roll < upto:
             return status
     return None  # no plan entered yet
@@ -158,7 +199,7 @@ def budgets_seed(*, lao_ids: list[int] | None = None, years: int = YEARS) -> int
                 return_comment="กรุณาตรวจสอบยอดรวมแผนงานการศึกษาอีกครั้ง"
                 if status == "returned"
                 else "",
-            )  # fmt: skip
+            )
         )
     created = BudgetPlan.objects.bulk_create(plan_objects, batch_size=5000)
     BudgetPlan.objects.filter(pk__in=[p.pk for p in created]).update(updated_at=now)
@@ -166,8 +207,15 @@ def budgets_seed(*, lao_ids: list[int] | None = None, years: int = YEARS) -> int
     def line_rows():
         for plan, (*_, plan_lines, _) in zip(created, plans, strict=True):
             for position, (programme_id, work_id, type_id, item, amount) in enumerate(plan_lines):
-                yield (plan.pk, programme_id, work_id, type_id, item,
-                       f"{amount // 100}.{amount % 100:02d}", position)  # fmt: skip
+                yield (
+                    plan.pk,
+                    programme_id,
+                    work_id,
+                    type_id,
+                    item,
+                    f"{amount // 100}.{amount % 100:02d}",
+                    position,
+                )
 
     def revenue_rows():
         for plan, (*_, by_source) in zip(created, plans, strict=True):
@@ -181,6 +229,19 @@ def budgets_seed(*, lao_ids: list[int] | None = None, years: int = YEARS) -> int
     )
     copy_rows("budgets_revenueestimate", ["plan_id", "source_id", "amount"], revenue_rows())
     return len(created)
+
+
+def plan_totals(*, fiscal_years: list[int]) -> dict:
+    """(LAO id, fiscal year) → total expenditure of its plan (any status) in these years: what
+    the projects seeder sizes an LAO's projects by (registered in units.demo)."""
+    from budgets.models import BudgetPlan
+
+    return {
+        (lao_id, year): total
+        for lao_id, year, total in BudgetPlan.objects.filter(
+            fiscal_year__in=fiscal_years
+        ).values_list("lao_id", "fiscal_year", "total_expenditure")
+    }
 
 
 def seed_budgets(*, scale: str, stdout) -> list[str]:

@@ -1,4 +1,4 @@
-"""Reads of the national budget explorer (issue 4, DLA executives): nation → province → LAO.
+"""Reads of the national budget explorer (DLA executives): nation → province → LAO.
 
 Every amount of the nation and province levels is read from BudgetRollup, the CUBE of enacted
 lines kept current by budgets.rollups: one query returns every cell a level shows (the five-year
@@ -56,11 +56,16 @@ class Classification:
     def labels(self) -> tuple:
         """Every code and name shown: part of the cached tables' key (names can be edited)."""
         return tuple(
-            (type(item).__name__, item.pk, item.key if hasattr(item, "key") else item.code,
-             item.name_th, item.name_en)
+            (
+                type(item).__name__,
+                item.pk,
+                item.key if hasattr(item, "key") else item.code,
+                item.name_th,
+                item.name_en,
+            )
             for items in (self.provinces, self.sectors, self.programmes, self.categories)
             for item in items
-        )  # fmt: skip
+        )
 
 
 def explorer_classification() -> Classification:
@@ -259,8 +264,11 @@ def explorer_province_laos(*, slice: Slice, user: User, status: str = "") -> Que
         )
     )
     if access.reads_all(user):
-        visible = {"plan_pk": F("plan__pk"), "plan_status": F("plan__status"),
-                   "plan_total": F("plan__total_expenditure")}  # fmt: skip
+        visible = {
+            "plan_pk": F("plan__pk"),
+            "plan_status": F("plan__status"),
+            "plan_total": F("plan__total_expenditure"),
+        }
     else:
         shown = Q(plan__status=PlanStatus.ENACTED) | Q(pk__in=access.laos_managed_by(user))
         visible = {
@@ -303,7 +311,7 @@ def explorer_lao(*, code: str) -> LAO:
             "district__code",
             "district__name_th",
             "district__name_en",
-        )  # fmt: skip
+        )
         .first()
     )
     if lao is None:
@@ -329,7 +337,7 @@ def explorer_lao_plans(*, lao: LAO, user: User) -> list[BudgetPlan]:
             "enacted_at",
             "submitted_at",
             "is_demo",
-        )  # fmt: skip
+        )
     )
 
 
@@ -392,9 +400,15 @@ def explorer_level_data(*, slice: Slice, classification: Classification, years: 
 
 
 def explorer_page_data(
-    *, slice: Slice, classification: Classification, years: list[int], user: User, status: str,
-    page: str | None, query: str,
-) -> dict:  # fmt: skip
+    *,
+    slice: Slice,
+    classification: Classification,
+    years: list[int],
+    user: User,
+    status: str,
+    page: str | None,
+    query: str,
+) -> dict:
     """Everything the nation or province page shows: the level data, a page of the province's
     LAOs (`status` keeps one plan status), the charts, and `fingerprint`, the key of the cached
     tables (rendering them costs more than reading them): a digest of the rollup cells, the
@@ -419,9 +433,14 @@ def explorer_page_data(
 
 
 def explorer_table_rows(
-    *, table: str, slice: Slice, classification: Classification, years: list[int], user: User,
+    *,
+    table: str,
+    slice: Slice,
+    classification: Classification,
+    years: list[int],
+    user: User,
     status: str,
-):  # fmt: skip
+):
     """The rows of one table of a level for its download: "years", "provinces", "programmes",
     "categories", or "laos" (a province's LAOs, streamed; 404 at the nation level)."""
     if table == "laos":

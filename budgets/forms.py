@@ -9,28 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from budgets.explorer import NO_PLAN
 from budgets.models import ExpenseType, PlanStatus, Programme, RevenueSource, Work
 from budgets.services import LineData
+from units.fields import BahtField
 from units.slices import ItemChoiceField, SliceForm
 from units.thai import current_fiscal_year, fiscal_year_of
 from units.widgets import FastSelect
-
-
-class BahtField(forms.DecimalField):
-    """An amount in baht that also accepts thousands separators: `1,250,000.50`."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal(0))
-        super().__init__(**kwargs)
-        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "amount"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace(",", "").replace(" ", "")
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            raise ValidationError(_("Enter an amount in baht, e.g. 1,250,000.00.")) from None
 
 
 def classification_choices() -> dict[str, list]:
@@ -51,14 +33,14 @@ def classification_choices() -> dict[str, list]:
             for w in Work.objects.select_related("programme").order_by(
                 "programme__sort_order", "sort_order"
             )
-        ],  # fmt: skip
+        ],
         "expense_type": [("", "—")]
         + [
             (t.pk, f"{t.category.name_th} · {t.name_th}")
             for t in ExpenseType.objects.select_related("category").order_by(
                 "category__sort_order", "sort_order"
             )
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -138,12 +120,17 @@ class PlanEditor:
             return
         self.formset = LineFormSet(
             initial=[
-                {"programme": line.programme_id, "work": line.work_id,
-                 "expense_type": line.expense_type_id, "item": line.item, "amount": line.amount}
+                {
+                    "programme": line.programme_id,
+                    "work": line.work_id,
+                    "expense_type": line.expense_type_id,
+                    "item": line.item,
+                    "amount": line.amount,
+                }
                 for line in plan.lines.all()
             ],
             **kwargs,
-        )  # fmt: skip
+        )
         self.revenue_form = RevenueForm(
             initial={
                 f"source_{revenue.source_id}": revenue.amount

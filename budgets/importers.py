@@ -58,14 +58,24 @@ def classification_import(*, folder: str | Path | None = None) -> Classification
     sectors, programmes = {}, []
     for row in plans:
         order = int(row["sort_order"])
-        sectors.setdefault(row["sector_key"], {
-            "key": row["sector_key"], "name_th": row["sector_th"], "name_en": row["sector_en"],
-            "sort_order": len(sectors) + 1,
-        })  # fmt: skip
-        programmes.append({
-            "key": row["plan_key"], "name_th": row["plan_th"], "name_en": row["plan_en"],
-            "sort_order": order, "sector": row["sector_key"],
-        })  # fmt: skip
+        sectors.setdefault(
+            row["sector_key"],
+            {
+                "key": row["sector_key"],
+                "name_th": row["sector_th"],
+                "name_en": row["sector_en"],
+                "sort_order": len(sectors) + 1,
+            },
+        )
+        programmes.append(
+            {
+                "key": row["plan_key"],
+                "name_th": row["plan_th"],
+                "name_en": row["plan_en"],
+                "sort_order": order,
+                "sector": row["sector_key"],
+            }
+        )
     sector_ids = _upsert(Sector, list(sectors.values()), ["name_th", "name_en", "sort_order"])
     for row in programmes:
         row["sector_id"] = sector_ids[row.pop("sector")]
@@ -74,48 +84,70 @@ def classification_import(*, folder: str | Path | None = None) -> Classification
     works, counters = [], {}
     for row in _rows(budget / "budget_work_units.csv"):
         number = counters[row["plan_key"]] = counters.get(row["plan_key"], 0) + 1
-        works.append({
-            "key": f"{row['plan_key']}.{number:02d}", "name_th": row["work_th"],
-            "name_en": row["work_en"], "sort_order": number,
-            "programme_id": programme_ids[row["plan_key"]],
-        })  # fmt: skip
+        works.append(
+            {
+                "key": f"{row['plan_key']}.{number:02d}",
+                "name_th": row["work_th"],
+                "name_en": row["work_en"],
+                "sort_order": number,
+                "programme_id": programme_ids[row["plan_key"]],
+            }
+        )
     _upsert(Work, works, ["name_th", "name_en", "sort_order", "programme"])
 
     expense_rows = _rows(budget / "expense_categories.csv")
     categories = [
-        {"key": row["key"], "name_th": row["name_th"], "name_en": row["name_en"],
-         "account_code": row["account_code_hint"], "sort_order": number}
+        {
+            "key": row["key"],
+            "name_th": row["name_th"],
+            "name_en": row["name_en"],
+            "account_code": row["account_code_hint"],
+            "sort_order": number,
+        }
         for number, row in enumerate(
             (r for r in expense_rows if r["level"] == "budget_type"), start=1
         )
-    ]  # fmt: skip
+    ]
     category_ids = _upsert(
         ExpenseCategory, categories, ["name_th", "name_en", "account_code", "sort_order"]
     )
     types = [
-        {"key": row["key"], "name_th": row["name_th"], "name_en": row["name_en"],
-         "account_code": row["account_code_hint"], "sort_order": number,
-         "category_id": category_ids[row["parent_key"]]}
-        for number, row in enumerate(
-            (r for r in expense_rows if r["level"] == "category"), start=1
-        )
-    ]  # fmt: skip
+        {
+            "key": row["key"],
+            "name_th": row["name_th"],
+            "name_en": row["name_en"],
+            "account_code": row["account_code_hint"],
+            "sort_order": number,
+            "category_id": category_ids[row["parent_key"]],
+        }
+        for number, row in enumerate((r for r in expense_rows if r["level"] == "category"), start=1)
+    ]
     _upsert(ExpenseType, types, ["name_th", "name_en", "account_code", "sort_order", "category"])
 
     revenue_rows = _rows(budget / "revenue_categories.csv")
     groups = {}
     for row in revenue_rows:
-        groups.setdefault(row["group_key"], {
-            "key": row["group_key"], "name_th": row["group_th"], "name_en": row["group_en"],
-            "sort_order": len(groups) + 1,
-        })  # fmt: skip
+        groups.setdefault(
+            row["group_key"],
+            {
+                "key": row["group_key"],
+                "name_th": row["group_th"],
+                "name_en": row["group_en"],
+                "sort_order": len(groups) + 1,
+            },
+        )
     group_ids = _upsert(RevenueGroup, list(groups.values()), ["name_th", "name_en", "sort_order"])
     sources = [
-        {"key": row["category_key"], "name_th": row["category_th"], "name_en": row["category_en"],
-         "account_code": row["account_code_hint"], "sort_order": number,
-         "group_id": group_ids[row["group_key"]]}
+        {
+            "key": row["category_key"],
+            "name_th": row["category_th"],
+            "name_en": row["category_en"],
+            "account_code": row["account_code_hint"],
+            "sort_order": number,
+            "group_id": group_ids[row["group_key"]],
+        }
         for number, row in enumerate(revenue_rows, start=1)
-    ]  # fmt: skip
+    ]
     _upsert(RevenueSource, sources, ["name_th", "name_en", "account_code", "sort_order", "group"])
     return ClassificationSummary(
         len(sectors), len(programmes), len(works), len(categories), len(types), len(sources)

@@ -38,11 +38,6 @@ def plan_for_user(*, user: User, pk: int) -> BudgetPlan:
         raise Http404("No plan in your scope has this number.") from None
 
 
-def plans_of_lao(*, lao: LAO) -> QuerySet[BudgetPlan]:
-    """All plans of an LAO, newest year first (for its officers' list)."""
-    return BudgetPlan.objects.filter(lao=lao).order_by("-fiscal_year")
-
-
 def review_queue(*, user: User) -> QuerySet[BudgetPlan]:
     """Submitted plans waiting for the user's review: their province's (all for admins),
     oldest submission first."""
@@ -99,7 +94,7 @@ def lao_budget_summary(*, lao: LAO) -> dict:
             "total_revenue",
             "enacted_at",
             "is_demo",
-        )  # fmt: skip
+        )
     )
     if not plans:
         return {"plans": []}
@@ -163,7 +158,7 @@ def lao_enacted_lines(*, lao: LAO) -> QuerySet[BudgetLine]:
             "work",
             "expense_type",
             "expense_type__category",
-        )  # fmt: skip
+        )
         .order_by("-plan__fiscal_year", "position", "pk")
     )
 

@@ -82,11 +82,17 @@ def budget_plan_create(
     previous = BudgetPlan.objects.filter(lao=lao, fiscal_year=fiscal_year - 1).first()
     if copy_previous and previous:
         BudgetLine.objects.bulk_create(
-            BudgetLine(plan=plan, programme_id=line.programme_id, work_id=line.work_id,
-                       expense_type_id=line.expense_type_id, item=line.item,
-                       amount=line.amount, position=line.position)
+            BudgetLine(
+                plan=plan,
+                programme_id=line.programme_id,
+                work_id=line.work_id,
+                expense_type_id=line.expense_type_id,
+                item=line.item,
+                amount=line.amount,
+                position=line.position,
+            )
             for line in previous.lines.all()
-        )  # fmt: skip
+        )
         RevenueEstimate.objects.bulk_create(
             RevenueEstimate(plan=plan, source_id=rev.source_id, amount=rev.amount)
             for rev in previous.revenues.all()
@@ -112,11 +118,17 @@ def budget_plan_save(
         raise ValidationError(_("Only a draft or returned plan can be changed."))
     plan.lines.all().delete()
     BudgetLine.objects.bulk_create(
-        BudgetLine(plan=plan, position=position, programme_id=line.programme_id,
-                   work_id=line.work_id, expense_type_id=line.expense_type_id,
-                   item=line.item, amount=line.amount)
+        BudgetLine(
+            plan=plan,
+            position=position,
+            programme_id=line.programme_id,
+            work_id=line.work_id,
+            expense_type_id=line.expense_type_id,
+            item=line.item,
+            amount=line.amount,
+        )
         for position, line in enumerate(lines)
-    )  # fmt: skip
+    )
     plan.revenues.all().delete()
     RevenueEstimate.objects.bulk_create(
         RevenueEstimate(plan=plan, source_id=source_id, amount=amount)
@@ -245,10 +257,14 @@ def budget_plans_replace_lines(*, items: list[PlanLines], user: User) -> dict:
     new_items = [item for item in items if item.plan is None]
     replaced_ids = [item.plan.pk for item in items if item.plan is not None]
     created = BudgetPlan.objects.bulk_create(
-        BudgetPlan(lao_id=item.lao_id, fiscal_year=item.fiscal_year,
-                   status=PlanStatus.DRAFT, total_expenditure=total(item.lines))
+        BudgetPlan(
+            lao_id=item.lao_id,
+            fiscal_year=item.fiscal_year,
+            status=PlanStatus.DRAFT,
+            total_expenditure=total(item.lines),
+        )
         for item in new_items
-    )  # fmt: skip
+    )
     for item, plan in zip(new_items, created, strict=True):
         item.plan = plan
     if replaced_ids:
@@ -257,12 +273,19 @@ def budget_plans_replace_lines(*, items: list[PlanLines], user: User) -> dict:
         BudgetLine._meta.db_table,
         ["plan_id", "programme_id", "work_id", "expense_type_id", "item", "amount", "position"],
         (
-            (item.plan.pk, line.programme_id, line.work_id, line.expense_type_id, line.item,
-             line.amount, position)
+            (
+                item.plan.pk,
+                line.programme_id,
+                line.work_id,
+                line.expense_type_id,
+                line.item,
+                line.amount,
+                position,
+            )
             for item in items
             for position, line in enumerate(item.lines)
         ),
-    )  # fmt: skip
+    )
     if replaced_ids:
         line_totals = (
             BudgetLine.objects.filter(plan_id=OuterRef("pk"))

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from budgets import selectors, services
@@ -48,13 +48,8 @@ def plan_list(request):
 
 @login_required
 def plan_create(request):
-    managed = access.laos_managed_by(request.user)
-    if request.user.lao_id:
-        lao = managed.filter(pk=request.user.lao_id).first()
-    else:
-        lao = managed.filter(dla_code=request.GET.get("lao") or request.POST.get("lao")).first()
-    if lao is None:
-        raise Http404("Choose an LAO you manage.")
+    """A new plan of the officer's LAO, or (`?lao=<code>`) of an LAO in the user's scope."""
+    lao = access.lao_for_writer(request.user, request.GET.get("lao") or request.POST.get("lao"))
     form = NewPlanForm(request.POST or None, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,9 +101,10 @@ def plan_edit(request, pk):
         return redirect("budgets:plan", pk=plan.pk)
     posted = request.method == "POST"
     editor = PlanEditor(
-        plan=plan, version=_version(request) if posted else plan.version,
+        plan=plan,
+        version=_version(request) if posted else plan.version,
         data=request.POST if posted else None,
-    )  # fmt: skip
+    )
     status = 400 if posted else 200
     if editor.is_valid():
         try:
@@ -178,11 +174,9 @@ def plan_return(request, pk):
     return _workflow_step(request, pk, send_back)
 
 
-@login_required
+@access.reviewer_required
 def review(request):
     """Submitted plans waiting for the provincial office."""
-    if not access.provinces_managed_by(request.user).exists():
-        raise Http404
     page = Paginator(selectors.review_queue(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -190,17 +184,17 @@ def review(request):
 
 
 LINE_COLUMNS = (
-    Column(_lazy("Fiscal year"), "plan.fiscal_year"),
-    Column(_lazy("Sector"), "programme.sector.name_th"),
-    Column(_lazy("Programme code"), "programme.key"),
-    Column(_lazy("Programme"), "programme.name_th"),
-    Column(_lazy("Work"), "work.name_th", empty=""),
-    Column(_lazy("Expense category"), "expense_type.category.name_th"),
-    Column(_lazy("Expense type code"), "expense_type.key"),
-    Column(_lazy("Expense type"), "expense_type.name_th"),
-    Column(_lazy("Item"), "item"),
-    Column(_lazy("Amount (baht)"), "amount"),
-    Column(_lazy("Demo data"), "plan.is_demo", format=demo_mark),
+    Column(gettext_lazy("Fiscal year"), "plan.fiscal_year"),
+    Column(gettext_lazy("Sector"), "programme.sector.name_th"),
+    Column(gettext_lazy("Programme code"), "programme.key"),
+    Column(gettext_lazy("Programme"), "programme.name_th"),
+    Column(gettext_lazy("Work"), "work.name_th", empty=""),
+    Column(gettext_lazy("Expense category"), "expense_type.category.name_th"),
+    Column(gettext_lazy("Expense type code"), "expense_type.key"),
+    Column(gettext_lazy("Expense type"), "expense_type.name_th"),
+    Column(gettext_lazy("Item"), "item"),
+    Column(gettext_lazy("Amount (baht)"), "amount"),
+    Column(gettext_lazy("Demo data"), "plan.is_demo", format=demo_mark),
 )
 
 

@@ -1,4 +1,4 @@
-"""The national budget explorer (issue 4, DLA executives): nation → province → LAO → plan.
+"""The national budget explorer (DLA executives): nation → province → LAO → plan.
 
 Back-office users only (`units.access.back_office_required`); anonymous users are sent to the
 login page, citizens get a 404. Every table of a level downloads as CSV and XLSX with the same
@@ -119,9 +119,13 @@ def explorer_download(request, table, file_format):
         status=form.plan_status,
     )
     return slice_table_response(
-        TABLES[table], rows, name="budget-explorer", table=table, slice=the_slice,
+        TABLES[table],
+        rows,
+        name="budget-explorer",
+        table=table,
+        slice=the_slice,
         format=file_format,
-    )  # fmt: skip
+    )
 
 
 @access.back_office_required

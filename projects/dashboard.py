@@ -1,4 +1,4 @@
-"""Reads of the executive project dashboard (issue 5, DLA executives).
+"""Reads of the executive project dashboard (DLA executives).
 
 Every total comes from ProjectRollup (the CUBE kept current by projects.rollups): one query
 returns the cells of the chosen slice, its breakdown by province, by LAO kind and by programme,
@@ -32,8 +32,7 @@ from units.models import LAO, LAOKind, Province
 from units.slices import Slice, display_name
 
 ZERO = Decimal(0)
-OPEN_STAGES = [Stage.PLANNED, Stage.FUNDED, Stage.PROCUREMENT, Stage.CONTRACTED,
-               Stage.IN_PROGRESS]  # fmt: skip
+OPEN_STAGES = [Stage.PLANNED, Stage.FUNDED, Stage.PROCUREMENT, Stage.CONTRACTED, Stage.IN_PROGRESS]
 # A project is under-disbursed when its disbursed share is this far below the year elapsed.
 UNDER_DISBURSED_MARGIN = Decimal("0.25")
 LAGGING_PAGE_SIZE = 25
@@ -161,9 +160,7 @@ def dashboard_figures(*, slice: Slice, reference: Reference) -> Dashboard:
     total = Figures.of(by_key.get((province_id, kind, programme_id)))
     provinces = (
         [
-            _row(
-                "province", province, Figures.of(by_key[province.pk, kind, programme_id]), elapsed
-            )  # fmt: skip
+            _row("province", province, Figures.of(by_key[province.pk, kind, programme_id]), elapsed)
             for province in reference.provinces
             if (province.pk, kind, programme_id) in by_key
         ]
@@ -248,7 +245,7 @@ def lagging_projects(
             "lao__province__code",
             "lao__province__name_th",
             "lao__province__name_en",
-        )  # fmt: skip
+        )
         .order_by("lao_id", "code")
     )
 
@@ -285,8 +282,12 @@ def lagging_page(*, projects: QuerySet[Project], page: str | int | None) -> Lagg
 # --- Quarterly report submission ------------------------------------------------------------
 
 
-REPORT_COLUMNS = [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED,
-                  ReportStatus.DRAFT]  # fmt: skip
+REPORT_COLUMNS = [
+    ReportStatus.SUBMITTED,
+    ReportStatus.ACCEPTED,
+    ReportStatus.RETURNED,
+    ReportStatus.DRAFT,
+]
 
 
 def report_status(*, slice: Slice, reference: Reference) -> list[dict]:
@@ -338,7 +339,7 @@ def lagging_lao(*, code: str) -> LAO | None:
             "province__code",
             "province__name_th",
             "province__name_en",
-        ),  # fmt: skip
+        ),
         dla_code=code,
     )
 
@@ -346,10 +347,20 @@ def lagging_lao(*, code: str) -> LAO | None:
 def _lagging_shown(lagging: LaggingPage) -> list[tuple]:
     """Every value a row of the lagging table shows (its cache key)."""
     return [
-        (p.pk, p.code, p.name, p.stage, p.planned_end, p.budget_amount, p.contract_amount,
-         p.disbursed_total, p.progress_percent, p.lao_id)
+        (
+            p.pk,
+            p.code,
+            p.name,
+            p.stage,
+            p.planned_end,
+            p.budget_amount,
+            p.contract_amount,
+            p.disbursed_total,
+            p.progress_percent,
+            p.lao_id,
+        )
         for p in lagging.rows
-    ]  # fmt: skip
+    ]
 
 
 def dashboard_page_data(*, slice: Slice, reference: Reference, page, query: str) -> dict:

@@ -21,14 +21,19 @@ from django.utils import timezone
 
 from units import thai
 from units.bulk import copy_text
-from units.demo import BUDGET_RANGE, YEARS
+from units.demo import BUDGET_RANGE, YEARS, budget_totals
 from units.thai import current_fiscal_year
 
 # Projects a year (mean) by LAO kind: ~77 a year per LAO nationally.
 PROJECTS_PER_YEAR = {
-    "sao": 65, "subdistrict": 95, "town": 140, "city": 220, "pao": 200, "bangkok": 800,
+    "sao": 65,
+    "subdistrict": 95,
+    "town": 140,
+    "city": 220,
+    "pao": 200,
+    "bangkok": 800,
     "pattaya": 200,
-}  # fmt: skip
+}
 # Share of the LAO's annual budget spent through development-plan projects.
 PROJECT_SHARE = (0.18, 0.32)
 
@@ -47,75 +52,131 @@ VISIONS = (
 )
 # Programme key → (weight, strategy theme, project names; {n} is a village number).
 PROGRAMMES = {
-    "INDUSTRY_PUBLIC_WORKS": (40, "infrastructure", (
-        "โครงการก่อสร้างถนนคอนกรีตเสริมเหล็ก หมู่ที่ {n}",
-        "โครงการก่อสร้างรางระบายน้ำ คสล. หมู่ที่ {n}",
-        "โครงการปรับปรุงถนนลูกรัง หมู่ที่ {n}",
-        "โครงการซ่อมแซมถนนลาดยาง หมู่ที่ {n}",
-        "โครงการวางท่อระบายน้ำ หมู่ที่ {n}",
-        "โครงการขยายเขตไฟฟ้าสาธารณะ หมู่ที่ {n}",
-    )),
-    "HOUSING_COMMUNITY": (10, "environment", (
-        "โครงการขยายเขตประปาหมู่บ้าน หมู่ที่ {n}",
-        "โครงการติดตั้งไฟฟ้าส่องสว่างพลังงานแสงอาทิตย์ หมู่ที่ {n}",
-        "โครงการบริหารจัดการขยะมูลฝอยในชุมชน หมู่ที่ {n}",
-    )),
-    "EDUCATION": (10, "education", (
-        "โครงการปรับปรุงศูนย์พัฒนาเด็กเล็ก",
-        "โครงการจัดซื้อสื่อการเรียนการสอนศูนย์พัฒนาเด็กเล็ก",
-        "โครงการจัดงานวันเด็กแห่งชาติ",
-    )),
-    "PUBLIC_HEALTH": (6, "society", (
-        "โครงการป้องกันและควบคุมโรคไข้เลือดออก",
-        "โครงการสัตว์ปลอดโรค คนปลอดภัยจากโรคพิษสุนัขบ้า",
-        "โครงการส่งเสริมสุขภาพผู้สูงอายุ หมู่ที่ {n}",
-    )),
-    "SOCIAL_WELFARE": (4, "society", (
-        "โครงการช่วยเหลือผู้ยากไร้และผู้ด้อยโอกาส",
-        "โครงการปรับปรุงที่อยู่อาศัยผู้สูงอายุและคนพิการ หมู่ที่ {n}",
-    )),
-    "COMMUNITY_STRENGTHENING": (5, "society", (
-        "โครงการส่งเสริมอาชีพกลุ่มสตรี หมู่ที่ {n}",
-        "โครงการป้องกันและแก้ไขปัญหายาเสพติด",
-        "โครงการจัดทำแผนชุมชน",
-    )),
-    "RELIGION_CULTURE_RECREATION": (7, "education", (
-        "โครงการสืบสานประเพณีลอยกระทง",
-        "โครงการแข่งขันกีฬาต้านยาเสพติด",
-        "โครงการก่อสร้างลานกีฬาอเนกประสงค์ หมู่ที่ {n}",
-    )),
-    "AGRICULTURE": (7, "economy", (
-        "โครงการขุดลอกคลองส่งน้ำเพื่อการเกษตร หมู่ที่ {n}",
-        "โครงการก่อสร้างฝายชะลอน้ำ หมู่ที่ {n}",
-        "โครงการส่งเสริมการปลูกผักปลอดสารพิษ",
-    )),
-    "INTERNAL_SECURITY": (5, "society", (
-        "โครงการป้องกันและลดอุบัติเหตุทางถนนช่วงเทศกาล",
-        "โครงการฝึกอบรมอาสาสมัครป้องกันภัยฝ่ายพลเรือน (อปพร.)",
-        "โครงการติดตั้งกล้องวงจรปิด (CCTV) หมู่ที่ {n}",
-    )),
-    "GENERAL_ADMINISTRATION": (5, "governance", (
-        "โครงการจัดซื้อครุภัณฑ์คอมพิวเตอร์",
-        "โครงการฝึกอบรมเพิ่มประสิทธิภาพบุคลากร",
-        "โครงการปรับปรุงอาคารสำนักงาน",
-    )),
+    "INDUSTRY_PUBLIC_WORKS": (
+        40,
+        "infrastructure",
+        (
+            "โครงการก่อสร้างถนนคอนกรีตเสริมเหล็ก หมู่ที่ {n}",
+            "โครงการก่อสร้างรางระบายน้ำ คสล. หมู่ที่ {n}",
+            "โครงการปรับปรุงถนนลูกรัง หมู่ที่ {n}",
+            "โครงการซ่อมแซมถนนลาดยาง หมู่ที่ {n}",
+            "โครงการวางท่อระบายน้ำ หมู่ที่ {n}",
+            "โครงการขยายเขตไฟฟ้าสาธารณะ หมู่ที่ {n}",
+        ),
+    ),
+    "HOUSING_COMMUNITY": (
+        10,
+        "environment",
+        (
+            "โครงการขยายเขตประปาหมู่บ้าน หมู่ที่ {n}",
+            "โครงการติดตั้งไฟฟ้าส่องสว่างพลังงานแสงอาทิตย์ หมู่ที่ {n}",
+            "โครงการบริหารจัดการขยะมูลฝอยในชุมชน หมู่ที่ {n}",
+        ),
+    ),
+    "EDUCATION": (
+        10,
+        "education",
+        (
+            "โครงการปรับปรุงศูนย์พัฒนาเด็กเล็ก",
+            "โครงการจัดซื้อสื่อการเรียนการสอนศูนย์พัฒนาเด็กเล็ก",
+            "โครงการจัดงานวันเด็กแห่งชาติ",
+        ),
+    ),
+    "PUBLIC_HEALTH": (
+        6,
+        "society",
+        (
+            "โครงการป้องกันและควบคุมโรคไข้เลือดออก",
+            "โครงการสัตว์ปลอดโรค คนปลอดภัยจากโรคพิษสุนัขบ้า",
+            "โครงการส่งเสริมสุขภาพผู้สูงอายุ หมู่ที่ {n}",
+        ),
+    ),
+    "SOCIAL_WELFARE": (
+        4,
+        "society",
+        (
+            "โครงการช่วยเหลือผู้ยากไร้และผู้ด้อยโอกาส",
+            "โครงการปรับปรุงที่อยู่อาศัยผู้สูงอายุและคนพิการ หมู่ที่ {n}",
+        ),
+    ),
+    "COMMUNITY_STRENGTHENING": (
+        5,
+        "society",
+        (
+            "โครงการส่งเสริมอาชีพกลุ่มสตรี หมู่ที่ {n}",
+            "โครงการป้องกันและแก้ไขปัญหายาเสพติด",
+            "โครงการจัดทำแผนชุมชน",
+        ),
+    ),
+    "RELIGION_CULTURE_RECREATION": (
+        7,
+        "education",
+        (
+            "โครงการสืบสานประเพณีลอยกระทง",
+            "โครงการแข่งขันกีฬาต้านยาเสพติด",
+            "โครงการก่อสร้างลานกีฬาอเนกประสงค์ หมู่ที่ {n}",
+        ),
+    ),
+    "AGRICULTURE": (
+        7,
+        "economy",
+        (
+            "โครงการขุดลอกคลองส่งน้ำเพื่อการเกษตร หมู่ที่ {n}",
+            "โครงการก่อสร้างฝายชะลอน้ำ หมู่ที่ {n}",
+            "โครงการส่งเสริมการปลูกผักปลอดสารพิษ",
+        ),
+    ),
+    "INTERNAL_SECURITY": (
+        5,
+        "society",
+        (
+            "โครงการป้องกันและลดอุบัติเหตุทางถนนช่วงเทศกาล",
+            "โครงการฝึกอบรมอาสาสมัครป้องกันภัยฝ่ายพลเรือน (อปพร.)",
+            "โครงการติดตั้งกล้องวงจรปิด (CCTV) หมู่ที่ {n}",
+        ),
+    ),
+    "GENERAL_ADMINISTRATION": (
+        5,
+        "governance",
+        (
+            "โครงการจัดซื้อครุภัณฑ์คอมพิวเตอร์",
+            "โครงการฝึกอบรมเพิ่มประสิทธิภาพบุคลากร",
+            "โครงการปรับปรุงอาคารสำนักงาน",
+        ),
+    ),
     "COMMERCE": (1, "economy", ("โครงการปรับปรุงตลาดสดชุมชน",)),
-}  # fmt: skip
+}
 UNITS = ("กองช่าง", "สำนักปลัด", "กองการศึกษา", "กองสาธารณสุขและสิ่งแวดล้อม", "กองคลัง")
 CONTRACTORS = (
-    "ห้างหุ้นส่วนจำกัด ทรัพย์เจริญก่อสร้าง", "บริษัท รุ่งเรืองวิศวกรรม จำกัด",
-    "ห้างหุ้นส่วนจำกัด ศรีสุขการโยธา", "บริษัท มั่นคงคอนสตรัคชั่น จำกัด",
-    "ร้านสมบูรณ์พาณิชย์", "ห้างหุ้นส่วนจำกัด พูลผลค้าวัสดุ",
-)  # fmt: skip
+    "ห้างหุ้นส่วนจำกัด ทรัพย์เจริญก่อสร้าง",
+    "บริษัท รุ่งเรืองวิศวกรรม จำกัด",
+    "ห้างหุ้นส่วนจำกัด ศรีสุขการโยธา",
+    "บริษัท มั่นคงคอนสตรัคชั่น จำกัด",
+    "ร้านสมบูรณ์พาณิชย์",
+    "ห้างหุ้นส่วนจำกัด พูลผลค้าวัสดุ",
+)
 
 # The road a project takes through the stages.
 PATH = ["planned", "funded", "procurement", "contracted", "in_progress", "completed"]
 # Final stage weights: a past year, the year just ended (some work still open), the current one.
 PAST_STAGES = {"completed": 88, "cancelled": 4, "carried_over": 8}
-LAST_STAGES = {"completed": 78, "in_progress": 6, "contracted": 2, "cancelled": 5,
-               "carried_over": 9}  # fmt: skip
-CURRENT_STAGES = {"planned": 28, "funded": 20, "procurement": 17, "contracted": 12,
-                  "in_progress": 15, "completed": 5, "cancelled": 1, "carried_over": 2}  # fmt: skip
+LAST_STAGES = {
+    "completed": 78,
+    "in_progress": 6,
+    "contracted": 2,
+    "cancelled": 5,
+    "carried_over": 9,
+}
+CURRENT_STAGES = {
+    "planned": 28,
+    "funded": 20,
+    "procurement": 17,
+    "contracted": 12,
+    "in_progress": 15,
+    "completed": 5,
+    "cancelled": 1,
+    "carried_over": 2,
+}
 BATCH = 2000  # LAO-years written per COPY
 
 
@@ -174,7 +235,7 @@ def development_plans_seed(*, lao_ids: list[int] | None = None, years: int = YEA
                 end_year=start + 4,
                 is_demo=True,
                 vision=random.Random(f"plan-{code or kind}").choice(VISIONS),
-            )  # fmt: skip
+            )
             for lao_id, code, kind in laos
         ],
         batch_size=5000,
@@ -196,7 +257,7 @@ def projects_seed(*, lao_ids: list[int] | None = None, years: int = YEARS) -> in
     """Generate demo projects (with stage changes and disbursements) for every active LAO and
     demo year that has none; returns the number of projects created. The caller rebuilds the
     rollup."""
-    from budgets.models import BudgetPlan, Programme
+    from budgets.models import Programme
     from projects.models import Project, Strategy
     from units.models import LAO
 
@@ -216,12 +277,7 @@ def projects_seed(*, lao_ids: list[int] | None = None, years: int = YEARS) -> in
         .values_list("lao_id", "fiscal_year")
         .distinct()
     )
-    budgets = {
-        (lao_id, year): total
-        for lao_id, year, total in BudgetPlan.objects.filter(
-            fiscal_year__in=fiscal_years
-        ).values_list("lao_id", "fiscal_year", "total_expenditure")
-    }
+    budgets = budget_totals(fiscal_years=fiscal_years)
     # (lao, theme) → (plan id, strategy id) of the plan covering the demo years.
     strategies: dict[int, dict[str, tuple[int, int]]] = {}
     theme_of_name = {name: theme for theme, name in STRATEGIES.items()}
@@ -235,15 +291,11 @@ def projects_seed(*, lao_ids: list[int] | None = None, years: int = YEARS) -> in
         .values_list("plan_id", "plan__lao_id", "pk", "name")
     ):
         strategies.setdefault(lao_id, {})[theme_of_name.get(name, "governance")] = (
-            plan_id, strategy_id,
-        )  # fmt: skip
+            plan_id,
+            strategy_id,
+        )
 
-    todo = [
-        (lao, year)
-        for lao in laos
-        for year in fiscal_years
-        if (lao[0], year) not in existing
-    ]  # fmt: skip
+    todo = [(lao, year) for lao in laos for year in fiscal_years if (lao[0], year) not in existing]
     counts = [_project_count(lao, year) for lao, year in todo]
     if not sum(counts):
         return 0
@@ -267,9 +319,15 @@ def projects_seed(*, lao_ids: list[int] | None = None, years: int = YEARS) -> in
                 todo[start : start + BATCH], counts[start : start + BATCH], strict=True
             ):
                 _lao_year_rows(
-                    context, out, lao=lao, year=year, first_id=next_id, count=count,
-                    budget=budgets.get((lao[0], year)), strategies=strategies.get(lao[0], {}),
-                )  # fmt: skip
+                    context,
+                    out,
+                    lao=lao,
+                    year=year,
+                    first_id=next_id,
+                    count=count,
+                    budget=budgets.get((lao[0], year)),
+                    strategies=strategies.get(lao[0], {}),
+                )
                 next_id += count
             yield out
 
@@ -332,9 +390,8 @@ def _pick(rng: random.Random, values: list, cumulative: list) -> object:
 
 _STAGE_TABLES = {
     kind: (list(weights), list(accumulate(weights.values())))
-    for kind, weights in (("current", CURRENT_STAGES), ("last", LAST_STAGES),
-                          ("past", PAST_STAGES))
-}  # fmt: skip
+    for kind, weights in (("current", CURRENT_STAGES), ("last", LAST_STAGES), ("past", PAST_STAGES))
+}
 DAY = datetime.timedelta(days=1)
 
 
@@ -356,9 +413,8 @@ def _lao_year_rows(context, out, *, lao, year, first_id, count, budget, strategi
     today, created_at = context.today, context.created_at
     last_day = min(today, fy_end)
     stage_names, stage_cumulative = _STAGE_TABLES[
-        "current" if year == context.current else "last" if year == context.current - 1
-        else "past"
-    ]  # fmt: skip
+        "current" if year == context.current else "last" if year == context.current - 1 else "past"
+    ]
     governance = strategies.get("governance", (None, None))
     for number in range(1, count + 1):
         project_id = first_id + number - 1
@@ -386,8 +442,11 @@ def _lao_year_rows(context, out, *, lao, year, first_id, count, budget, strategi
         if contracted:
             contract_satang = int(budget_satang * (0.86 + rand() * 0.13)) // 100 * 100
             contract_date = days[path.index("contracted")]
-            contract = (_money(contract_satang), CONTRACTORS[int(rand() * len(CONTRACTORS))],
-                        contract_date)  # fmt: skip
+            contract = (
+                _money(contract_satang),
+                CONTRACTORS[int(rand() * len(CONTRACTORS))],
+                contract_date,
+            )
         else:
             contract = ("\\N", "", "\\N")
         # Disbursements: paid in full when completed, partly while in progress.
@@ -396,15 +455,19 @@ def _lao_year_rows(context, out, *, lao, year, first_id, count, budget, strategi
             paid = _split(rng, contract_satang, (1, 2, 2, 3, 3, 3)[int(rand() * 6)])
         elif contracted and stage in {"in_progress", "carried_over"}:
             paid = _split(rng, int(contract_satang * (0.1 + rand() * 0.6)), 1 + int(rand() * 2))
-        progress = (
-            100 if stage == "completed"
-            else 10 + int(rand() * 80) if stage == "in_progress"
-            else 5 + int(rand() * 55) if stage == "carried_over" and contracted
-            else 0
-        )  # fmt: skip
+        if stage == "completed":
+            progress = 100
+        elif stage == "in_progress":
+            progress = 10 + int(rand() * 80)
+        elif stage == "carried_over" and contracted:
+            progress = 5 + int(rand() * 55)
+        else:
+            progress = 0
         if lao_lat is not None and rand() < 0.35:
-            point = (f"{float(lao_lat) + (rand() - 0.5) * 0.06:.6f}",
-                     f"{float(lao_lon) + (rand() - 0.5) * 0.06:.6f}")  # fmt: skip
+            point = (
+                f"{float(lao_lat) + (rand() - 0.5) * 0.06:.6f}",
+                f"{float(lao_lon) + (rand() - 0.5) * 0.06:.6f}",
+            )
             location = f"หมู่ที่ {village}"
         else:
             point = ("\\N", "\\N")

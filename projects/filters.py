@@ -1,9 +1,9 @@
-"""FilterSets of the project lists (officer and public)."""
+"""FilterSets of the project lists (officer and public) and of the progress-report pages."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Project, Stage
+from projects.models import ProgressReport, Project, ReportStatus, Stage
 from units.widgets import FastSelect
 
 
@@ -18,9 +18,12 @@ class PublicProjectFilter(django_filters.FilterSet):
         label=_("Stage"), choices=Stage.choices, empty_label=_("All"), widget=FastSelect
     )
     programme = django_filters.TypedChoiceFilter(
-        label=_("Programme"), coerce=int, empty_value=None, field_name="programme_id",
+        label=_("Programme"),
+        coerce=int,
+        empty_value=None,
+        field_name="programme_id",
         widget=FastSelect,
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Project
@@ -60,3 +63,72 @@ class ProjectFilter(PublicProjectFilter):
             return queryset
         # `__contains`, not `icontains`: UPPER() would skip the trigram index (STACK.md).
         return queryset.filter(code__startswith=value) | queryset.filter(name__contains=value)
+
+
+# --- Progress reports -------------------------------------------------------------------------
+
+QUARTER_CHOICES = [(1, _("Q1")), (2, _("Q2")), (3, _("Q3")), (4, _("Q4"))]
+
+
+class FiscalYearFilter(django_filters.FilterSet):
+    """The fiscal year of the officer's quarter table (default: the current one)."""
+
+    fiscal_year = django_filters.NumberFilter(
+        label=_("Fiscal year"), min_value=2500, max_value=2700
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["fiscal_year"]
+
+    def fiscal_year_or(self, default: int) -> int:
+        """The chosen fiscal year; `default` when none or an invalid one is chosen."""
+        chosen = self.form.cleaned_data.get("fiscal_year") if self.is_valid() else None
+        return int(chosen or default)
+
+
+class ReportFilter(django_filters.FilterSet):
+    """Reports in the user's scope by fiscal year, quarter, status and LAO."""
+
+    fiscal_year = django_filters.NumberFilter(label=_("Fiscal year"))
+    quarter = django_filters.TypedChoiceFilter(
+        label=_("Quarter"), choices=QUARTER_CHOICES, coerce=int
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReportStatus.choices)
+    q = django_filters.CharFilter(label=_("LAO name or code"), method="filter_lao", max_length=100)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["fiscal_year", "quarter", "status"]
+
+    def filter_lao(self, queryset, name, value):
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(lao__dla_code__startswith=value)
+        return queryset.filter(lao__full_name_th__contains=value)
+
+
+class MissingFilter(django_filters.FilterSet):
+    """The quarter (and, for users who read several provinces, the province) of the missing
+    list. The selector takes the cleaned values: the quarter is a parameter of its subquery."""
+
+    fiscal_year = django_filters.NumberFilter(
+        label=_("Fiscal year"), method="keep", min_value=2500, max_value=2700
+    )
+    quarter = django_filters.TypedChoiceFilter(
+        label=_("Quarter"), choices=QUARTER_CHOICES, coerce=int, method="keep"
+    )
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"),
+        queryset=None,
+        to_field_name="code",
+        method="keep",
+        empty_label=_("All"),
+    )
+
+    def __init__(self, data=None, *, provinces, **kwargs):
+        super().__init__(data, queryset=ProgressReport.objects.none(), **kwargs)
+        self.filters["province"].queryset = provinces.order_by("code")
+
+    def keep(self, queryset, name, value):
+        return queryset

@@ -5,9 +5,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from budgets.forms import BahtField
+from projects.filters import QUARTER_CHOICES
 from projects.models import Stage
 from projects.services import ProjectData
+from units.fields import BahtField
 from units.slices import ItemChoiceField, SliceForm
 from units.thai import current_fiscal_year
 from units.widgets import FastSelect
@@ -35,24 +36,49 @@ class ProjectForm(forms.Form):
         label=_("Strategy"), coerce=int, required=False, empty_value=None, widget=FastSelect
     )
     programme = forms.TypedChoiceField(
-        label=_("Budget programme"), coerce=int, required=False, empty_value=None,
+        label=_("Budget programme"),
+        coerce=int,
+        required=False,
+        empty_value=None,
         widget=FastSelect,
-    )  # fmt: skip
+    )
     budget_amount = BahtField(label=_("Budget (baht)"))
     location = forms.CharField(label=_("Location"), max_length=300, required=False)
     latitude = forms.DecimalField(
-        label=_("Latitude"), max_digits=9, decimal_places=6, required=False,
-        min_value=Decimal(-90), max_value=Decimal(90),
-    )  # fmt: skip
+        label=_("Latitude"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        min_value=Decimal(-90),
+        max_value=Decimal(90),
+    )
     longitude = forms.DecimalField(
-        label=_("Longitude"), max_digits=9, decimal_places=6, required=False,
-        min_value=Decimal(-180), max_value=Decimal(180),
-    )  # fmt: skip
+        label=_("Longitude"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        min_value=Decimal(-180),
+        max_value=Decimal(180),
+    )
     planned_start = forms.DateField(label=_("Planned start"), required=False, widget=DateInput)
     planned_end = forms.DateField(label=_("Planned end"), required=False, widget=DateInput)
     responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=200, required=False)
     targets = forms.CharField(
         label=_("Targets"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    # The fields that are the project's own (strategy and programme are chosen by id).
+    MODEL_FIELDS = (
+        "name",
+        "fiscal_year",
+        "budget_amount",
+        "location",
+        "latitude",
+        "longitude",
+        "planned_start",
+        "planned_end",
+        "responsible_unit",
+        "targets",
     )
 
     def __init__(self, *args, strategies, programmes, years, **kwargs):
@@ -73,6 +99,14 @@ class ProjectForm(forms.Form):
         if start and end and end < start:
             self.add_error("planned_end", _("The planned end is before the planned start."))
         return cleaned
+
+    @staticmethod
+    def initial_of(project) -> dict:
+        """The form's values of a saved project (to edit it)."""
+        return {name: getattr(project, name) for name in ProjectForm.MODEL_FIELDS} | {
+            "strategy": project.strategy_id,
+            "programme": project.programme_id,
+        }
 
     def project_data(self) -> ProjectData:
         data = self.cleaned_data
@@ -119,21 +153,61 @@ class DevelopmentPlanForm(forms.Form):
     """A plan's span, vision and strategies (one per line, numbered in order)."""
 
     start_year = forms.IntegerField(
-        label=_("First fiscal year"), min_value=2500, max_value=2700,
+        label=_("First fiscal year"),
+        min_value=2500,
+        max_value=2700,
         help_text=_("The plan covers five fiscal years from this one."),
-    )  # fmt: skip
+    )
     vision = forms.CharField(
         label=_("Vision"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     strategies = forms.CharField(
-        label=_("Strategies"), widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Strategies"),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One strategy per line, in order."),
-    )  # fmt: skip
+    )
+
+    def __init__(self, *args, plan=None, strategies=(), **kwargs):
+        """A new plan; or, given `plan` and its `strategies`, that plan with its span fixed."""
+        if plan is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "start_year": plan.start_year,
+                    "vision": plan.vision,
+                    "strategies": "\n".join(strategy.name for strategy in strategies),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        if plan is not None:
+            self.fields["start_year"].disabled = True
 
     def strategy_names(self) -> list[str]:
         return [
             line.strip() for line in self.cleaned_data["strategies"].splitlines() if line.strip()
         ]
+
+    def plan_data(self) -> dict:
+        """The vision and strategies, as the plan services take them."""
+        return {"vision": self.cleaned_data["vision"], "strategies": self.strategy_names()}
+
+
+# --- Progress reports (projects/views_reports.py) --------------------------------------------
+
+
+class PrepareForm(forms.Form):
+    fiscal_year = forms.IntegerField(min_value=2500, max_value=2700)
+    quarter = forms.TypedChoiceField(choices=QUARTER_CHOICES, coerce=int)
+    lao = forms.CharField(required=False, max_length=20)
+    version = forms.IntegerField(required=False, min_value=1)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should the LAO fix?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
 
 
 # --- The executive dashboard (projects/views_dashboard.py) ----------------------------------

@@ -41,9 +41,11 @@ class Strategy(models.Model):
     """A development strategy (ยุทธศาสตร์การพัฒนา) of a plan."""
 
     plan = models.ForeignKey(
-        DevelopmentPlan, on_delete=models.CASCADE, related_name="strategies",
+        DevelopmentPlan,
+        on_delete=models.CASCADE,
+        related_name="strategies",
         verbose_name=_("development plan"),
-    )  # fmt: skip
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=300)
 
@@ -89,12 +91,6 @@ DISBURSEMENT_LIMIT = models.functions.Coalesce("contract_amount", "budget_amount
 
 
 class ProjectQuerySet(models.QuerySet):
-    def in_fiscal_year(self, fiscal_year: int):
-        return self.filter(fiscal_year=fiscal_year)
-
-    def of_lao(self, lao):
-        return self.filter(lao=lao)
-
     def open(self):
         """Projects not yet completed, cancelled or carried over."""
         return self.exclude(stage__in=[Stage.COMPLETED, Stage.CANCELLED, Stage.CARRIED_OVER])
@@ -105,25 +101,41 @@ class Project(models.Model):
 
     # No index of its own: (lao, code) and (lao, fiscal_year, stage) lead with it.
     lao = models.ForeignKey(
-        LAO, on_delete=models.PROTECT, related_name="projects", verbose_name=_("LAO"),
+        LAO,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("LAO"),
         db_index=False,
-    )  # fmt: skip
+    )
     # Stable within the LAO (e.g. "2570-001"): the key used in spreadsheets.
     code = models.CharField(_("project code"), max_length=32)
     name = models.CharField(_("name"), max_length=500)
     plan = models.ForeignKey(
-        DevelopmentPlan, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="projects", verbose_name=_("development plan"),
-    )  # fmt: skip
+        DevelopmentPlan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("development plan"),
+    )
     strategy = models.ForeignKey(
-        Strategy, on_delete=models.SET_NULL, null=True, blank=True, related_name="projects",
+        Strategy,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
         verbose_name=_("strategy"),
-    )  # fmt: skip
+    )
     # Few values, read through the rollups: no index (3M rows load faster without it).
     programme = models.ForeignKey(
-        "budgets.Programme", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("programme"), db_index=False,
-    )  # fmt: skip
+        "budgets.Programme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme"),
+        db_index=False,
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     budget_amount = models.DecimalField(_("budget (baht)"), max_digits=14, decimal_places=2)
     location = models.CharField(_("location"), max_length=300, blank=True)
@@ -175,7 +187,7 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(disbursed_total__lte=DISBURSEMENT_LIMIT),
                 name="project_disbursed_within_amount",
-            ),  # fmt: skip
+            ),
             models.CheckConstraint(
                 condition=Q(contract_amount__isnull=True)
                 | Q(contract_amount__lte=models.F("budget_amount")),
@@ -217,16 +229,23 @@ class StageChange(models.Model):
     """One move of a project's stage: from, to, who, when and a note."""
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="stage_changes",
-        verbose_name=_("project"), db_index=False,
-    )  # fmt: skip
+        Project,
+        on_delete=models.CASCADE,
+        related_name="stage_changes",
+        verbose_name=_("project"),
+        db_index=False,
+    )
     from_stage = models.CharField(_("from"), max_length=16, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to"), max_length=16, choices=Stage.choices)
     at = models.DateTimeField(_("when"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("by"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
@@ -244,16 +263,23 @@ class Disbursement(models.Model):
     disbursement idempotent: the same project, date, amount and reference are one payment."""
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="disbursements",
-        verbose_name=_("project"), db_index=False,
-    )  # fmt: skip
+        Project,
+        on_delete=models.CASCADE,
+        related_name="disbursements",
+        verbose_name=_("project"),
+        db_index=False,
+    )
     date = models.DateField(_("date"))
     amount = models.DecimalField(_("amount (baht)"), max_digits=14, decimal_places=2)
     reference = models.CharField(_("reference"), max_length=64, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("recorded by"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -295,14 +321,22 @@ class ProgressReport(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("submitted by"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("reviewed by"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
     return_comment = models.TextField(_("comment when returned"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -334,9 +368,12 @@ class ProgressReportItem(models.Model):
         ProgressReport, on_delete=models.CASCADE, related_name="items", verbose_name=_("report")
     )
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("project"),
+        Project,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("project"),
         db_index=False,
-    )  # fmt: skip
+    )
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     progress_percent = models.PositiveSmallIntegerField(_("progress (%)"))
     budget_amount = models.DecimalField(_("budget (baht)"), max_digits=14, decimal_places=2)
@@ -358,17 +395,27 @@ class Follow(models.Model):
     """A registered citizen following an LAO or a project, to be told of changes."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="follows",
         verbose_name=_("user"),
-    )  # fmt: skip
+    )
     lao = models.ForeignKey(
-        LAO, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        LAO,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("LAO"),
-    )  # fmt: skip
+    )
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="followers",
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followers",
         verbose_name=_("project"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
 
     class Meta:
@@ -391,9 +438,11 @@ class Notification(models.Model):
     """Something a follower is told: shown on their account page, e-mailed where configured."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
         verbose_name=_("user"),
-    )  # fmt: skip
+    )
     message = models.CharField(_("message"), max_length=500)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -8,6 +8,7 @@ when the report has moved on since (optimistic locking, as budgets.services does
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -81,6 +82,12 @@ def quarter_end_moment(fiscal_year: int, quarter: int) -> datetime.datetime:
 def is_overdue(*, due_date: datetime.date, status: str | None, today: datetime.date) -> bool:
     """Past its due date and not yet submitted or accepted (`status` None: not even begun)."""
     return today > due_date and status not in SENT
+
+
+def mark_overdue(reports: Iterable[ProgressReport], *, today: datetime.date) -> None:
+    """Set `overdue` (`is_overdue`) on each report, for the pages that flag late reports."""
+    for report in reports:
+        report.overdue = is_overdue(due_date=report.due_date, status=report.status, today=today)
 
 
 def latest_due_quarter(today: datetime.date) -> tuple[int, int]:

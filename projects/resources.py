@@ -131,6 +131,12 @@ class ProjectProgressResource(resources.Resource):
 
     class Meta:
         fields = (
-            "dla_code", "code", "name", "stage", "progress_percent", "date", "amount",
+            "dla_code",
+            "code",
+            "name",
+            "stage",
+            "progress_percent",
+            "date",
+            "amount",
             "reference",
-        )  # fmt: skip
+        )

@@ -22,9 +22,13 @@ from projects.models import ALLOWED_TRANSITIONS, DISBURSING_STAGES, Stage
 
 # The usual way forward, for `stage_already_passed`.
 FORWARD: list[str] = [
-    Stage.PLANNED, Stage.FUNDED, Stage.PROCUREMENT, Stage.CONTRACTED, Stage.IN_PROGRESS,
+    Stage.PLANNED,
+    Stage.FUNDED,
+    Stage.PROCUREMENT,
+    Stage.CONTRACTED,
+    Stage.IN_PROGRESS,
     Stage.COMPLETED,
-]  # fmt: skip
+]
 COMPLETE = 100
 
 

@@ -2,7 +2,7 @@
 data; the officer pages, the public pages and the profile section share them."""
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
@@ -39,6 +39,17 @@ def capped_count(*, queryset: QuerySet, cap: int) -> int:
     """The number of rows of `queryset`, counted up to `cap + 1` only (a LIMITed subquery): a
     result above `cap` means "more than cap", without counting millions of rows."""
     return queryset.order_by().values("pk")[: cap + 1].count()
+
+
+def capped_page(
+    *, queryset: QuerySet, cap: int, per_page: int, number: str | int | None
+) -> tuple[Page, bool]:
+    """Page `number` of `queryset` among its first `cap` rows (`capped_count`: pages reach the
+    first matches only), and whether more than `cap` rows match. One count, one page query."""
+    counted = capped_count(queryset=queryset, cap=cap)
+    paginator = Paginator(queryset, per_page)
+    paginator.count = min(counted, cap)
+    return paginator.get_page(number), counted > cap
 
 
 def project_for_user(*, user: User, pk: int) -> Project:
@@ -107,9 +118,16 @@ def public_lao(*, code: str) -> LAO:
 
 # The columns the public list shows (and the keys of its order): nothing else is loaded.
 PUBLIC_LIST_COLUMNS = (
-    "pk", "fiscal_year", "code", "name", "stage", "budget_amount", "disbursed_total", "is_demo",
+    "pk",
+    "fiscal_year",
+    "code",
+    "name",
+    "stage",
+    "budget_amount",
+    "disbursed_total",
+    "is_demo",
     "programme__name_th",
-)  # fmt: skip
+)
 
 
 def lao_projects(*, lao: LAO) -> QuerySet[Project]:

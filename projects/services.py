@@ -105,11 +105,6 @@ def _refuse(*violations: rules.Violation | None) -> None:
         )
 
 
-def rollup_snapshot(project: Project) -> ProjectFigures:
-    """What the rollups know of a project (`project.lao` must be loaded)."""
-    return project_figures(project)
-
-
 def _rollup_move(*, before: ProjectFigures | None, after: ProjectFigures | None) -> None:
     """Move a project in the dashboard rollups; called inside the writer's transaction
     whenever its stage, budget, programme or disbursed total change."""
@@ -208,10 +203,14 @@ def project_create(*, lao: LAO, user: User, data: ProjectData) -> Project:
     project.stage_changed_at = timezone.now()
     project.save()
     StageChange.objects.create(
-        project=project, from_stage="", to_stage=project.stage, at=project.stage_changed_at,
-        user=user, note=_("Project created"),
-    )  # fmt: skip
-    _rollup_move(before=None, after=rollup_snapshot(project))
+        project=project,
+        from_stage="",
+        to_stage=project.stage,
+        at=project.stage_changed_at,
+        user=user,
+        note=_("Project created"),
+    )
+    _rollup_move(before=None, after=project_figures(project))
     return project
 
 
@@ -229,12 +228,12 @@ def project_update(*, project: Project, user: User, version: int, data: ProjectD
             disbursed_total=project.disbursed_total,
         )
     )
-    before = rollup_snapshot(project)
+    before = project_figures(project)
     _apply(project, data)
     project.version = F("version") + 1
     project.save()
     project.refresh_from_db()
-    _rollup_move(before=before, after=rollup_snapshot(project))
+    _rollup_move(before=before, after=project_figures(project))
     return project
 
 
@@ -275,7 +274,7 @@ def project_change_stage(
         project.contract_amount = contract_amount
         project.contractor = contractor.strip()
         project.contract_date = contract_date
-    before = rollup_snapshot(project)
+    before = project_figures(project)
     now = timezone.now()
     project.stage = to_stage
     project.stage_changed_at = now
@@ -284,10 +283,14 @@ def project_change_stage(
     project.save()
     project.refresh_from_db()
     StageChange.objects.create(
-        project=project, from_stage=from_stage, to_stage=to_stage, at=now, user=user,
+        project=project,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        at=now,
+        user=user,
         note=note[:500],
-    )  # fmt: skip
-    _rollup_move(before=before, after=rollup_snapshot(project))
+    )
+    _rollup_move(before=before, after=project_figures(project))
     followers_notify_many(
         [
             stage_change_news(
@@ -297,7 +300,7 @@ def project_change_stage(
                 lao_name=str(project.lao),
                 from_stage=from_stage,
                 to_stage=to_stage,
-            )  # fmt: skip
+            )
         ]
     )
     return project
@@ -330,19 +333,22 @@ def disbursement_add(
     try:
         with transaction.atomic():
             disbursement = Disbursement.objects.create(
-                project=project, date=date, amount=amount, reference=reference.strip(),
+                project=project,
+                date=date,
+                amount=amount,
+                reference=reference.strip(),
                 created_by=user,
-            )  # fmt: skip
+            )
     except IntegrityError:
         raise ValidationError(
             _("This disbursement (same date, amount and reference) is already recorded."),
             code="duplicate",
         ) from None
-    before = rollup_snapshot(project)
+    before = project_figures(project)
     project.disbursed_total = F("disbursed_total") + amount
     project.save(update_fields=["disbursed_total", "updated_at"])
     project.refresh_from_db()
-    _rollup_move(before=before, after=rollup_snapshot(project))
+    _rollup_move(before=before, after=project_figures(project))
     return disbursement
 
 
@@ -430,7 +436,7 @@ def projects_progress_apply(*, changes: list[ProjectProgress], user: User, note:
                 lao_name=change.lao_name,
                 from_stage=change.moves[0][0],
                 to_stage=change.after.stage,
-            )  # fmt: skip
+            )
             for change in changes
             if change.moves
         ]

@@ -1,9 +1,11 @@
 """Pages of development projects: the officers' pages under /projects/manage/, the citizens'
 pages (/projects/lao/<code>/, /projects/<id>/) and what a registered citizen follows."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -29,7 +31,7 @@ from projects.forms import (
 from projects.models import Stage
 from units import access
 from units.filters import valid_filters
-from units.thai import fiscal_year_of
+from units.thai import current_fiscal_year
 
 PAGE_SIZE = 50
 # The back-office list counts at most this many matches ("more than 1,000"): executives read
@@ -53,6 +55,28 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _write[T](form, write: Callable[[], T]) -> T | None:
+    """What the service `write` returns when the form is valid and the service accepts it;
+    otherwise None, with the errors on the form (`_status`). A write out of scope is a 404."""
+    if not form.is_valid():
+        return None
+    try:
+        return write()
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None
+
+
+def _status(request, form) -> int:
+    """The status of a form page: 200 to show it; after a post that wrote nothing, 409 when
+    someone saved first, else 400."""
+    if request.method != "POST":
+        return 200
+    return 409 if form.has_error(NON_FIELD_ERRORS, code="stale") else 400
+
+
 def index(request):
     """The projects area: what it offers to citizens, officers and staff."""
     user = request.user
@@ -72,130 +96,82 @@ def index(request):
 @access.back_office_required
 def manage_list(request):
     """The projects of the LAOs the user manages (all, read-only, for executives)."""
-    programmes = list(selectors.programmes())
-    current = fiscal_year_of(timezone.localdate())
     filterset = ProjectFilter(
         request.GET,
         queryset=selectors.projects_visible_to(user=request.user).order_by(
             "-fiscal_year", "lao__dla_code", "code"
         ),
-        years=[year for year, _label in fiscal_year_choices(current)],
-        programmes=programmes,
+        years=[year for year, _label in fiscal_year_choices(current_fiscal_year())],
+        programmes=list(selectors.programmes()),
     )
-    counted = selectors.capped_count(queryset=filterset.qs, cap=MANAGE_COUNT_CAP)
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
-    paginator.count = min(counted, MANAGE_COUNT_CAP)  # pages reach the first matches only
-    page = paginator.get_page(request.GET.get("page"))
-    return render(
-        request,
-        "projects/manage_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "count_capped": counted > MANAGE_COUNT_CAP,
-            "count_cap": MANAGE_COUNT_CAP,
-            "search_too_short": search_too_short(valid_filters(filterset).get("q")),
-            "min_search_length": MIN_SEARCH_LENGTH,
-            "can_create": access.laos_managed_by(request.user).exists(),
-        },
+    page, capped = selectors.capped_page(
+        queryset=filterset.qs,
+        cap=MANAGE_COUNT_CAP,
+        per_page=PAGE_SIZE,
+        number=request.GET.get("page"),
     )
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "count_capped": capped,
+        "count_cap": MANAGE_COUNT_CAP,
+        "search_too_short": search_too_short(valid_filters(filterset).get("q")),
+        "min_search_length": MIN_SEARCH_LENGTH,
+        "can_create": access.laos_managed_by(request.user).exists(),
+    }
+    return render(request, "projects/manage_list.html", context)
 
 
 def _managed_lao(request):
     """The LAO a new project or plan is for: the officer's own, or `?lao=<code>` in scope."""
-    managed = access.laos_managed_by(request.user)
-    if request.user.lao_id:
-        lao = managed.filter(pk=request.user.lao_id).first()
-    else:
-        code = request.GET.get("lao") or request.POST.get("lao") or ""
-        lao = managed.filter(dla_code=code).first() if code else None
-    if lao is None:
-        raise Http404("Choose an LAO you manage.")
-    return lao
+    return access.lao_for_writer(request.user, request.GET.get("lao") or request.POST.get("lao"))
 
 
-def _project_form(request, *, lao, data=None, initial=None):
-    current = fiscal_year_of(timezone.localdate())
+def _project_form(request, *, lao, initial):
+    """The project form with the LAO's strategies and the programmes (one query each)."""
     return ProjectForm(
-        data,
+        request.POST if request.method == "POST" else None,
         initial=initial,
         strategies=list(selectors.strategies_of_lao(lao=lao)),
         programmes=list(selectors.programmes()),
-        years=fiscal_year_choices(current),
+        years=fiscal_year_choices(current_fiscal_year()),
     )
 
 
 @login_required
 def project_create(request):
+    """A new project of the officer's LAO, or (`?lao=<code>`) of an LAO in the user's scope."""
     lao = _managed_lao(request)
-    form = _project_form(
-        request,
-        lao=lao,
-        data=request.POST or None,
-        initial={"fiscal_year": fiscal_year_of(timezone.localdate())},
-    )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                project = services.project_create(
-                    lao=lao, user=request.user, data=form.project_data()
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("The project is saved."))
-                return redirect("projects:manage-project", pk=project.pk)
-        status = 400
-    return render(request, "projects/project_form.html", {"form": form, "lao": lao}, status=status)
+    form = _project_form(request, lao=lao, initial={"fiscal_year": current_fiscal_year()})
+
+    def create():
+        return services.project_create(lao=lao, user=request.user, data=form.project_data())
+
+    if request.method == "POST" and (project := _write(form, create)):
+        messages.success(request, _("The project is saved."))
+        return redirect("projects:manage-project", pk=project.pk)
+    context = {"form": form, "lao": lao}
+    return render(request, "projects/project_form.html", context, status=_status(request, form))
 
 
 @login_required
 def project_edit(request, pk):
-    project = selectors.project_for_user(user=request.user, pk=pk)
-    if not access.can_edit_lao(request.user, project.lao):
-        raise Http404
-    status = 200
-    if request.method == "POST":
-        version = _version(request)
-        form = _project_form(request, lao=project.lao, data=request.POST)
-        if form.is_valid():
-            try:
-                services.project_update(
-                    project=project, user=request.user, version=version,
-                    data=form.project_data(),
-                )  # fmt: skip
-            except services.StaleProjectError as error:
-                form.add_error(None, error)
-                status = 409
-            except ValidationError as error:
-                _add_errors(form, error)
-                status = 400
-            else:
-                messages.success(request, _("The project is saved."))
-                return redirect("projects:manage-project", pk=project.pk)
-        else:
-            status = 400
-    else:
-        version = project.version
-        form = _project_form(
-            request,
-            lao=project.lao,
-            initial={
-                "name": project.name, "fiscal_year": project.fiscal_year,
-                "strategy": project.strategy_id, "programme": project.programme_id,
-                "budget_amount": project.budget_amount, "location": project.location,
-                "latitude": project.latitude, "longitude": project.longitude,
-                "planned_start": project.planned_start, "planned_end": project.planned_end,
-                "responsible_unit": project.responsible_unit, "targets": project.targets,
-            },
-        )  # fmt: skip
-    return render(
-        request,
-        "projects/project_form.html",
-        {"form": form, "lao": project.lao, "project": project, "version": version},
-        status=status,
-    )
+    """A project's entered fields (its stage and money change on its page)."""
+    project = _editable_project(request, pk)
+    version = _version(request) if request.method == "POST" else project.version
+    form = _project_form(request, lao=project.lao, initial=ProjectForm.initial_of(project))
+
+    def update():
+        data = form.project_data()
+        return services.project_update(
+            project=project, user=request.user, version=version, data=data
+        )
+
+    if request.method == "POST" and _write(form, update):
+        messages.success(request, _("The project is saved."))
+        return redirect("projects:manage-project", pk=project.pk)
+    context = {"form": form, "lao": project.lao, "project": project, "version": version}
+    return render(request, "projects/project_form.html", context, status=_status(request, form))
 
 
 def _manage_page(request, project, *, status=200, **forms):
@@ -225,6 +201,7 @@ def manage_project(request, pk):
 
 
 def _editable_project(request, pk):
+    """A project the user may change (404 when missing, out of scope or read-only to them)."""
     project = selectors.project_for_user(user=request.user, pk=pk)
     if not access.can_edit_lao(request.user, project.lao):
         raise Http404
@@ -234,71 +211,58 @@ def _editable_project(request, pk):
 @require_POST
 @login_required
 def project_stage(request, pk):
+    """Move a project to one of its allowed next stages (with the contract when contracted)."""
     project = _editable_project(request, pk)
     form = StageForm(request.POST)
     version = _version(request)
-    if form.is_valid():
+
+    def change():
         data = form.cleaned_data
-        try:
-            services.project_change_stage(
-                project=project, user=request.user, to_stage=data["to_stage"],
-                note=data["note"], version=version,
-                contract_amount=data["contract_amount"], contractor=data["contractor"],
-                contract_date=data["contract_date"],
-            )  # fmt: skip
-        except PermissionDenied:
-            raise Http404 from None
-        except services.StaleProjectError as error:
-            form.add_error(None, error)
-            return _manage_page(request, project, stage_form=form, status=409)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The project is now “%(stage)s”.") % {"stage": Stage(data["to_stage"]).label},
-            )
-            return redirect("projects:manage-project", pk=project.pk)
-    return _manage_page(request, project, stage_form=form, status=400)
+        return services.project_change_stage(
+            project=project, user=request.user, version=version, **data
+        )
+
+    if _write(form, change):
+        stage = Stage(form.cleaned_data["to_stage"]).label
+        messages.success(request, _("The project is now “%(stage)s”.") % {"stage": stage})
+        return redirect("projects:manage-project", pk=project.pk)
+    return _manage_page(request, project, stage_form=form, status=_status(request, form))
 
 
 @require_POST
 @login_required
 def project_disburse(request, pk):
+    """Record a payment of a project (never beyond its contract)."""
     project = _editable_project(request, pk)
     form = DisbursementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.disbursement_add(project=project, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The disbursement is recorded."))
-            return redirect("projects:manage-project", pk=project.pk)
-    return _manage_page(request, project, disbursement_form=form, status=400)
+
+    def disburse():
+        return services.disbursement_add(project=project, user=request.user, **form.cleaned_data)
+
+    if _write(form, disburse):
+        messages.success(request, _("The disbursement is recorded."))
+        return redirect("projects:manage-project", pk=project.pk)
+    return _manage_page(request, project, disbursement_form=form, status=_status(request, form))
 
 
 @require_POST
 @login_required
 def project_progress(request, pk):
+    """Set a project's progress (%)."""
     project = _editable_project(request, pk)
     form = ProgressForm(request.POST)
     version = _version(request)
-    if form.is_valid():
-        try:
-            services.project_set_progress(
-                project=project, user=request.user, version=version,
-                progress_percent=form.cleaned_data["progress_percent"],
-            )  # fmt: skip
-        except services.StaleProjectError as error:
-            form.add_error(None, error)
-            return _manage_page(request, project, progress_form=form, status=409)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The progress is saved."))
-            return redirect("projects:manage-project", pk=project.pk)
-    return _manage_page(request, project, progress_form=form, status=400)
+
+    def set_progress():
+        data = form.cleaned_data
+        return services.project_set_progress(
+            project=project, user=request.user, version=version, **data
+        )
+
+    if _write(form, set_progress):
+        messages.success(request, _("The progress is saved."))
+        return redirect("projects:manage-project", pk=project.pk)
+    return _manage_page(request, project, progress_form=form, status=_status(request, form))
 
 
 @access.back_office_required
@@ -316,56 +280,40 @@ def plan_list(request):
 
 @login_required
 def plan_create(request):
+    """A new five-year development plan of an LAO the user manages."""
     lao = _managed_lao(request)
     form = DevelopmentPlanForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.development_plan_create(
-                    lao=lao, user=request.user, start_year=form.cleaned_data["start_year"],
-                    vision=form.cleaned_data["vision"], strategies=form.strategy_names(),
-                )  # fmt: skip
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("The development plan is saved."))
-                return redirect("projects:plans")
-        status = 400
-    return render(request, "projects/plan_form.html", {"form": form, "lao": lao}, status=status)
+
+    def create():
+        start_year = form.cleaned_data["start_year"]
+        return services.development_plan_create(
+            lao=lao, user=request.user, start_year=start_year, **form.plan_data()
+        )
+
+    if request.method == "POST" and _write(form, create):
+        messages.success(request, _("The development plan is saved."))
+        return redirect("projects:plans")
+    context = {"form": form, "lao": lao}
+    return render(request, "projects/plan_form.html", context, status=_status(request, form))
 
 
 @login_required
 def plan_edit(request, pk):
+    """A plan's vision and strategies (its span stays)."""
     plan = selectors.plan_for_user(user=request.user, pk=pk)
     if not access.can_edit_lao(request.user, plan.lao):
         raise Http404
     strategies = list(plan.strategies.all())
-    form = DevelopmentPlanForm(
-        request.POST or None,
-        initial={
-            "start_year": plan.start_year,
-            "vision": plan.vision,
-            "strategies": "\n".join(strategy.name for strategy in strategies),
-        },
-    )
-    form.fields["start_year"].disabled = True
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            services.development_plan_update(
-                plan=plan, user=request.user, vision=form.cleaned_data["vision"],
-                strategies=form.strategy_names(),
-            )  # fmt: skip
-            messages.success(request, _("The development plan is saved."))
-            return redirect("projects:plans")
-        status = 400
-    return render(
-        request,
-        "projects/plan_form.html",
-        {"form": form, "lao": plan.lao, "plan": plan, "strategies": strategies},
-        status=status,
-    )
+    form = DevelopmentPlanForm(request.POST or None, plan=plan, strategies=strategies)
+
+    def update():
+        return services.development_plan_update(plan=plan, user=request.user, **form.plan_data())
+
+    if request.method == "POST" and _write(form, update):
+        messages.success(request, _("The development plan is saved."))
+        return redirect("projects:plans")
+    context = {"form": form, "lao": plan.lao, "plan": plan, "strategies": strategies}
+    return render(request, "projects/plan_form.html", context, status=_status(request, form))
 
 
 # --- citizens ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The executive project dashboard (issue 5, DLA executives): nation → province → LAO.
+"""The executive project dashboard (DLA executives): nation → province → LAO.
 
 Back-office users only (`units.access.back_office_required`); anonymous users are sent to the
 login page, citizens get a 404. Totals, rates and stages come from ProjectRollup; the lagging
@@ -89,6 +89,10 @@ def dashboard_download(request, table, file_format):
     the_slice = form.slice()
     rows = dashboard.dashboard_table_rows(table=table, slice=the_slice, reference=form.reference)
     return slice_table_response(
-        TABLES[table], rows, name="project-dashboard", table=table, slice=the_slice,
+        TABLES[table],
+        rows,
+        name="project-dashboard",
+        table=table,
+        slice=the_slice,
         format=file_format,
-    )  # fmt: skip
+    )

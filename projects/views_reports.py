@@ -4,8 +4,6 @@ the provincial review queue and the list of LAOs whose report is missing (with d
 Writes go through projects.reports services; scope through units.access (404 out of scope).
 """
 
-import django_filters
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,94 +12,19 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from projects import reports
-from projects.models import ProgressReport, ReportStatus
+from projects.filters import FiscalYearFilter, MissingFilter, ReportFilter
+from projects.forms import PrepareForm, ReturnForm
+from projects.models import ReportStatus
 from units import access
 from units.models import Role
 from units.tables import Column, table_response
-from units.thai import fiscal_year_of
+from units.thai import current_fiscal_year
 
 PAGE_SIZE = 50
-QUARTER_CHOICES = [(1, _lazy("Q1")), (2, _lazy("Q2")), (3, _lazy("Q3")), (4, _lazy("Q4"))]
-
-
-# --- Filters and forms ------------------------------------------------------------------------
-
-
-class FiscalYearFilter(django_filters.FilterSet):
-    """The fiscal year of the officer's quarter table (default: the current one)."""
-
-    fiscal_year = django_filters.NumberFilter(
-        label=_lazy("Fiscal year"), min_value=2500, max_value=2700
-    )
-
-    class Meta:
-        model = ProgressReport
-        fields = ["fiscal_year"]
-
-
-class ReportFilter(django_filters.FilterSet):
-    """Reports in the user's scope by fiscal year, quarter, status and LAO."""
-
-    fiscal_year = django_filters.NumberFilter(label=_lazy("Fiscal year"))
-    quarter = django_filters.TypedChoiceFilter(
-        label=_lazy("Quarter"), choices=QUARTER_CHOICES, coerce=int
-    )
-    status = django_filters.ChoiceFilter(label=_lazy("Status"), choices=ReportStatus.choices)
-    q = django_filters.CharFilter(
-        label=_lazy("LAO name or code"), method="filter_lao", max_length=100
-    )
-
-    class Meta:
-        model = ProgressReport
-        fields = ["fiscal_year", "quarter", "status"]
-
-    def filter_lao(self, queryset, name, value):
-        value = value.strip()
-        if value.isdigit():
-            return queryset.filter(lao__dla_code__startswith=value)
-        return queryset.filter(lao__full_name_th__contains=value)
-
-
-class MissingFilter(django_filters.FilterSet):
-    """The quarter (and, for users who read several provinces, the province) of the missing
-    list. The selector takes the cleaned values: the quarter is a parameter of its subquery."""
-
-    fiscal_year = django_filters.NumberFilter(
-        label=_lazy("Fiscal year"), method="keep", min_value=2500, max_value=2700
-    )
-    quarter = django_filters.TypedChoiceFilter(
-        label=_lazy("Quarter"), choices=QUARTER_CHOICES, coerce=int, method="keep"
-    )
-    province = django_filters.ModelChoiceFilter(
-        label=_lazy("Province"), queryset=None, to_field_name="code", method="keep",
-        empty_label=_lazy("All"),
-    )  # fmt: skip
-
-    def __init__(self, data=None, *, provinces, **kwargs):
-        super().__init__(data, queryset=ProgressReport.objects.none(), **kwargs)
-        self.filters["province"].queryset = provinces.order_by("code")
-
-    def keep(self, queryset, name, value):
-        return queryset
-
-
-class PrepareForm(forms.Form):
-    fiscal_year = forms.IntegerField(min_value=2500, max_value=2700)
-    quarter = forms.TypedChoiceField(choices=QUARTER_CHOICES, coerce=int)
-    lao = forms.CharField(required=False, max_length=20)
-    version = forms.IntegerField(required=False, min_value=1)
-
-
-class ReturnForm(forms.Form):
-    comment = forms.CharField(
-        label=_lazy("What should the LAO fix?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
 
 
 def _version(request) -> int:
@@ -111,29 +34,12 @@ def _version(request) -> int:
         raise Http404("A report form without its version.") from None
 
 
-# --- Pages ------------------------------------------------------------------------------------
-
-
 @access.back_office_required
 def report_list(request):
     """Officers: the four quarters of their LAO's fiscal year. Other back-office users: the
     reports in their scope (every report for executives)."""
-    today = timezone.localdate()
     if request.user.role == Role.OFFICER and request.user.lao_id:
-        filterset = FiscalYearFilter(request.GET)
-        fiscal_year = int(
-            (filterset.form.cleaned_data.get("fiscal_year") if filterset.is_valid() else None)
-            or fiscal_year_of(today)
-        )
-        context = {
-            "filter": filterset,
-            "lao": request.user.lao,
-            "fiscal_year": fiscal_year,
-            "quarters": reports.lao_quarters(
-                lao=request.user.lao, fiscal_year=fiscal_year, today=today
-            ),
-        }
-        return render(request, "projects/report_quarters.html", context)
+        return _officer_quarters(request)
     filterset = ReportFilter(
         request.GET,
         queryset=reports.reports_visible_to(user=request.user).order_by(
@@ -141,16 +47,29 @@ def report_list(request):
         ),
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    for report in page:
-        report.overdue = reports.is_overdue(
-            due_date=report.due_date, status=report.status, today=today
-        )
+    reports.mark_overdue(page, today=timezone.localdate())
     context = {
         "filter": filterset,
         "page_obj": page,
-        "can_review": access.provinces_managed_by(request.user).exists(),
+        "can_review": access.reviews_any_province(request.user),
     }
     return render(request, "projects/report_list.html", context)
+
+
+def _officer_quarters(request):
+    """The officer's page of `report_list`: their LAO's quarters of the chosen fiscal year."""
+    filterset = FiscalYearFilter(request.GET)
+    fiscal_year = filterset.fiscal_year_or(current_fiscal_year())
+    lao = request.user.lao
+    context = {
+        "filter": filterset,
+        "lao": lao,
+        "fiscal_year": fiscal_year,
+        "quarters": reports.lao_quarters(
+            lao=lao, fiscal_year=fiscal_year, today=timezone.localdate()
+        ),
+    }
+    return render(request, "projects/report_quarters.html", context)
 
 
 @require_POST
@@ -161,12 +80,7 @@ def report_prepare(request):
     if not form.is_valid():
         raise Http404("An incomplete report form.")
     data = form.cleaned_data
-    if request.user.lao_id:
-        lao = access.laos_managed_by(request.user).filter(pk=request.user.lao_id).first()
-        if lao is None:
-            raise Http404
-    else:
-        lao = access.lao_for_user(request.user, data["lao"])
+    lao = access.lao_for_writer(request.user, data["lao"])
     try:
         report = reports.report_prepare(
             lao=lao,
@@ -190,9 +104,7 @@ def report_prepare(request):
 def report_detail(request, pk):
     """A report with its items, totals and the steps the user may take."""
     report = reports.report_for_user(user=request.user, pk=pk)
-    report.overdue = reports.is_overdue(
-        due_date=report.due_date, status=report.status, today=timezone.localdate()
-    )
+    reports.mark_overdue([report], today=timezone.localdate())
     start, end = reports.quarter_range(report.fiscal_year, report.quarter)
     editable = report.status in reports.EDITABLE
     context = {
@@ -258,11 +170,9 @@ def report_return(request, pk):
     return _workflow_step(request, pk, send_back)
 
 
-@login_required
+@access.reviewer_required
 def review(request):
     """Submitted reports waiting for the provincial office."""
-    if not access.provinces_managed_by(request.user).exists():
-        raise Http404
     page = Paginator(reports.review_queue(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -276,12 +186,12 @@ def _report_status_label(lao) -> str:
 
 
 MISSING_COLUMNS = (
-    Column(_lazy("Province"), "province.name_th"),
-    Column(_lazy("DLA code"), "dla_code", empty=""),
-    Column(_lazy("LAO"), "full_name_th"),
-    Column(_lazy("Report status"), _report_status_label),
-    Column(_lazy("Phone"), "phone"),
-    Column(_lazy("E-mail"), "email"),
+    Column(gettext_lazy("Province"), "province.name_th"),
+    Column(gettext_lazy("DLA code"), "dla_code", empty=""),
+    Column(gettext_lazy("LAO"), "full_name_th"),
+    Column(gettext_lazy("Report status"), _report_status_label),
+    Column(gettext_lazy("Phone"), "phone"),
+    Column(gettext_lazy("E-mail"), "email"),
 )
 
 

@@ -10,7 +10,7 @@
 
 Views that write call `lao_for_user`, which answers 404 both for a missing LAO and for one out of
 scope, so the portal never confirms that an LAO it will not let you touch exists behind a URL.
-Whole views are guarded by `back_office_required` and `uploader_required`.
+Whole views are guarded by `back_office_required`, `reviewer_required` and `uploader_required`.
 """
 
 from collections.abc import Callable
@@ -108,6 +108,12 @@ def can_review(user: User, lao: LAO) -> bool:
     return provinces_managed_by(user).filter(pk=lao.province_id).exists()
 
 
+def reviews_any_province(user: User) -> bool:
+    """Does `user` review the submitted plans and reports of some province (provincial staff,
+    administrators)? One query (none for anonymous visitors)."""
+    return provinces_managed_by(user).exists()
+
+
 class Submission(Protocol):
     """A plan or report that went through the submit step."""
 
@@ -133,6 +139,18 @@ def lao_for_user(user: User, url_code: str, *, queryset: QuerySet[LAO] | None = 
         raise Http404("No LAO in your scope has this code.") from None
 
 
+def lao_for_writer(user: User, url_code: str | None) -> LAO:
+    """The LAO a new plan, project or report is for: an officer's own LAO (whatever `url_code`
+    says), for provincial staff and administrators the LAO `url_code` names if they may change it
+    (`lao_for_user`); 404 otherwise. One query."""
+    if getattr(user, "lao_id", None):
+        lao = laos_managed_by(user).filter(pk=user.lao_id).first()
+        if lao is None:
+            raise Http404("Choose an LAO you manage.")
+        return lao
+    return lao_for_user(user, url_code or "")
+
+
 def lao_codes_in_scope(user: User) -> dict[str, int]:
     """DLA code → LAO id of every LAO `user` may change: one query, for per-row upload checks."""
     return dict(laos_managed_by(user).exclude(dla_code=None).values_list("dla_code", "pk"))
@@ -154,6 +172,12 @@ def back_office_required(view: Callable) -> Callable:
     the login page, other signed-in users (citizens) get a 404, so a staff page is not confirmed
     to exist."""
     return _guarded(view, can_view_back_office, Http404)
+
+
+def reviewer_required(view: Callable) -> Callable:
+    """The view for those who review submitted plans and reports (`reviews_any_province`):
+    anonymous visitors are sent to the login page, other signed-in users get a 404."""
+    return _guarded(view, reviews_any_province, Http404)
 
 
 def uploader_required(view: Callable) -> Callable:

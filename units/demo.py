@@ -43,6 +43,23 @@ def seeders() -> list[Seeder]:
     return sorted(_seeders, key=lambda seeder: (seeder.order, seeder.name))
 
 
+# Seeders above budgets (projects) size their money by each LAO's budget, which units cannot
+# import: budgets provides the totals in its AppConfig.ready(); without it, BUDGET_RANGE.
+_budget_totals: Callable[..., dict] | None = None
+
+
+def register_budget_totals(provider: Callable[..., dict]) -> None:
+    """Set the provider of `budget_totals` (budgets' demo plans)."""
+    global _budget_totals
+    _budget_totals = provider
+
+
+def budget_totals(*, fiscal_years: list[int]) -> dict:
+    """(LAO id, fiscal year) → planned annual expenditure in baht, of the plans of these years;
+    empty when no app provides them. One query."""
+    return _budget_totals(fiscal_years=fiscal_years) if _budget_totals else {}
+
+
 def seed_demo_users(*, scale: str, stdout) -> list[str]:
     """Demo accounts of the roles that need no scope (officer and provincial staff need the
     registry, whose seeder adds them)."""

@@ -112,7 +112,7 @@ def stored_download(
         if not default_storage.exists(name):
             _write_atomically(name, build)
             _remove_other_versions(f"{EXPORTS_DIR}/{folder}", prefix=prefix, keep=file_name)
-    return _file_response(name, filename=filename, file_format=file_format)  # fmt: skip
+    return _file_response(name, filename=filename, file_format=file_format)
 
 
 # --- The LAO registry -------------------------------------------------------------------------

@@ -318,8 +318,9 @@ def registry_import(
             summary.upgraded += 1
         if diff:
             to_update.append(lao)
-            changes.append(LAOChange(lao=lao, user=user, source=ChangeSource.IMPORT,
-                                     changes=diff, note=note))  # fmt: skip
+            changes.append(
+                LAOChange(lao=lao, user=user, source=ChangeSource.IMPORT, changes=diff, note=note)
+            )
             summary.updated += 1
         else:
             summary.unchanged += 1
@@ -328,9 +329,15 @@ def registry_import(
         if code and code not in incoming and lao.is_active and lao not in to_update:
             lao.is_active = False
             to_update.append(lao)
-            changes.append(LAOChange(lao=lao, user=user, source=ChangeSource.IMPORT,
-                                     changes={"is_active": ["True", "False"]},
-                                     note="no longer in the DLA registry"))  # fmt: skip
+            changes.append(
+                LAOChange(
+                    lao=lao,
+                    user=user,
+                    source=ChangeSource.IMPORT,
+                    changes={"is_active": ["True", "False"]},
+                    note="no longer in the DLA registry",
+                )
+            )
             summary.deactivated += 1
 
     if to_update:
@@ -343,9 +350,14 @@ def registry_import(
     created = LAO.objects.bulk_create(to_create, batch_size=2000)
     summary.created = len(created)
     changes += [
-        LAOChange(lao=lao, user=user, source=ChangeSource.IMPORT, changes={},
-                  note="created from the DLA registry")
+        LAOChange(
+            lao=lao,
+            user=user,
+            source=ChangeSource.IMPORT,
+            changes={},
+            note="created from the DLA registry",
+        )
         for lao in created
-    ]  # fmt: skip
+    ]
     LAOChange.objects.bulk_create(changes, batch_size=2000)
     return summary

@@ -107,9 +107,6 @@ class LAOQuerySet(models.QuerySet):
     def in_province(self, province):
         return self.filter(province=province)
 
-    def of_kind(self, kind):
-        return self.filter(kind=kind)
-
     def with_geography(self):
         """Joins province, district and subdistrict for lists and profiles."""
         return self.select_related("province", "district", "subdistrict")

@@ -164,16 +164,6 @@ def _province_map_data(province: Province) -> dict:
     return {"province": province_feature, "districts": districts, "points": points}
 
 
-def province_lao_counts() -> dict[str, int]:
-    """Province code → number of active LAOs: one aggregate query (the national map's colours)."""
-    return dict(
-        LAO.objects.active()
-        .values_list("province__code")
-        .annotate(n=Count("*"))
-        .values_list("province__code", "n")
-    )
-
-
 def provinces_with_lao_counts() -> QuerySet[Province]:
     """Every province with `lao_count` (active LAOs) annotated, boundary left out: one query."""
     return (

@@ -219,8 +219,9 @@ def write_table(
 ) -> None:
     """Write a table as CSV or XLSX to a binary stream (a file being stored)."""
     if format == "xlsx":
-        write_xlsx(out, sheet_title=sheet_title, header=headers_of(columns),
-                   rows=rows_of(columns, rows))  # fmt: skip
+        write_xlsx(
+            out, sheet_title=sheet_title, header=headers_of(columns), rows=rows_of(columns, rows)
+        )
         return
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     write_csv(text, header=headers_of(columns), rows=rows_of(columns, rows))

@@ -4,6 +4,7 @@ import csv
 import dataclasses
 import io
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -16,7 +17,6 @@ from openpyxl import load_workbook
 from budgets import explorer, services
 from budgets.demo import budgets_seed
 from budgets.forms import ExplorerForm
-from budgets.importers import classification_import
 from budgets.models import (
     BudgetLine,
     BudgetPlan,
@@ -29,45 +29,52 @@ from budgets.models import (
 )
 from budgets.rollups import rollups_rebuild
 from budgets.services import LineData
-from units.models import LAOKind, Role
-from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
+from budgets.tests.factories import BudgetPlanFactory
+from units.models import LAOKind, Role, User
+from units.tests.factories import (
+    ProvinceFactory,
+    TwoProvinces,
+    UserFactory,
+    lao_in,
+    two_provinces,
+)
 from units.thai import current_fiscal_year
 
 pytestmark = pytest.mark.django_db
 URL = reverse("budgets:explorer")
 
 
-def lao_in(province, **kwargs):
-    return LAOFactory(subdistrict__district=DistrictFactory(province=province), **kwargs)
+@dataclass
+class Seeded(TwoProvinces):
+    executive: User
+    admin: User
+    admin2: User
+    editor: User
+    citizen: User
+    officer: User  # of laos[0]
+    staff: User  # of the north
 
 
 @pytest.fixture
-def world():
+def seeded(classification) -> Seeded:
     """Two provinces with LAOs of two kinds, five years of demo plans (past years enacted, the
     current year mixed), rollups rebuilt, and a user of every role."""
-    classification_import()
-    north, south = ProvinceFactory(code="30"), ProvinceFactory(code="31")
-    laos = [
-        lao_in(north),
-        lao_in(north, kind=LAOKind.SUBDISTRICT_MUNICIPALITY),
-        lao_in(north),
-        lao_in(south),
-        lao_in(south, kind=LAOKind.TOWN_MUNICIPALITY),
-    ]
-    budgets_seed(lao_ids=[lao.pk for lao in laos], years=3)
+    provinces = two_provinces(
+        [LAOKind.SAO, LAOKind.SUBDISTRICT_MUNICIPALITY, LAOKind.SAO],
+        [LAOKind.SAO, LAOKind.TOWN_MUNICIPALITY],
+    )
+    budgets_seed(lao_ids=[lao.pk for lao in provinces.laos], years=3)
     rollups_rebuild()
-    return {
-        "north": north,
-        "south": south,
-        "laos": laos,
-        "executive": UserFactory(role=Role.EXECUTIVE, username="exec"),
-        "admin": UserFactory(role=Role.ADMIN, username="admin"),
-        "admin2": UserFactory(role=Role.ADMIN, username="admin2"),
-        "editor": UserFactory(role=Role.EDITOR, username="editor"),
-        "citizen": UserFactory(role=Role.CITIZEN, username="citizen"),
-        "officer": UserFactory(role=Role.OFFICER, lao=laos[0], username="officer"),
-        "staff": UserFactory(role=Role.PROVINCIAL, province=north, username="staff"),
-    }
+    return Seeded(
+        **vars(provinces),
+        executive=UserFactory(role=Role.EXECUTIVE, username="exec"),
+        admin=UserFactory(role=Role.ADMIN, username="admin"),
+        admin2=UserFactory(role=Role.ADMIN, username="admin2"),
+        editor=UserFactory(role=Role.EDITOR, username="editor"),
+        citizen=UserFactory(role=Role.CITIZEN, username="citizen"),
+        officer=UserFactory(role=Role.OFFICER, lao=provinces.laos[0], username="officer"),
+        staff=UserFactory(role=Role.PROVINCIAL, province=provinces.north, username="staff"),
+    )
 
 
 def past_year():
@@ -122,7 +129,7 @@ def slices():
 
 
 @pytest.mark.parametrize(("data", "line_filters"), slices())
-def test_every_number_of_a_slice_equals_the_sum_of_its_enacted_lines(world, data, line_filters):
+def test_every_number_of_a_slice_equals_the_sum_of_its_enacted_lines(seeded, data, line_filters):
     assert ExpenseCategory.objects.filter(key__in=["PERSONNEL", "OPERATIONS"]).count() == 2
     year = past_year()
     level = level_of({**data, "fiscal_year": year})
@@ -142,46 +149,54 @@ def test_every_number_of_a_slice_equals_the_sum_of_its_enacted_lines(world, data
     assert sum(row["amount"] for row in level.categories) == level.total
     assert sum(group["amount"] for group in level.sectors) == level.total
     if "province" not in data:
-        for province in (world["north"], world["south"]):
+        for province in (seeded.north, seeded.south):
             assert level.province_amounts.get(province.pk, 0) == enacted_sum(
                 plan__fiscal_year=year, plan__lao__province=province, **line_filters
             )
 
 
-def test_a_programme_outside_the_chosen_sector_shows_nothing(world):
+def test_a_programme_outside_the_chosen_sector_shows_nothing(seeded):
     level = level_of({"sector": "GENERAL_ADMIN", "programme": "EDUCATION"})
     assert level.total == 0 and level.sectors == [] and level.categories == []
 
 
-def test_enacting_a_plan_moves_the_national_total_by_its_amount(world):
+def test_enacting_a_plan_moves_the_national_total_by_its_amount(seeded):
     year = current_fiscal_year() + 1
-    lao, admin = world["laos"][0], world["admin"]
+    lao, admin = seeded.laos[0], seeded.admin
     before = level_of({"fiscal_year": year}).total
     plan = services.budget_plan_create(lao=lao, fiscal_year=year, user=admin)
     plan = services.budget_plan_save(
-        plan=plan, user=admin, version=plan.version,
-        lines=[LineData(Programme.objects.get(key="EDUCATION").pk,
-                        ExpenseType.objects.get(key="MATERIALS").pk, "วัสดุ", Decimal("1250.50"))],
+        plan=plan,
+        user=admin,
+        version=plan.version,
+        lines=[
+            LineData(
+                Programme.objects.get(key="EDUCATION").pk,
+                ExpenseType.objects.get(key="MATERIALS").pk,
+                "วัสดุ",
+                Decimal("1250.50"),
+            )
+        ],
         revenues={RevenueSource.objects.get(key="GENERAL_GRANT").pk: Decimal("1250.50")},
-    )  # fmt: skip
+    )
     plan = services.budget_plan_submit(plan=plan, user=admin, version=plan.version)
     assert level_of({"fiscal_year": year}).total == before
     # Its submitter may not enact it: another administrator does.
-    services.budget_plan_enact(plan=plan, user=world["admin2"], version=plan.version)
+    services.budget_plan_enact(plan=plan, user=seeded.admin2, version=plan.version)
     assert level_of({"fiscal_year": year}).total == before + Decimal("1250.50")
     assert level_of({"fiscal_year": year, "programme": "EDUCATION", "province": "30"}).total == (
         Decimal("1250.50")
     )
 
 
-def test_counts_of_plans_by_province_and_status(world):
+def test_counts_of_plans_by_province_and_status(seeded):
     year = current_fiscal_year()
-    north = world["north"]
+    north = seeded.north
     inactive = lao_in(north, is_active=False)
-    BudgetPlan.objects.create(lao=inactive, fiscal_year=year)  # inactive LAOs are not counted
+    BudgetPlanFactory(lao=inactive, fiscal_year=year)  # inactive LAOs are not counted
     the_slice = explorer.Slice(fiscal_year=year)
     counts = explorer.explorer_counts(slice=the_slice)
-    for province in (north, world["south"]):
+    for province in (north, seeded.south):
         plans = BudgetPlan.objects.filter(
             fiscal_year=year, lao__province=province, lao__is_active=True
         )
@@ -197,8 +212,8 @@ def test_counts_of_plans_by_province_and_status(world):
 # --- Permissions --------------------------------------------------------------------------------
 
 
-def explorer_urls(world):
-    code = world["laos"][0].dla_code
+def explorer_urls(seeded):
+    code = seeded.laos[0].dla_code
     return [
         URL,
         URL + "?province=30",
@@ -208,43 +223,43 @@ def explorer_urls(world):
     ]
 
 
-def test_anonymous_users_are_sent_to_log_in(client, world):
-    for url in explorer_urls(world):
+def test_anonymous_users_are_sent_to_log_in(client, seeded):
+    for url in explorer_urls(seeded):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_citizens_get_not_found(client, world):
-    client.force_login(world["citizen"])
-    for url in explorer_urls(world):
+def test_citizens_get_not_found(client, seeded):
+    client.force_login(seeded.citizen)
+    for url in explorer_urls(seeded):
         assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["executive", "admin", "editor", "officer", "staff"])
-def test_back_office_users_explore(client, world, role):
-    client.force_login(world[role])
-    for url in explorer_urls(world):
+def test_back_office_users_explore(client, seeded, role):
+    client.force_login(getattr(seeded, role))
+    for url in explorer_urls(seeded):
         assert client.get(url).status_code == 200, url
 
 
-def test_plan_links_only_for_users_who_may_open_the_plan(client, world):
-    lao = world["laos"][0]
+def test_plan_links_only_for_users_who_may_open_the_plan(client, seeded):
+    lao = seeded.laos[0]
     url = reverse("budgets:explorer-lao", args=[lao.dla_code])
     plan = BudgetPlan.objects.filter(lao=lao).first()
     link = reverse("budgets:plan", args=[plan.pk])
     for role, linked in [("executive", True), ("officer", True), ("editor", False)]:
-        client.force_login(world[role])
+        client.force_login(getattr(seeded, role))
         assert (link in client.get(url).content.decode()) is linked, role
-    other = world["laos"][3]
-    client.force_login(world["officer"])
+    other = seeded.laos[3]
+    client.force_login(seeded.officer)
     other_plan = BudgetPlan.objects.filter(lao=other).first()
     html = client.get(reverse("budgets:explorer-lao", args=[other.dla_code])).content.decode()
     assert reverse("budgets:plan", args=[other_plan.pk]) not in html
 
 
-def test_the_budgets_index_links_to_the_explorer(client, world):
-    client.force_login(world["executive"])
+def test_the_budgets_index_links_to_the_explorer(client, seeded):
+    client.force_login(seeded.executive)
     assert URL in client.get(reverse("budgets:index")).content.decode()
 
 
@@ -263,9 +278,9 @@ def add_provinces(count):
 
 @pytest.mark.parametrize("query", ["", "?kind=sao&sector=COMMUNITY_SOCIAL&category=PERSONNEL"])
 def test_nation_level_queries_do_not_grow_with_provinces(
-    client, world, django_assert_num_queries, query
+    client, seeded, django_assert_num_queries, query
 ):
-    client.force_login(world["executive"])
+    client.force_login(seeded.executive)
     with django_assert_num_queries(8):
         response = client.get(URL + query)
     assert response.status_code == 200
@@ -279,8 +294,8 @@ def test_nation_level_queries_do_not_grow_with_provinces(
     assert 'id="chart-provinces"' in html and 'role="img"' in html
 
 
-def test_nation_level_shows_the_total_the_trend_and_the_counts(client, world):
-    client.force_login(world["executive"])
+def test_nation_level_shows_the_total_the_trend_and_the_counts(client, seeded):
+    client.force_login(seeded.executive)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(URL)
     year = current_fiscal_year()
@@ -298,47 +313,47 @@ def test_nation_level_shows_the_total_the_trend_and_the_counts(client, world):
     assert charts["trend"]["labels"] == [str(y) for y in (year - 2, year - 1, year)]
 
 
-def test_province_level_lists_its_laos_with_their_plan(client, world, django_assert_num_queries):
-    client.force_login(world["executive"])
+def test_province_level_lists_its_laos_with_their_plan(client, seeded, django_assert_num_queries):
+    client.force_login(seeded.executive)
     year = past_year()
     with django_assert_num_queries(10):
         response = client.get(URL + f"?province=30&fiscal_year={year}")
     assert response.status_code == 200
     rows = response.context["lao_rows"]
-    assert [row["lao"].pk for row in rows] == [lao.pk for lao in world["laos"][:3]]
+    assert [row["lao"].pk for row in rows] == [lao.pk for lao in seeded.laos[:3]]
     for row in rows:
         plan = BudgetPlan.objects.get(lao=row["lao"], fiscal_year=year)
         assert row["lao"].plan_status == PlanStatus.ENACTED
         assert row["lao"].plan_total == plan.total_expenditure
     assert response.context["province_rows"] == []
     assert response.context["level"].total == enacted_sum(
-        plan__fiscal_year=year, plan__lao__province=world["north"]
+        plan__fiscal_year=year, plan__lao__province=seeded.north
     )
     html = response.content.decode()
-    assert reverse("budgets:explorer-lao", args=[world["laos"][0].dla_code]) in html
+    assert reverse("budgets:explorer-lao", args=[seeded.laos[0].dla_code]) in html
     # more LAOs in the province: the same number of queries
     for _ in range(4):
-        lao_in(world["north"])
+        lao_in(seeded.north)
     cache.clear()
     with django_assert_num_queries(10):
         response = client.get(URL + f"?province=30&fiscal_year={year}")
     assert response.context["page_obj"].paginator.count == 7
 
 
-def test_province_level_filters_laos_by_kind_and_plan_status(client, world):
-    client.force_login(world["executive"])
+def test_province_level_filters_laos_by_kind_and_plan_status(client, seeded):
+    client.force_login(seeded.executive)
     year = current_fiscal_year()
-    lao_in(world["north"])  # no plan
+    lao_in(seeded.north)  # no plan
     response = client.get(URL + f"?province=30&fiscal_year={year}&status=none")
     assert all(row["lao"].plan_status is None for row in response.context["lao_rows"])
     assert len(response.context["lao_rows"]) == response.context["totals"]["none"] >= 1
     response = client.get(URL + "?province=30&kind=subdistrict")
-    assert [row["lao"].pk for row in response.context["lao_rows"]] == [world["laos"][1].pk]
+    assert [row["lao"].pk for row in response.context["lao_rows"]] == [seeded.laos[1].pk]
 
 
-def test_lao_level_shows_plans_of_every_year(client, world, django_assert_max_num_queries):
-    lao = world["laos"][0]
-    client.force_login(world["executive"])
+def test_lao_level_shows_plans_of_every_year(client, seeded, django_assert_max_num_queries):
+    lao = seeded.laos[0]
+    client.force_login(seeded.executive)
     with django_assert_max_num_queries(9):
         response = client.get(reverse("budgets:explorer-lao", args=[lao.dla_code]))
     assert response.status_code == 200
@@ -353,8 +368,8 @@ def test_lao_level_shows_plans_of_every_year(client, world, django_assert_max_nu
     assert client.get(reverse("budgets:explorer-lao", args=["0000000"])).status_code == 404
 
 
-def test_a_year_without_enacted_plans_shows_the_empty_state(client, world):
-    client.force_login(world["executive"])
+def test_a_year_without_enacted_plans_shows_the_empty_state(client, seeded):
+    client.force_login(seeded.executive)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     year = current_fiscal_year()
     BudgetPlan.objects.filter(fiscal_year=year).update(status=PlanStatus.SUBMITTED)
@@ -370,8 +385,8 @@ def test_a_year_without_enacted_plans_shows_the_empty_state(client, world):
     )
 
 
-def test_a_bad_filter_value_is_shown_and_ignored(client, world):
-    client.force_login(world["executive"])
+def test_a_bad_filter_value_is_shown_and_ignored(client, seeded):
+    client.force_login(seeded.executive)
     response = client.get(URL + "?province=99&kind=sao")
     assert response.status_code == 200
     assert "province" in response.context["form"].errors
@@ -388,8 +403,8 @@ def read_csv(response):
     return list(csv.reader(io.StringIO(text[1:])))
 
 
-def test_tables_download_as_csv_and_xlsx_with_the_same_filters(client, world):
-    client.force_login(world["executive"])
+def test_tables_download_as_csv_and_xlsx_with_the_same_filters(client, seeded):
+    client.force_login(seeded.executive)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     year = past_year()
     query = f"?fiscal_year={year}&kind=sao&programme=EDUCATION"
@@ -398,11 +413,13 @@ def test_tables_download_as_csv_and_xlsx_with_the_same_filters(client, world):
     rows = read_csv(client.get(url))
     assert rows[0][:3] == ["Province code", "Province", "Enacted budget (baht)"]
     by_code = {row[0]: Decimal(row[2]) for row in rows[1:]}
-    assert by_code["30"] == level.province_amounts[world["north"].pk]
+    assert by_code["30"] == level.province_amounts[seeded.north.pk]
     assert by_code["30"] == enacted_sum(
-        plan__fiscal_year=year, plan__lao__province=world["north"],
-        plan__lao__kind="sao", programme__key="EDUCATION",
-    )  # fmt: skip
+        plan__fiscal_year=year,
+        plan__lao__province=seeded.north,
+        plan__lao__kind="sao",
+        programme__key="EDUCATION",
+    )
     url = reverse("budgets:explorer-download", args=["years", "xlsx"]) + query
     sheet = load_workbook(io.BytesIO(client.get(url).content)).active
     values = list(sheet.values)
@@ -414,49 +431,56 @@ def test_tables_download_as_csv_and_xlsx_with_the_same_filters(client, world):
         assert sum(Decimal(row[-1]) for row in read_csv(response)[1:]) == level.total
 
 
-def test_the_lao_table_downloads_for_a_province_only(client, world):
-    client.force_login(world["executive"])
+def test_the_lao_table_downloads_for_a_province_only(client, seeded):
+    client.force_login(seeded.executive)
     url = reverse("budgets:explorer-download", args=["laos", "csv"])
     assert client.get(url).status_code == 404
     rows = read_csv(client.get(url + "?province=31"))
-    assert [row[0] for row in rows[1:]] == [lao.dla_code for lao in world["laos"][3:]]
+    assert [row[0] for row in rows[1:]] == [lao.dla_code for lao in seeded.laos[3:]]
     assert client.get(reverse("budgets:explorer-download", args=["nope", "csv"])).status_code == 404
     assert (
         client.get(reverse("budgets:explorer-download", args=["years", "pdf"])).status_code == 404
     )
 
 
-def test_the_plans_of_an_lao_download(client, world):
-    client.force_login(world["executive"])
-    lao = world["laos"][0]
+def test_the_plans_of_an_lao_download(client, seeded):
+    client.force_login(seeded.executive)
+    lao = seeded.laos[0]
     response = client.get(reverse("budgets:explorer-lao-download", args=[lao.dla_code, "csv"]))
     rows = read_csv(response)
     assert len(rows) == 1 + BudgetPlan.objects.filter(lao=lao).count()
 
 
-def test_sector_keys_of_the_tests_exist(world):
+def test_sector_keys_of_the_tests_exist(seeded):
     assert set(Sector.objects.values_list("key", flat=True)) >= {
         "GENERAL_ADMIN",
         "COMMUNITY_SOCIAL",
     }
 
 
-def test_the_cached_tables_follow_an_enactment_at_once(client, world):
+def test_the_cached_tables_follow_an_enactment_at_once(client, seeded):
     """The tables are cached under their data: an enacted plan shows on the next request."""
-    client.force_login(world["executive"])
-    year, lao, admin = current_fiscal_year() + 1, world["laos"][3], world["admin"]
+    client.force_login(seeded.executive)
+    year, lao, admin = current_fiscal_year() + 1, seeded.laos[3], seeded.admin
     html = client.get(URL + "?programme=EDUCATION").content.decode()
     assert "1,234,567.89" not in html
     plan = services.budget_plan_create(lao=lao, fiscal_year=year, user=admin)
     plan = services.budget_plan_save(
-        plan=plan, user=admin, version=plan.version,
-        lines=[LineData(Programme.objects.get(key="EDUCATION").pk,
-                        ExpenseType.objects.get(key="MATERIALS").pk, "วัสดุ",
-                        Decimal("1234567.89"))],
+        plan=plan,
+        user=admin,
+        version=plan.version,
+        lines=[
+            LineData(
+                Programme.objects.get(key="EDUCATION").pk,
+                ExpenseType.objects.get(key="MATERIALS").pk,
+                "วัสดุ",
+                Decimal("1234567.89"),
+            )
+        ],
         revenues={},
-    )  # fmt: skip
+    )
     plan = services.budget_plan_submit(plan=plan, user=admin, version=plan.version)
-    services.budget_plan_enact(plan=plan, user=world["admin2"], version=plan.version)
+    services.budget_plan_enact(plan=plan, user=seeded.admin2, version=plan.version)
     response = client.get(URL + "?programme=EDUCATION")
     assert response.context["slice"].fiscal_year == year  # the newest year with an enacted plan
     html = response.content.decode()
@@ -466,12 +490,12 @@ def test_the_cached_tables_follow_an_enactment_at_once(client, world):
 # --- Unpublished plans: only for those who prepare, review or read everything -----------------
 
 
-def with_draft(world, lao):
+def with_draft(seeded, lao):
     """The LAO's plan of the current year, made a draft (created when the seed left none)."""
     year = current_fiscal_year()
     plan = BudgetPlan.objects.filter(lao=lao, fiscal_year=year).first()
     if plan is None:
-        plan = services.budget_plan_create(lao=lao, fiscal_year=year, user=world["admin"])
+        plan = services.budget_plan_create(lao=lao, fiscal_year=year, user=seeded.admin)
     BudgetPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.DRAFT)
     return plan
 
@@ -490,11 +514,11 @@ SCOPES = [
 
 @pytest.mark.parametrize(("role", "index", "sees_drafts"), SCOPES)
 def test_the_lao_level_and_its_download_show_unpublished_plans_only_in_scope(
-    client, world, role, index, sees_drafts
+    client, seeded, role, index, sees_drafts
 ):
-    lao = world["laos"][index]
-    draft = with_draft(world, lao)
-    client.force_login(world[role])
+    lao = seeded.laos[index]
+    draft = with_draft(seeded, lao)
+    client.force_login(getattr(seeded, role))
     page = client.get(reverse("budgets:explorer-lao", args=[lao.dla_code]))
     years = [plan.fiscal_year for plan in page.context["plans"]]
     assert (draft.fiscal_year in years) is sees_drafts
@@ -513,11 +537,11 @@ def test_the_lao_level_and_its_download_show_unpublished_plans_only_in_scope(
 
 @pytest.mark.parametrize(("role", "index", "sees_drafts"), SCOPES)
 def test_the_province_table_shows_unpublished_plans_only_in_scope(
-    client, world, role, index, sees_drafts
+    client, seeded, role, index, sees_drafts
 ):
-    lao = world["laos"][index]
-    with_draft(world, lao)
-    client.force_login(world[role])
+    lao = seeded.laos[index]
+    with_draft(seeded, lao)
+    client.force_login(getattr(seeded, role))
     province = lao.province.code
     year = current_fiscal_year()
     response = client.get(URL, {"province": province, "fiscal_year": year})

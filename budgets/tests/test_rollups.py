@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -9,25 +10,26 @@ from budgets.importers import classification_import
 from budgets.models import BudgetLine, BudgetPlan, BudgetRollup, PlanStatus
 from budgets.rollups import rollup_add_plan, rollups_rebuild
 from units.models import LAOKind
-from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory
+from units.tests.factories import TwoProvinces, two_provinces
 from units.thai import current_fiscal_year
 
 pytestmark = pytest.mark.django_db
 
 
+@dataclass
+class Seeded(TwoProvinces):
+    created: int  # plans the demo seed made
+
+
 @pytest.fixture
-def seeded():
+def seeded() -> Seeded:
     classification_import()
-    north, south = ProvinceFactory(code="50"), ProvinceFactory(code="90")
-    laos = [
-        LAOFactory(subdistrict__district=DistrictFactory(province=north)),
-        LAOFactory(subdistrict__district=DistrictFactory(province=north),
-                   kind=LAOKind.SUBDISTRICT_MUNICIPALITY),
-        LAOFactory(subdistrict__district=DistrictFactory(province=south)),
-    ]  # fmt: skip
-    created = budgets_seed(lao_ids=[lao.pk for lao in laos], years=2)
+    provinces = two_provinces(
+        [LAOKind.SAO, LAOKind.SUBDISTRICT_MUNICIPALITY], [LAOKind.SAO], codes=("50", "90")
+    )
+    created = budgets_seed(lao_ids=[lao.pk for lao in provinces.laos], years=2)
     rollups_rebuild()
-    return {"laos": laos, "north": north, "created": created}
+    return Seeded(**vars(provinces), created=created)
 
 
 def enacted_sum(**filters):
@@ -42,17 +44,17 @@ def cell(**dimensions):
 
 
 def test_seed_is_deterministic_and_idempotent(seeded):
-    assert seeded["created"] >= 3
+    assert seeded.created >= 3
     plan = BudgetPlan.objects.order_by("pk").first()
     assert plan.lines.count() >= 28
     assert plan.lines.aggregate(total=Sum("amount"))["total"] == plan.total_expenditure
-    assert budgets_seed(lao_ids=[lao.pk for lao in seeded["laos"]], years=2) == 0
+    assert budgets_seed(lao_ids=[lao.pk for lao in seeded.laos], years=2) == 0
 
 
 def test_rollup_cells_equal_sums_of_enacted_lines(seeded):
     year = current_fiscal_year() - 1  # past years are all enacted
     assert cell(fiscal_year=year) == enacted_sum(plan__fiscal_year=year)
-    north = seeded["north"]
+    north = seeded.north
     assert cell(fiscal_year=year, province=north) == enacted_sum(
         plan__fiscal_year=year, plan__lao__province=north
     )
@@ -64,9 +66,11 @@ def test_rollup_cells_equal_sums_of_enacted_lines(seeded):
     assert cell(
         fiscal_year=year, province=north, programme=line.programme, category=category
     ) == enacted_sum(
-        plan__fiscal_year=year, plan__lao__province=north, programme=line.programme,
+        plan__fiscal_year=year,
+        plan__lao__province=north,
+        programme=line.programme,
         expense_type__category=category,
-    )  # fmt: skip
+    )
 
 
 def test_moving_one_plan_matches_a_rebuild(seeded):
@@ -81,9 +85,15 @@ def test_moving_one_plan_matches_a_rebuild(seeded):
     plan.status, plan.enacted_at = PlanStatus.ENACTED, timezone.now()
     plan.save()
     rollup_add_plan(plan=plan)
-    incremental = set(BudgetRollup.objects.values_list(
-        "fiscal_year", "province", "kind", "programme", "category", "amount"))  # fmt: skip
+    incremental = set(
+        BudgetRollup.objects.values_list(
+            "fiscal_year", "province", "kind", "programme", "category", "amount"
+        )
+    )
     rollups_rebuild()
-    rebuilt = set(BudgetRollup.objects.values_list(
-        "fiscal_year", "province", "kind", "programme", "category", "amount"))  # fmt: skip
+    rebuilt = set(
+        BudgetRollup.objects.values_list(
+            "fiscal_year", "province", "kind", "programme", "category", "amount"
+        )
+    )
     assert incremental == rebuilt

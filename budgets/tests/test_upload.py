@@ -2,103 +2,83 @@
 preview, commit (replace semantics), bad workbooks, permissions, template, query counts."""
 
 import io
+from dataclasses import dataclass
 from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connections
 from django.urls import reverse
 from django.utils import translation
 
 from budgets import services
-from budgets.importers import classification_import
 from budgets.models import (
     BudgetLine,
     BudgetPlan,
-    ExpenseType,
     PlanStatus,
-    Programme,
     RevenueEstimate,
-    RevenueSource,
 )
 from budgets.services import LineData, StalePlanError
+from budgets.tests.factories import Classification
 from budgets.uploads import BUDGET_LINES_UPLOAD
-from units.models import Role, UploadJob, UploadStatus
-from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
+from units.models import Role, UploadJob, UploadStatus, User
+from units.tests.factories import UserFactory
+from units.tests.uploads import (
+    UPLOAD_TESTS,
+    UploadRegion,
+    commit,
+    invalid_job,
+    latest_job,
+    make_job,
+    post_upload,
+    upload,
+    upload_refused,
+    upload_region,
+    workbook,
+)
 from units.thai import current_fiscal_year
 from units.uploads import engine
 from units.uploads.widgets import AmountWidget
 
-pytestmark = pytest.mark.django_db(databases=["default", "progress"])
+pytestmark = UPLOAD_TESTS
 
 HEADERS = ["รหัส อปท.", "ปีงบประมาณ", "รหัสแผนงาน", "รหัสงาน", "รหัสหมวดรายจ่าย", "รายการ", "จำนวนเงิน"]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YEAR = current_fiscal_year()
 
 
-@pytest.fixture(autouse=True)
-def english_client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+@dataclass
+class UploadWorld(UploadRegion, Classification):
+    """Province 40's LAOs 6400100-6400103: 6400101 has a draft with one line and revenue,
+    6400102 a returned plan, the others none yet."""
 
-
-@pytest.fixture(autouse=True, scope="module")
-def close_progress_connection(django_db_setup, django_db_blocker):
-    """The progress connection stays open across tests; close it before the test database goes."""
-    yield
-    with django_db_blocker.unblock():
-        connections["progress"].close()
-
-
-def workbook(rows, headers=HEADERS) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def upload_file(content: bytes, name="budget.xlsx"):
-    return SimpleUploadedFile(name, content, content_type=XLSX)
+    officer: User
+    draft: BudgetPlan
+    returned: BudgetPlan
 
 
 @pytest.fixture
-def world():
-    classification_import()
-    home, other = ProvinceFactory(code="40"), ProvinceFactory(code="41")
-    district = DistrictFactory(province=home)
-    laos = [LAOFactory(subdistrict__district=district, dla_code=f"640010{n}") for n in range(4)]
-    far = LAOFactory(subdistrict__district=DistrictFactory(province=other), dla_code="6410001")
-    officer = UserFactory(role=Role.OFFICER, lao=laos[1])
-    world = {
-        "home": home,
-        "laos": laos,
-        "far": far,
-        "officer": officer,
-        "staff": UserFactory(username="staff40", role=Role.PROVINCIAL, province=home),
-        "education": Programme.objects.get(key="EDUCATION"),
-        "materials": ExpenseType.objects.get(key="MATERIALS"),
-        "grant": RevenueSource.objects.get(key="GENERAL_GRANT"),
-    }
-    # 6400101 has a draft with one line and revenue; 6400102 a returned plan; 6400103 none yet.
-    world["draft"] = make_plan(world, laos[1], user=officer)
-    world["returned"] = make_plan(world, laos[2], status=PlanStatus.RETURNED)
-    return world
+def world(classification) -> UploadWorld:
+    region = upload_region(laos=4)
+    officer = UserFactory(role=Role.OFFICER, lao=region.laos[1])
+    return UploadWorld(
+        **vars(region),
+        **vars(classification),
+        officer=officer,
+        draft=make_plan(classification, region.laos[1], user=officer),
+        returned=make_plan(classification, region.laos[2], status=PlanStatus.RETURNED),
+    )
 
 
 def make_plan(world, lao, *, status=PlanStatus.DRAFT, user=None, year=YEAR):
     user = user or UserFactory(role=Role.OFFICER, lao=lao)
     plan = services.budget_plan_create(lao=lao, fiscal_year=year, user=user)
     plan = services.budget_plan_save(
-        plan=plan, user=user, version=plan.version,
-        lines=[LineData(world["education"].pk, world["materials"].pk, "วัสดุเดิม", Decimal("500"))],
-        revenues={world["grant"].pk: Decimal("9000")},
-    )  # fmt: skip
+        plan=plan,
+        user=user,
+        version=plan.version,
+        lines=[LineData(world.education.pk, world.materials.pk, "วัสดุเดิม", Decimal("500"))],
+        revenues={world.grant.pk: Decimal("9000")},
+    )
     if status != PlanStatus.DRAFT:
         BudgetPlan.objects.filter(pk=plan.pk).update(
             status=status, enacted_at=plan.updated_at if status == PlanStatus.ENACTED else None
@@ -114,23 +94,6 @@ GOOD_ROWS = [
     ["6400101", YEAR, "EDUCATION", None, "MATERIALS", "วัสดุเดิม", "500"],
     ["6400102", YEAR, "CENTRAL_FUND", None, "CENTRAL_FUND_ITEMS", "เบี้ยยังชีพผู้สูงอายุ", "300,000"],
 ]
-
-
-def post_upload(client, content, capture):
-    with capture(execute=True):
-        return client.post(
-            reverse("units:upload-list"),
-            {"kind": BUDGET_LINES_UPLOAD, "file": upload_file(content)},
-        )
-
-
-def commit(client, job, capture):
-    with capture(execute=True):
-        return client.post(reverse("units:upload-commit", args=[job.pk]))
-
-
-def latest_job() -> UploadJob:
-    return UploadJob.objects.latest("id")
 
 
 def snapshot():
@@ -157,15 +120,19 @@ def lines_of(code, year=YEAR):
     )
 
 
+def check_refused(client, content):
+    with translation.override("en"):
+        upload_refused(client, BUDGET_LINES_UPLOAD, content, snapshot=snapshot)
+    return invalid_job()
+
+
 # --- good workbook: preview, commit, replace ---------------------------------------------------
 
 
-def test_good_workbook_previews_then_commits(
-    client, world, django_capture_on_commit_callbacks, django_assert_num_queries
-):
-    client.force_login(world["staff"])
+def test_good_workbook_previews_then_commits(client, world, django_assert_num_queries):
+    client.force_login(world.staff)
     before = snapshot()
-    response = post_upload(client, workbook(GOOD_ROWS), django_capture_on_commit_callbacks)
+    response = post_upload(client, BUDGET_LINES_UPLOAD, workbook(HEADERS, GOOD_ROWS))
     job = latest_job()
     assert response["Location"] == reverse("units:upload-detail", args=[job.pk])
     assert job.status == UploadStatus.VALID, (job.message, job.errors)
@@ -205,8 +172,8 @@ def test_good_workbook_previews_then_commits(
     assert "budget-upload-preview" in html and "upload-commit" in html
     assert "1,251,000.50" in html and "New draft" in html
 
-    draft_version = world["draft"].version
-    commit(client, job, django_capture_on_commit_callbacks)
+    draft_version = world.draft.version
+    commit(client, job)
     job.refresh_from_db()
     assert job.status == UploadStatus.COMMITTED, (job.message, job.errors)
     assert job.summary["committed"] == {
@@ -225,14 +192,14 @@ def test_good_workbook_previews_then_commits(
         ("EDUCATION", "EDUCATION.02", "MATERIALS", "วัสดุการศึกษา", Decimal("1250000.50")),
         ("EDUCATION", None, "UTILITIES", "ค่าไฟฟ้า", Decimal("1000.00")),
     ]
-    draft = BudgetPlan.objects.get(pk=world["draft"].pk)
+    draft = BudgetPlan.objects.get(pk=world.draft.pk)
     assert draft.status == PlanStatus.DRAFT
     assert draft.version == draft_version + 1
     assert draft.total_expenditure == Decimal("20500.25")
     assert draft.total_revenue == Decimal("9000")  # revenue is left as it is
     assert RevenueEstimate.objects.filter(plan=draft).count() == 1
     assert [line[3] for line in lines_of("6400101")] == ["โครงการรณรงค์ไข้เลือดออก", "วัสดุเดิม"]
-    returned = BudgetPlan.objects.get(pk=world["returned"].pk)
+    returned = BudgetPlan.objects.get(pk=world.returned.pk)
     assert returned.status == PlanStatus.RETURNED
     assert returned.total_expenditure == Decimal("300000")
     assert lines_of("6400103") == []
@@ -241,22 +208,19 @@ def test_good_workbook_previews_then_commits(
     assert "upload-status-committed" in html
 
 
-def test_same_workbook_twice_gives_the_same_lines(
-    client, world, django_capture_on_commit_callbacks
-):
-    client.force_login(world["staff"])
-    content = workbook(GOOD_ROWS)
-    post_upload(client, content, django_capture_on_commit_callbacks)
-    commit(client, latest_job(), django_capture_on_commit_callbacks)
+def test_same_workbook_twice_gives_the_same_lines(client, world):
+    client.force_login(world.staff)
+    content = workbook(HEADERS, GOOD_ROWS)
+    upload(client, BUDGET_LINES_UPLOAD, content)
     assert latest_job().status == UploadStatus.COMMITTED
     first = snapshot()
 
-    post_upload(client, content, django_capture_on_commit_callbacks)
+    post_upload(client, BUDGET_LINES_UPLOAD, content)
     job = latest_job()
     assert job.status == UploadStatus.VALID
     assert (job.summary["changed"], job.summary["unchanged"]) == (0, 3)
     assert job.summary["plans_unchanged"] == 3
-    commit(client, job, django_capture_on_commit_callbacks)
+    commit(client, job)
     job.refresh_from_db()
     assert job.status == UploadStatus.COMMITTED
     assert job.summary["committed"]["plans_unchanged"] == 3
@@ -266,25 +230,22 @@ def test_same_workbook_twice_gives_the_same_lines(
     # One line changed: that plan alone is replaced, with a new version.
     changed = [row[:] for row in GOOD_ROWS]
     changed[4][6] = "310,000"
-    post_upload(client, workbook(changed), django_capture_on_commit_callbacks)
+    post_upload(client, BUDGET_LINES_UPLOAD, workbook(HEADERS, changed))
     job = latest_job()
     assert (job.summary["changed"], job.summary["unchanged"]) == (1, 2)
-    commit(client, job, django_capture_on_commit_callbacks)
-    returned = BudgetPlan.objects.get(pk=world["returned"].pk)
+    commit(client, job)
+    returned = BudgetPlan.objects.get(pk=world.returned.pk)
     assert returned.total_expenditure == Decimal("310000")
     assert BudgetLine.objects.count() == 5
 
 
-def test_an_open_editor_is_refused_after_an_upload(
-    client, world, django_capture_on_commit_callbacks
-):
-    seen = world["draft"]  # the officer opened the editor on this version
-    client.force_login(world["staff"])
-    post_upload(client, workbook(GOOD_ROWS), django_capture_on_commit_callbacks)
-    commit(client, latest_job(), django_capture_on_commit_callbacks)
+def test_an_open_editor_is_refused_after_an_upload(client, world):
+    seen = world.draft  # the officer opened the editor on this version
+    client.force_login(world.staff)
+    upload(client, BUDGET_LINES_UPLOAD, workbook(HEADERS, GOOD_ROWS))
     with pytest.raises(StalePlanError):
         services.budget_plan_save(
-            plan=seen, user=world["officer"], version=seen.version, lines=[], revenues={}
+            plan=seen, user=world.officer, version=seen.version, lines=[], revenues={}
         )
     assert BudgetPlan.objects.get(pk=seen.pk).total_expenditure == Decimal("20500.25")
 
@@ -301,24 +262,10 @@ def test_amounts_from_number_cells_and_float_noise(world):
 # --- bad workbooks: a clear message, nothing written --------------------------------------------
 
 
-def check_refused(client, content, capture):
-    before = snapshot()
-    with translation.override("en"):
-        post_upload(client, content, capture)
-    assert snapshot() == before
-    job = latest_job()
-    assert job.status == UploadStatus.INVALID
-    return job
-
-
-def test_wrong_headers_are_refused_with_the_expected_columns(
-    client, world, django_capture_on_commit_callbacks
-):
-    client.force_login(world["staff"])
+def test_wrong_headers_are_refused_with_the_expected_columns(client, world):
+    client.force_login(world.staff)
     headers = ["code", "year", "programme", "work", "type", "item", "amount"]
-    job = check_refused(
-        client, workbook(GOOD_ROWS, headers=headers), django_capture_on_commit_callbacks
-    )
+    job = check_refused(client, workbook(headers, GOOD_ROWS))
     assert "The header row does not match the template" in job.message
     assert "รหัสหมวดรายจ่าย" in job.message
 
@@ -379,27 +326,36 @@ def variant(**changes):
         (variant(c0="6499999"), "รหัส อปท.", "No LAO has the code 6499999."),
     ],
     ids=[
-        "unknown-programme", "unknown-type", "unknown-work", "work-of-another-programme",
-        "text-amount", "negative-text", "negative-number", "three-decimals", "too-large",
-        "year-ce", "year-far", "no-item", "no-amount", "no-programme", "long-item", "unknown-lao",
+        "unknown-programme",
+        "unknown-type",
+        "unknown-work",
+        "work-of-another-programme",
+        "text-amount",
+        "negative-text",
+        "negative-number",
+        "three-decimals",
+        "too-large",
+        "year-ce",
+        "year-far",
+        "no-item",
+        "no-amount",
+        "no-programme",
+        "long-item",
+        "unknown-lao",
     ],
-)  # fmt: skip
-def test_bad_cells_are_row_errors_and_nothing_is_written(
-    client, world, django_capture_on_commit_callbacks, row, column, message
-):
-    client.force_login(world["staff"])
+)
+def test_bad_cells_are_row_errors_and_nothing_is_written(client, world, row, column, message):
+    client.force_login(world.staff)
     good = ["6400101", YEAR, "EDUCATION", None, "MATERIALS", "วัสดุใหม่", "2,000"]
-    job = check_refused(client, workbook([good, row]), django_capture_on_commit_callbacks)
+    job = check_refused(client, workbook(HEADERS, [good, row]))
     assert [(error["row"], error["column"]) for error in job.errors] == [(3, column)]
     assert message in job.errors[0]["message"]
 
 
-def test_a_row_of_another_province_blocks_the_whole_file(
-    client, world, django_capture_on_commit_callbacks
-):
-    client.force_login(world["staff"])
+def test_a_row_of_another_province_blocks_the_whole_file(client, world):
+    client.force_login(world.staff)
     rows = [*GOOD_ROWS, ["6410001", YEAR, "EDUCATION", None, "MATERIALS", "วัสดุ", "100"]]
-    job = check_refused(client, workbook(rows), django_capture_on_commit_callbacks)
+    job = check_refused(client, workbook(HEADERS, rows))
     assert job.errors == [
         {
             "row": 7,
@@ -411,15 +367,13 @@ def test_a_row_of_another_province_blocks_the_whole_file(
 
 
 @pytest.mark.parametrize("status", [PlanStatus.SUBMITTED, PlanStatus.ENACTED])
-def test_submitted_and_enacted_plans_are_refused(
-    client, world, django_capture_on_commit_callbacks, status
-):
-    BudgetPlan.objects.filter(pk=world["draft"].pk).update(
+def test_submitted_and_enacted_plans_are_refused(client, world, status):
+    BudgetPlan.objects.filter(pk=world.draft.pk).update(
         status=status,
-        enacted_at=world["draft"].updated_at if status == PlanStatus.ENACTED else None,
+        enacted_at=world.draft.updated_at if status == PlanStatus.ENACTED else None,
     )
-    client.force_login(world["staff"])
-    job = check_refused(client, workbook(GOOD_ROWS), django_capture_on_commit_callbacks)
+    client.force_login(world.staff)
+    job = check_refused(client, workbook(HEADERS, GOOD_ROWS))
     assert [(error["row"], error["column"]) for error in job.errors] == [
         (4, "ปีงบประมาณ"),
         (5, "ปีงบประมาณ"),
@@ -436,17 +390,17 @@ def test_submitted_and_enacted_plans_are_refused(
     assert rows[3][7].startswith("ปีงบประมาณ: ")
 
 
-def test_commit_checks_again_under_locks(client, world, django_capture_on_commit_callbacks):
-    client.force_login(world["staff"])
-    post_upload(client, workbook(GOOD_ROWS), django_capture_on_commit_callbacks)
+def test_commit_checks_again_under_locks(client, world):
+    client.force_login(world.staff)
+    post_upload(client, BUDGET_LINES_UPLOAD, workbook(HEADERS, GOOD_ROWS))
     job = latest_job()
     assert job.status == UploadStatus.VALID
     # Meanwhile the officer submits the draft.
-    draft = world["draft"]
-    services.budget_plan_submit(plan=draft, user=world["officer"], version=draft.version)
+    draft = world.draft
+    services.budget_plan_submit(plan=draft, user=world.officer, version=draft.version)
     before = snapshot()
     with translation.override("en"):
-        commit(client, job, django_capture_on_commit_callbacks)
+        commit(client, job)
     job.refresh_from_db()
     assert job.status == UploadStatus.INVALID
     assert job.message == "The data changed since the check: nothing was saved."
@@ -456,20 +410,20 @@ def test_commit_checks_again_under_locks(client, world, django_capture_on_commit
 
 def test_the_replace_service_refuses_plans_out_of_scope_or_not_editable(world):
     item = services.PlanLines(
-        lao_id=world["far"].pk,
+        lao_id=world.far.pk,
         fiscal_year=YEAR,
         plan=None,
-        lines=[LineData(world["education"].pk, world["materials"].pk, "x", Decimal(1))],
+        lines=[LineData(world.education.pk, world.materials.pk, "x", Decimal(1))],
     )
     with pytest.raises(services.PermissionDenied):
-        services.budget_plans_replace_lines(items=[item], user=world["staff"])
-    BudgetPlan.objects.filter(pk=world["draft"].pk).update(status=PlanStatus.SUBMITTED)
-    submitted = BudgetPlan.objects.get(pk=world["draft"].pk)
+        services.budget_plans_replace_lines(items=[item], user=world.staff)
+    BudgetPlan.objects.filter(pk=world.draft.pk).update(status=PlanStatus.SUBMITTED)
+    submitted = BudgetPlan.objects.get(pk=world.draft.pk)
     item = services.PlanLines(
         lao_id=submitted.lao_id, fiscal_year=YEAR, plan=submitted, lines=item.lines
     )
     with pytest.raises(ValidationError):
-        services.budget_plans_replace_lines(items=[item], user=world["staff"])
+        services.budget_plans_replace_lines(items=[item], user=world.staff)
     assert BudgetLine.objects.filter(plan=submitted).count() == 1
 
 
@@ -483,46 +437,42 @@ def test_anonymous_is_sent_to_login(client, world):
 
 
 @pytest.mark.parametrize("role", [Role.CITIZEN, Role.OFFICER, Role.EXECUTIVE])
-def test_other_roles_cannot_upload(client, world, role, django_capture_on_commit_callbacks):
-    scope = {"lao": world["laos"][0]} if role == Role.OFFICER else {}
+def test_other_roles_cannot_upload(client, world, role):
+    scope = {"lao": world.laos[0]} if role == Role.OFFICER else {}
     client.force_login(UserFactory(role=role, **scope))
     before = snapshot()
     assert client.get(reverse("units:upload-template", args=[BUDGET_LINES_UPLOAD])).status_code == (
         403
     )
-    response = post_upload(client, workbook(GOOD_ROWS), django_capture_on_commit_callbacks)
+    response = post_upload(client, BUDGET_LINES_UPLOAD, workbook(HEADERS, GOOD_ROWS))
     assert response.status_code == 403
     assert UploadJob.objects.count() == 0
     assert snapshot() == before
 
 
-def test_staff_of_another_province_get_row_errors_and_admins_may_upload_anywhere(
-    client, world, django_capture_on_commit_callbacks
-):
-    client.force_login(UserFactory(role=Role.PROVINCIAL, province=world["far"].province))
-    job = check_refused(client, workbook(GOOD_ROWS), django_capture_on_commit_callbacks)
+def test_staff_of_another_province_get_row_errors_and_admins_may_upload_anywhere(client, world):
+    client.force_login(UserFactory(role=Role.PROVINCIAL, province=world.far.province))
+    job = check_refused(client, workbook(HEADERS, GOOD_ROWS))
     assert job.error_count == 5
     assert {error["column"] for error in job.errors} == {"รหัส อปท."}
 
     client.force_login(UserFactory(role=Role.ADMIN, is_superuser=True, is_staff=True))
     rows = [*GOOD_ROWS, ["6410001", YEAR + 1, "EDUCATION", None, "MATERIALS", "วัสดุ", "100"]]
-    post_upload(client, workbook(rows), django_capture_on_commit_callbacks)
+    post_upload(client, BUDGET_LINES_UPLOAD, workbook(HEADERS, rows))
     job = latest_job()
     assert job.status == UploadStatus.VALID, job.errors
-    commit(client, job, django_capture_on_commit_callbacks)
-    assert BudgetPlan.objects.get(lao=world["far"], fiscal_year=YEAR + 1).total_expenditure == 100
+    commit(client, job)
+    assert BudgetPlan.objects.get(lao=world.far, fiscal_year=YEAR + 1).total_expenditure == 100
 
 
 # --- template ----------------------------------------------------------------------------------
 
 
-def test_template_has_the_editable_lines_of_the_province(
-    client, world, django_assert_num_queries, django_capture_on_commit_callbacks
-):
-    make_plan(world, world["far"])  # another province: not in the template
-    make_plan(world, world["laos"][3], status=PlanStatus.SUBMITTED)  # not editable
-    BudgetLine.objects.filter(plan=world["returned"]).update(item='=HYPERLINK("http://evil")')
-    client.force_login(world["staff"])
+def test_template_has_the_editable_lines_of_the_province(client, world, django_assert_num_queries):
+    make_plan(world, world.far)  # another province: not in the template
+    make_plan(world, world.laos[3], status=PlanStatus.SUBMITTED)  # not editable
+    BudgetLine.objects.filter(plan=world.returned).update(item='=HYPERLINK("http://evil")')
+    client.force_login(world.staff)
     with django_assert_num_queries(4):  # session, user, can_upload, lines
         response = client.get(reverse("units:upload-template", args=[BUDGET_LINES_UPLOAD]))
     assert response.status_code == 200
@@ -541,20 +491,13 @@ def test_template_has_the_editable_lines_of_the_province(
     assert "Fiscal year" in notes
 
     # Round trip: uploading the template back changes nothing.
-    post_upload(client, response.content, django_capture_on_commit_callbacks)
+    post_upload(client, BUDGET_LINES_UPLOAD, response.content)
     job = latest_job()
     assert job.status == UploadStatus.VALID, job.errors
     assert (job.summary["changed"], job.summary["plans_unchanged"]) == (0, 2)
 
 
 # --- speed: queries do not grow with the rows ----------------------------------------------------
-
-
-def make_job(user, content) -> UploadJob:
-    job = UploadJob(kind=BUDGET_LINES_UPLOAD, user=user, original_name="t.xlsx", size=len(content))
-    job.file.save("t.xlsx", upload_file(content), save=False)
-    job.save()
-    return job
 
 
 @pytest.mark.parametrize("laos", [2, 4])
@@ -564,7 +507,7 @@ def test_check_and_commit_queries_do_not_grow_with_rows(world, laos, django_asse
         for n in range(laos)
         for line in range(50 * laos)
     ]
-    job = make_job(world["staff"], workbook(rows))
+    job = make_job(world.staff, BUDGET_LINES_UPLOAD, workbook(HEADERS, rows))
     # job; programme, work and expense type codes; scope; plans; line counts; LAOs; job saved
     with django_assert_num_queries(9):
         engine.run_check(job.pk)

@@ -2,6 +2,7 @@ import pytest
 from django.db import DatabaseError
 from django.urls import reverse
 
+from portal.navigation import AREAS
 from units.models import LAOKind
 from units.tests.factories import LAOFactory
 
@@ -97,3 +98,9 @@ def test_healthz_reports_a_database_failure(client, monkeypatch):
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+
+
+def test_area_eight_is_the_links_directory(client):
+    assert [area.url_name for area in AREAS if area.number == 8] == ["units:links"]
+    html = client.get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("units:links")}"' in html

@@ -4,6 +4,7 @@ from Project; report submission by quarter and province."""
 import csv
 import datetime
 import io
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -17,11 +18,12 @@ from budgets.importers import classification_import
 from budgets.models import Programme
 from projects import dashboard
 from projects.demo import development_plans_seed, projects_seed
-from projects.models import ProgressReport, Project, ReportStatus, Stage
+from projects.models import Project, ReportStatus, Stage
 from projects.rollups import rollups_rebuild
+from projects.tests.factories import ProgressReportFactory
 from units import thai
-from units.models import LAOKind, Role
-from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
+from units.models import LAOKind, Role, User
+from units.tests.factories import TwoProvinces, UserFactory, two_provinces
 from units.thai import current_fiscal_year
 
 pytestmark = pytest.mark.django_db
@@ -29,32 +31,28 @@ URL = reverse("projects:dashboard")
 LAGGING_URL = reverse("projects:dashboard-lagging")
 
 
-def lao_in(province, **kwargs):
-    return LAOFactory(subdistrict__district=DistrictFactory(province=province), **kwargs)
+@dataclass
+class Seeded(TwoProvinces):
+    executive: User
+    citizen: User
 
 
 @pytest.fixture
-def world():
+def seeded() -> Seeded:
     """Two provinces with LAOs of two kinds, two years of demo projects, the rollup rebuilt."""
     classification_import()
-    north, south = ProvinceFactory(code="30"), ProvinceFactory(code="31")
-    laos = [
-        lao_in(north),
-        lao_in(north, kind=LAOKind.SUBDISTRICT_MUNICIPALITY),
-        lao_in(south),
-        lao_in(south, kind=LAOKind.TOWN_MUNICIPALITY),
-    ]
-    ids = [lao.pk for lao in laos]
+    provinces = two_provinces(
+        [LAOKind.SAO, LAOKind.SUBDISTRICT_MUNICIPALITY], [LAOKind.SAO, LAOKind.TOWN_MUNICIPALITY]
+    )
+    ids = [lao.pk for lao in provinces.laos]
     development_plans_seed(lao_ids=ids)
     projects_seed(lao_ids=ids, years=2)
     rollups_rebuild()
-    return {
-        "north": north,
-        "south": south,
-        "laos": laos,
-        "executive": UserFactory(role=Role.EXECUTIVE, username="exec"),
-        "citizen": UserFactory(role=Role.CITIZEN, username="citizen"),
-    }
+    return Seeded(
+        **vars(provinces),
+        executive=UserFactory(role=Role.EXECUTIVE, username="exec"),
+        citizen=UserFactory(role=Role.CITIZEN, username="citizen"),
+    )
 
 
 def sums(**filters):
@@ -82,20 +80,20 @@ def test_elapsed_share_of_the_fiscal_year():
     assert Decimal("0.49") < half < Decimal("0.51")
 
 
-def test_anonymous_is_sent_to_login_and_citizens_get_404(client, world):
+def test_anonymous_is_sent_to_login_and_citizens_get_404(client, seeded):
     for url in (URL, LAGGING_URL, reverse("projects:dashboard-download", args=["kinds", "csv"])):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
-    client.force_login(world["citizen"])
+    client.force_login(seeded.citizen)
     for url in (URL, LAGGING_URL, reverse("projects:dashboard-download", args=["kinds", "csv"])):
         assert client.get(url).status_code == 404
 
 
 def test_nation_totals_rates_and_stages_equal_the_projects(
-    client, world, django_assert_max_num_queries
+    client, seeded, django_assert_max_num_queries
 ):
-    client.force_login(world["executive"])
+    client.force_login(seeded.executive)
     year = current_fiscal_year()
     with django_assert_max_num_queries(12):
         response = english(client).get(URL)
@@ -112,7 +110,7 @@ def test_nation_totals_rates_and_stages_equal_the_projects(
     assert {row["stage"]: row["count"] for row in board.stages} == {
         stage: stage_counts.get(stage, 0) for stage in Stage.values
     }
-    north = world["north"]
+    north = seeded.north
     province_rows = {row["province"].code: row for row in board.provinces}
     assert set(province_rows) == {"30", "31"}
     assert figures_tuple(province_rows["30"]["figures"]) == sums(
@@ -133,28 +131,29 @@ def test_nation_totals_rates_and_stages_equal_the_projects(
     assert "Lagging projects" in content
 
 
-def test_province_level_with_kind_and_programme(client, world, django_assert_max_num_queries):
-    client.force_login(world["executive"])
+def test_province_level_with_kind_and_programme(client, seeded, django_assert_max_num_queries):
+    client.force_login(seeded.executive)
     year = current_fiscal_year() - 1
     programme = Programme.objects.get(key="INDUSTRY_PUBLIC_WORKS")
-    query = {"fiscal_year": year, "province": "30", "kind": LAOKind.SAO,
-             "programme": programme.key}  # fmt: skip
+    query = {"fiscal_year": year, "province": "30", "kind": LAOKind.SAO, "programme": programme.key}
     with django_assert_max_num_queries(12):
         response = client.get(URL, query)
     board = response.context["dashboard"]
     assert board.provinces == []
     assert figures_tuple(board.total) == sums(
-        fiscal_year=year, lao__province=world["north"], lao__kind=LAOKind.SAO,
+        fiscal_year=year,
+        lao__province=seeded.north,
+        lao__kind=LAOKind.SAO,
         programme=programme,
-    )  # fmt: skip
+    )
     assert [row["programme"].pk for row in board.programmes] == [programme.pk]
     for project in response.context["lagging"].rows:
-        assert project.lao.province_id == world["north"].pk
+        assert project.lao.province_id == seeded.north.pk
         assert project.programme_id == programme.pk
 
 
-def test_a_bad_filter_value_is_ignored(client, world):
-    client.force_login(world["executive"])
+def test_a_bad_filter_value_is_ignored(client, seeded):
+    client.force_login(seeded.executive)
     response = client.get(URL, {"province": "99", "fiscal_year": "abc"})
     assert response.status_code == 200
     assert response.context["slice"].province is None
@@ -164,8 +163,9 @@ def expected_lagging(year, **filters):
     today = timezone.localdate()
     threshold = dashboard.elapsed_share(fiscal_year=year) - dashboard.UNDER_DISBURSED_MARGIN
     found = []
-    for project in Project.objects.filter(fiscal_year=year, stage__in=dashboard.OPEN_STAGES,
-                                          **filters):  # fmt: skip
+    for project in Project.objects.filter(
+        fiscal_year=year, stage__in=dashboard.OPEN_STAGES, **filters
+    ):
         behind = project.planned_end and project.planned_end < today
         base = project.contract_amount or project.budget_amount
         under = (
@@ -178,8 +178,8 @@ def expected_lagging(year, **filters):
     return found
 
 
-def test_lagging_projects_pages_and_lao_drill_down(client, world, django_assert_max_num_queries):
-    client.force_login(world["executive"])
+def test_lagging_projects_pages_and_lao_drill_down(client, seeded, django_assert_max_num_queries):
+    client.force_login(seeded.executive)
     year = current_fiscal_year()
     # Make sure there is something behind schedule and something under-disbursed.
     start, _ = thai.fiscal_year_range(year)
@@ -200,7 +200,7 @@ def test_lagging_projects_pages_and_lao_drill_down(client, world, django_assert_
         page += 1
     assert sorted(shown) == sorted(expected)
 
-    lao = world["laos"][3]
+    lao = seeded.laos[3]
     response = client.get(LAGGING_URL, {"lao": lao.dla_code})
     assert response.status_code == 200
     assert [p.pk for p in response.context["lagging"].rows] == sorted(
@@ -210,17 +210,20 @@ def test_lagging_projects_pages_and_lao_drill_down(client, world, django_assert_
     assert client.get(LAGGING_URL, {"lao": "0000000"}).status_code == 404
 
 
-def test_report_submission_by_quarter_and_province(client, world):
+def test_report_submission_by_quarter_and_province(client, seeded):
     year = current_fiscal_year()
-    north_lao, south_lao = world["laos"][0], world["laos"][2]
+    north_lao, south_lao = seeded.laos[0], seeded.laos[2]
     due = datetime.date(2026, 1, 31)
-    ProgressReport.objects.create(lao=north_lao, fiscal_year=year, quarter=1, due_date=due,
-                                  status=ReportStatus.ACCEPTED)  # fmt: skip
-    ProgressReport.objects.create(lao=world["laos"][1], fiscal_year=year, quarter=1,
-                                  due_date=due, status=ReportStatus.SUBMITTED)  # fmt: skip
-    ProgressReport.objects.create(lao=south_lao, fiscal_year=year, quarter=2, due_date=due,
-                                  status=ReportStatus.RETURNED)  # fmt: skip
-    client.force_login(world["executive"])
+    ProgressReportFactory(
+        lao=north_lao, fiscal_year=year, quarter=1, due_date=due, status=ReportStatus.ACCEPTED
+    )
+    ProgressReportFactory(
+        lao=seeded.laos[1], fiscal_year=year, quarter=1, due_date=due, status=ReportStatus.SUBMITTED
+    )
+    ProgressReportFactory(
+        lao=south_lao, fiscal_year=year, quarter=2, due_date=due, status=ReportStatus.RETURNED
+    )
+    client.force_login(seeded.executive)
     rows = {row["province"].code: row for row in client.get(URL).context["reports"]}
     assert rows["30"]["quarters"][0][ReportStatus.ACCEPTED] == 1
     assert rows["30"]["quarters"][0][ReportStatus.SUBMITTED] == 1
@@ -228,8 +231,8 @@ def test_report_submission_by_quarter_and_province(client, world):
     assert rows["31"]["quarters"][1][ReportStatus.RETURNED] == 1
 
 
-def test_downloads_follow_the_filters(client, world):
-    client.force_login(world["executive"])
+def test_downloads_follow_the_filters(client, seeded):
+    client.force_login(seeded.executive)
     year = current_fiscal_year()
     url = reverse("projects:dashboard-download", args=["provinces", "csv"])
     response = english(client).get(url, {"fiscal_year": year})
@@ -237,13 +240,13 @@ def test_downloads_follow_the_filters(client, world):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Province code", "Province", "Projects"]
     by_code = {row[0]: row for row in rows[1:]}
-    assert int(by_code["30"][2]) == sums(fiscal_year=year, lao__province=world["north"])[2]
+    assert int(by_code["30"][2]) == sums(fiscal_year=year, lao__province=seeded.north)[2]
 
     url = reverse("projects:dashboard-download", args=["stages", "xlsx"])
     response = client.get(url, {"fiscal_year": year, "province": "31"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     counted = sum(row[1] for row in sheet.iter_rows(min_row=2, values_only=True))
-    assert counted == sums(fiscal_year=year, lao__province=world["south"])[2]
+    assert counted == sums(fiscal_year=year, lao__province=seeded.south)[2]
     assert client.get(reverse("projects:dashboard-download", args=["nope", "csv"])).status_code == (
         404
     )

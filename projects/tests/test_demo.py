@@ -30,10 +30,13 @@ def laos():
     province = ProvinceFactory(code="50")
     return [
         LAOFactory(subdistrict__district=DistrictFactory(province=province)),
-        LAOFactory(subdistrict__district=DistrictFactory(province=province),
-                   kind=LAOKind.TOWN_MUNICIPALITY, latitude=Decimal("18.79"),
-                   longitude=Decimal("98.98")),
-    ]  # fmt: skip
+        LAOFactory(
+            subdistrict__district=DistrictFactory(province=province),
+            kind=LAOKind.TOWN_MUNICIPALITY,
+            latitude=Decimal("18.79"),
+            longitude=Decimal("98.98"),
+        ),
+    ]
 
 
 def test_plans_cover_the_demo_years_with_three_to_six_strategies(laos):
@@ -72,9 +75,9 @@ def test_projects_are_consistent_deterministic_and_idempotent(laos):
     # Past years mostly completed; the current year spread over the stages.
     current = current_fiscal_year()
     stages = defaultdict(dict)
-    for year, stage, number in Project.objects.values_list("fiscal_year", "stage").annotate(
-        number=Count("pk")
-    ).order_by():  # fmt: skip
+    for year, stage, number in (
+        Project.objects.values_list("fiscal_year", "stage").annotate(number=Count("pk")).order_by()
+    ):
         stages[year][stage] = number
     past = stages[current - 1]
     assert past.get(Stage.COMPLETED, 0) > sum(past.values()) / 2

@@ -2,7 +2,8 @@ import pytest
 from django.core import mail
 
 from projects.models import Follow, Notification
-from projects.notify import followers_notify
+from projects.notify import News, followers_notify, followers_notify_many
+from projects.tests.workflow import make_project
 from units.tests.factories import LAOFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,23 +26,23 @@ def test_followers_of_the_lao_are_notified_and_emailed(django_capture_on_commit_
 
 
 def test_news_of_many_projects_take_two_queries_and_tell_each_follower_once(
-    django_assert_num_queries, django_capture_on_commit_callbacks
+    world, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    from projects.notify import News, followers_notify_many
-    from projects.tests.pages_world import build_world, make_project
-
-    world = build_world()
     first, second = make_project(world, name="หนึ่ง"), make_project(world, name="สอง")
     both, lao_only, stranger = UserFactory(), UserFactory(), UserFactory()
     Follow.objects.create(user=both, project=first)
-    Follow.objects.create(user=both, lao=world["lao"])
-    Follow.objects.create(user=lao_only, lao=world["lao"])
-    Follow.objects.create(user=stranger, lao=world["far"])
+    Follow.objects.create(user=both, lao=world.lao)
+    Follow.objects.create(user=lao_only, lao=world.lao)
+    Follow.objects.create(user=stranger, lao=world.far)
     news = [
-        News(message=f"{project.name} moved", url=f"/p/{project.pk}/", project_id=project.pk,
-             lao_id=project.lao_id)
+        News(
+            message=f"{project.name} moved",
+            url=f"/p/{project.pk}/",
+            project_id=project.pk,
+            lao_id=project.lao_id,
+        )
         for project in (first, second)
-    ]  # fmt: skip
+    ]
     with (
         django_capture_on_commit_callbacks() as callbacks,
         django_assert_num_queries(4),  # savepoint, followers, notifications, release

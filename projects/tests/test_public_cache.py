@@ -12,14 +12,9 @@ from django.urls import reverse
 from budgets.models import Programme
 from projects import services
 from projects.services import ProjectData
-from projects.tests.pages_world import YEAR, build_world, make_project, move
+from projects.tests.workflow import YEAR, make_project, move
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def rows(client, url, **params):
@@ -34,9 +29,9 @@ def table(content: str) -> str:
 
 
 def test_every_write_shows_at_once_in_the_cached_table(client, world):
-    url = reverse("projects:lao", args=[world["lao"].url_code])
-    officer = world["officer"]
-    project = world["project"]
+    url = reverse("projects:lao", args=[world.lao.url_code])
+    officer = world.officer
+    project = world.project
     first, cold = rows(client, url)
     again, warm = rows(client, url)
     assert table(again) == table(first) and "ก่อสร้างอาคารเรียน" in table(first)
@@ -44,10 +39,15 @@ def test_every_write_shows_at_once_in_the_cached_table(client, world):
 
     # Stage changes (with the contract).
     project = move(
-        project, officer, "funded", "procurement", "contracted",
-        contract_amount=Decimal("900000"), contractor="หจก. ทดสอบ",
+        project,
+        officer,
+        "funded",
+        "procurement",
+        "contracted",
+        contract_amount=Decimal("900000"),
+        contractor="หจก. ทดสอบ",
         contract_date=datetime.date(2026, 1, 10),
-    )  # fmt: skip
+    )
     content, _ = rows(client, url)
     assert 'data-stage="contracted"' in content
 
@@ -61,12 +61,17 @@ def test_every_write_shows_at_once_in_the_cached_table(client, world):
     # An edit of the project (name) and of its progress.
     project.refresh_from_db()
     project = services.project_update(
-        project=project, user=officer, version=project.version,
+        project=project,
+        user=officer,
+        version=project.version,
         data=ProjectData(
-            name="อาคารเรียนหลังใหม่", fiscal_year=YEAR, budget_amount=Decimal("1000000"),
-            strategy=world["strategy"], programme=world["education"],
+            name="อาคารเรียนหลังใหม่",
+            fiscal_year=YEAR,
+            budget_amount=Decimal("1000000"),
+            strategy=world.strategy,
+            programme=world.education,
         ),
-    )  # fmt: skip
+    )
     content, _ = rows(client, url)
     assert "อาคารเรียนหลังใหม่" in content
     services.project_set_progress(
@@ -79,13 +84,13 @@ def test_every_write_shows_at_once_in_the_cached_table(client, world):
     assert "ขุดลอกคลอง" in content
 
     # A renamed programme.
-    Programme.objects.filter(pk=world["education"].pk).update(name_th="การศึกษาใหม่")
+    Programme.objects.filter(pk=world.education.pk).update(name_th="การศึกษาใหม่")
     content, _ = rows(client, url)
     assert "การศึกษาใหม่" in content
 
 
 def test_filters_and_pages_are_cached_apart(client, world):
-    url = reverse("projects:lao", args=[world["lao"].url_code])
+    url = reverse("projects:lao", args=[world.lao.url_code])
     for number in range(30):
         make_project(world, name=f"โครงการที่ {number:02d}")
     make_project(world, name="ปีหน้า", fiscal_year=YEAR + 1)
@@ -106,7 +111,7 @@ def cache_entries() -> int:
 
 
 def test_junk_parameters_and_their_order_share_the_cached_entries(client, world):
-    url = reverse("projects:lao", args=[world["lao"].url_code])
+    url = reverse("projects:lao", args=[world.lao.url_code])
     first, _ = rows(client, url, fiscal_year=YEAR, stage="planned")
     entries = cache_entries()
     second, _ = rows(client, f"{url}?stage=planned&junk=1&fiscal_year={YEAR}&x=<b>&page=1")
@@ -117,7 +122,7 @@ def test_junk_parameters_and_their_order_share_the_cached_entries(client, world)
 
 
 def test_invalid_values_make_no_cache_entry(client, world):
-    url = reverse("projects:lao", args=[world["lao"].url_code])
+    url = reverse("projects:lao", args=[world.lao.url_code])
     rows(client, url)
     entries = cache_entries()
     for value in ("x1", "x2", "1999"):

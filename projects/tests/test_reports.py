@@ -16,13 +16,13 @@ from projects.models import (
     Follow,
     Notification,
     ProgressReport,
-    Project,
     ReportStatus,
     Stage,
     StageChange,
 )
+from projects.tests.factories import ProjectFactory
 from units.models import Role
-from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
+from units.tests.factories import DistrictFactory, LAOFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 YEAR = 2568  # Oct 2024 – Sep 2025: every quarter has ended and is past due
@@ -33,37 +33,9 @@ def moment(day: datetime.date, hour: int = 12) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-@pytest.fixture
-def world():
-    province, other = ProvinceFactory(code="30"), ProvinceFactory(code="31")
-    lao = LAOFactory(subdistrict__district=DistrictFactory(province=province), dla_code="6300001")
-    neighbour = LAOFactory(
-        subdistrict__district=DistrictFactory(province=province), dla_code="6300002"
-    )
-    far = LAOFactory(subdistrict__district=DistrictFactory(province=other), dla_code="6310001")
-    return {
-        "province": province,
-        "lao": lao,
-        "neighbour": neighbour,
-        "far": far,
-        "officer": UserFactory(role=Role.OFFICER, lao=lao, username="officer"),
-        "neighbour_officer": UserFactory(role=Role.OFFICER, lao=neighbour, username="neighbour"),
-        "staff": UserFactory(role=Role.PROVINCIAL, province=province, username="staff"),
-        "far_staff": UserFactory(role=Role.PROVINCIAL, province=other, username="far"),
-        "citizen": UserFactory(role=Role.CITIZEN, username="citizen"),
-        "executive": UserFactory(role=Role.EXECUTIVE, username="executive"),
-    }
-
-
-def project(lao, code, *, stage=Stage.PLANNED, budget="100000", fiscal_year=YEAR, **fields):
-    return Project.objects.create(
-        lao=lao,
-        code=code,
-        name=f"โครงการ {code}",
-        fiscal_year=fiscal_year,
-        budget_amount=Decimal(budget),
-        stage=stage,
-        **fields,
+def project(lao, code, *, budget="100000", fiscal_year=YEAR, **fields):
+    return ProjectFactory(
+        lao=lao, code=code, fiscal_year=fiscal_year, budget_amount=Decimal(budget), **fields
     )
 
 
@@ -73,15 +45,15 @@ def move(project_, from_stage, to_stage, day, hour=12):
     )
 
 
-def prepared(world, quarter=2):
+def prepared(tree, quarter=2):
     return reports.report_prepare(
-        lao=world["lao"], fiscal_year=YEAR, quarter=quarter, user=world["officer"]
+        lao=tree.lao, fiscal_year=YEAR, quarter=quarter, user=tree.officer
     )
 
 
-def submitted(world, quarter=2):
-    report = prepared(world, quarter)
-    return reports.report_submit(report=report, user=world["officer"], version=report.version)
+def submitted(tree, quarter=2):
+    report = prepared(tree, quarter)
+    return reports.report_submit(report=report, user=tree.officer, version=report.version)
 
 
 # --- Quarters and due dates -------------------------------------------------------------------
@@ -120,8 +92,8 @@ def test_the_latest_due_quarter_is_the_last_one_that_ended():
 # --- The snapshot -----------------------------------------------------------------------------
 
 
-def test_the_snapshot_shows_each_project_as_it_stood_at_the_quarter_end(world):
-    lao = world["lao"]
+def test_the_snapshot_shows_each_project_as_it_stood_at_the_quarter_end(tree):
+    lao = tree.lao
     road = project(lao, "2568-001", stage=Stage.IN_PROGRESS, progress_percent=60)
     move(road, Stage.PLANNED, Stage.FUNDED, datetime.date(2024, 11, 1))
     move(road, Stage.FUNDED, Stage.PROCUREMENT, datetime.date(2025, 1, 10))
@@ -138,9 +110,9 @@ def test_the_snapshot_shows_each_project_as_it_stood_at_the_quarter_end(world):
     # No stage change logged at all: its current stage.
     project(lao, "2568-003", stage=Stage.PLANNED, budget="50000.50")
     project(lao, "2569-001", fiscal_year=2569)  # another fiscal year
-    project(world["neighbour"], "2568-001")  # another LAO
+    project(tree.neighbour, "2568-001")  # another LAO
 
-    report = prepared(world)
+    report = prepared(tree)
 
     items = {item.project.code: item for item in report.items.select_related("project")}
     assert set(items) == {"2568-001", "2568-002", "2568-003"}
@@ -158,132 +130,140 @@ def test_the_snapshot_shows_each_project_as_it_stood_at_the_quarter_end(world):
     assert report.due_date == datetime.date(2025, 4, 15)
 
 
-def test_the_snapshot_takes_a_fixed_number_of_queries(world, django_assert_num_queries):
+def test_the_snapshot_takes_a_fixed_number_of_queries(tree, django_assert_num_queries):
     for number in range(20):
-        item = project(world["lao"], f"2568-{number:03d}", stage=Stage.FUNDED)
+        item = project(tree.lao, f"2568-{number:03d}", stage=Stage.FUNDED)
         move(item, Stage.PLANNED, Stage.FUNDED, datetime.date(2024, 12, 1))
         Disbursement.objects.create(project=item, date=datetime.date(2025, 1, 5), amount=10)
     with django_assert_num_queries(4):
-        snapshots = reports.project_snapshots(lao=world["lao"], fiscal_year=YEAR, quarter=2)
+        snapshots = reports.project_snapshots(lao=tree.lao, fiscal_year=YEAR, quarter=2)
     assert len(snapshots) == 20
     assert all(s.disbursed_total == 10 and s.stage == Stage.FUNDED for s in snapshots)
 
 
-def test_preparing_again_refreshes_a_draft_and_bumps_its_version(world):
-    road = project(world["lao"], "2568-001")
-    report = prepared(world)
+def test_preparing_again_refreshes_a_draft_and_bumps_its_version(tree):
+    road = project(tree.lao, "2568-001")
+    report = prepared(tree)
     Disbursement.objects.create(project=road, date=datetime.date(2025, 2, 1), amount=300)
     again = reports.report_prepare(
-        lao=world["lao"], fiscal_year=YEAR, quarter=2, user=world["officer"],
+        lao=tree.lao,
+        fiscal_year=YEAR,
+        quarter=2,
+        user=tree.officer,
         version=report.version,
-    )  # fmt: skip
+    )
     assert again.pk == report.pk and again.version == report.version + 1
     assert again.items.get().disbursed_total == Decimal("300")
     with pytest.raises(reports.StaleReportError):
         reports.report_prepare(
-            lao=world["lao"], fiscal_year=YEAR, quarter=2, user=world["officer"],
+            lao=tree.lao,
+            fiscal_year=YEAR,
+            quarter=2,
+            user=tree.officer,
             version=report.version,
-        )  # fmt: skip
+        )
 
 
-def test_a_quarter_that_has_not_begun_cannot_be_reported(world):
+def test_a_quarter_that_has_not_begun_cannot_be_reported(tree):
     next_year = reports.fiscal_year_of(timezone.localdate()) + 1
     with pytest.raises(ValidationError):
-        reports.report_prepare(
-            lao=world["lao"], fiscal_year=next_year, quarter=1, user=world["officer"]
-        )
+        reports.report_prepare(lao=tree.lao, fiscal_year=next_year, quarter=1, user=tree.officer)
     assert not ProgressReport.objects.exists()
 
 
 # --- The workflow -----------------------------------------------------------------------------
 
 
-def test_submit_return_fix_resubmit_and_accept(world):
-    road = project(world["lao"], "2568-001")
-    report = submitted(world)
-    assert report.status == ReportStatus.SUBMITTED and report.submitted_by == world["officer"]
+def test_submit_return_fix_resubmit_and_accept(tree):
+    road = project(tree.lao, "2568-001")
+    report = submitted(tree)
+    assert report.status == ReportStatus.SUBMITTED and report.submitted_by == tree.officer
     report = reports.report_return(
-        report=report, user=world["staff"], version=report.version, comment="ยอดเบิกจ่ายไม่ครบ"
+        report=report, user=tree.staff, version=report.version, comment="ยอดเบิกจ่ายไม่ครบ"
     )
     assert report.status == ReportStatus.RETURNED
     assert report.return_comment == "ยอดเบิกจ่ายไม่ครบ"
     Disbursement.objects.create(project=road, date=datetime.date(2025, 3, 1), amount=2500)
     report = reports.report_prepare(
-        lao=world["lao"], fiscal_year=YEAR, quarter=2, user=world["officer"],
+        lao=tree.lao,
+        fiscal_year=YEAR,
+        quarter=2,
+        user=tree.officer,
         version=report.version,
-    )  # fmt: skip
+    )
     assert report.status == ReportStatus.RETURNED  # until it is sent again
-    report = reports.report_submit(report=report, user=world["officer"], version=report.version)
-    report = reports.report_accept(report=report, user=world["staff"], version=report.version)
+    report = reports.report_submit(report=report, user=tree.officer, version=report.version)
+    report = reports.report_accept(report=report, user=tree.staff, version=report.version)
     assert report.status == ReportStatus.ACCEPTED
-    assert report.reviewed_by == world["staff"] and report.return_comment == ""
+    assert report.reviewed_by == tree.staff and report.return_comment == ""
     assert report.items.get().disbursed_total == Decimal("2500")
 
 
-def test_accepting_tells_the_followers_of_the_lao(world, django_capture_on_commit_callbacks):
+def test_accepting_tells_the_followers_of_the_lao(tree, django_capture_on_commit_callbacks):
     follower = UserFactory(role=Role.CITIZEN, username="follower")
-    Follow.objects.create(user=follower, lao=world["lao"])
-    Follow.objects.create(user=world["citizen"], lao=world["far"])
-    report = submitted(world)
+    Follow.objects.create(user=follower, lao=tree.lao)
+    Follow.objects.create(user=tree.citizen, lao=tree.far)
+    report = submitted(tree)
     with django_capture_on_commit_callbacks():
-        reports.report_accept(report=report, user=world["staff"], version=report.version)
+        reports.report_accept(report=report, user=tree.staff, version=report.version)
     notification = Notification.objects.get()
     assert notification.user == follower
     assert "ไตรมาสที่ 2" in notification.message and str(YEAR) in notification.message
 
 
-def test_an_accepted_report_is_frozen(world):
-    road = project(world["lao"], "2568-001")
-    report = submitted(world)
-    report = reports.report_accept(report=report, user=world["staff"], version=report.version)
+def test_an_accepted_report_is_frozen(tree):
+    road = project(tree.lao, "2568-001")
+    report = submitted(tree)
+    report = reports.report_accept(report=report, user=tree.staff, version=report.version)
     Disbursement.objects.create(project=road, date=datetime.date(2025, 3, 1), amount=999)
     with pytest.raises(ValidationError):
         reports.report_prepare(
-            lao=world["lao"], fiscal_year=YEAR, quarter=2, user=world["officer"],
+            lao=tree.lao,
+            fiscal_year=YEAR,
+            quarter=2,
+            user=tree.officer,
             version=report.version,
-        )  # fmt: skip
+        )
     for step in (reports.report_submit, reports.report_accept):
         with pytest.raises(ValidationError):
-            step(report=report, user=world["staff"], version=report.version)
+            step(report=report, user=tree.staff, version=report.version)
     with pytest.raises(ValidationError):
-        reports.report_return(
-            report=report, user=world["staff"], version=report.version, comment="x"
-        )
+        reports.report_return(report=report, user=tree.staff, version=report.version, comment="x")
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
     assert report.items.get().disbursed_total == 0
 
 
 @pytest.mark.parametrize("who", ["neighbour_officer", "far_staff", "citizen", "executive"])
-def test_only_the_lao_and_its_province_may_prepare_and_submit(world, who):
+def test_only_the_lao_and_its_province_may_prepare_and_submit(tree, who):
     with pytest.raises(PermissionDenied):
-        reports.report_prepare(lao=world["lao"], fiscal_year=YEAR, quarter=2, user=world[who])
-    report = prepared(world)
+        reports.report_prepare(lao=tree.lao, fiscal_year=YEAR, quarter=2, user=getattr(tree, who))
+    report = prepared(tree)
     with pytest.raises(PermissionDenied):
-        reports.report_submit(report=report, user=world[who], version=report.version)
+        reports.report_submit(report=report, user=getattr(tree, who), version=report.version)
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT
 
 
 @pytest.mark.parametrize("who", ["officer", "far_staff", "citizen", "executive"])
-def test_only_staff_of_the_province_may_accept_or_return(world, who):
-    report = submitted(world)
+def test_only_staff_of_the_province_may_accept_or_return(tree, who):
+    report = submitted(tree)
     with pytest.raises(PermissionDenied):
-        reports.report_accept(report=report, user=world[who], version=report.version)
+        reports.report_accept(report=report, user=getattr(tree, who), version=report.version)
     with pytest.raises(PermissionDenied):
-        reports.report_return(report=report, user=world[who], version=report.version, comment="x")
+        reports.report_return(
+            report=report, user=getattr(tree, who), version=report.version, comment="x"
+        )
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
 
 
-def test_a_stale_version_is_refused_and_a_return_needs_a_comment(world):
-    report = submitted(world)
+def test_a_stale_version_is_refused_and_a_return_needs_a_comment(tree):
+    report = submitted(tree)
     with pytest.raises(reports.StaleReportError):
-        reports.report_accept(report=report, user=world["staff"], version=report.version - 1)
+        reports.report_accept(report=report, user=tree.staff, version=report.version - 1)
     with pytest.raises(ValidationError):
-        reports.report_return(
-            report=report, user=world["staff"], version=report.version, comment=" "
-        )
+        reports.report_return(report=report, user=tree.staff, version=report.version, comment=" ")
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
 
@@ -296,11 +276,11 @@ def english(client):
 
 
 def test_officer_quarters_page_shows_due_dates_and_overdue(
-    client, world, django_assert_max_num_queries
+    client, tree, django_assert_max_num_queries
 ):
-    submitted(world, quarter=1)
-    prepared(world, quarter=2)
-    client.force_login(world["officer"])
+    submitted(tree, quarter=1)
+    prepared(tree, quarter=2)
+    client.force_login(tree.officer)
     english(client)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("projects:report-list"), {"fiscal_year": YEAR})
@@ -315,11 +295,11 @@ def test_officer_quarters_page_shows_due_dates_and_overdue(
     assert "15 Apr 2025" in html
 
 
-def test_officer_prepares_from_the_page_and_submits(client, world):
-    project(world["lao"], "2568-001", budget="1250000.50")
-    client.force_login(world["officer"])
+def test_officer_prepares_from_the_page_and_submits(client, tree):
+    project(tree.lao, "2568-001", budget="1250000.50")
+    client.force_login(tree.officer)
     response = client.post(reverse("projects:report-prepare"), {"fiscal_year": YEAR, "quarter": 2})
-    report = ProgressReport.objects.get(lao=world["lao"], fiscal_year=YEAR, quarter=2)
+    report = ProgressReport.objects.get(lao=tree.lao, fiscal_year=YEAR, quarter=2)
     assert response["Location"] == reverse("projects:report", args=[report.pk])
     response = client.post(
         reverse("projects:report-submit", args=[report.pk]),
@@ -332,12 +312,12 @@ def test_officer_prepares_from_the_page_and_submits(client, world):
 
 
 def test_the_report_page_has_items_and_totals_in_few_queries(
-    client, world, django_assert_num_queries
+    client, tree, django_assert_num_queries
 ):
     for number in range(15):
-        project(world["lao"], f"2568-{number:03d}", budget="1000.25")
-    report = prepared(world)
-    client.force_login(world["staff"])
+        project(tree.lao, f"2568-{number:03d}", budget="1000.25")
+    report = prepared(tree)
+    client.force_login(tree.staff)
     with django_assert_num_queries(4):
         response = client.get(reverse("projects:report", args=[report.pk]))
     assert response.status_code == 200
@@ -346,9 +326,9 @@ def test_the_report_page_has_items_and_totals_in_few_queries(
     assert "15,003.75" in response.content.decode()
 
 
-def test_staff_return_and_accept_through_the_pages(client, world):
-    report = submitted(world)
-    client.force_login(world["staff"])
+def test_staff_return_and_accept_through_the_pages(client, tree):
+    report = submitted(tree)
+    client.force_login(tree.staff)
     queue = client.get(reverse("projects:report-review"))
     assert list(queue.context["page_obj"]) == [report]
     client.post(
@@ -357,29 +337,29 @@ def test_staff_return_and_accept_through_the_pages(client, world):
     )
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
-    report = reports.report_submit(report=report, user=world["officer"], version=report.version)
+    report = reports.report_submit(report=report, user=tree.officer, version=report.version)
     client.post(reverse("projects:report-accept", args=[report.pk]), {"version": report.version})
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
 
 
-def test_the_review_queue_is_scoped_and_bounded(client, world, django_assert_max_num_queries):
-    submitted(world)
-    far_officer = UserFactory(role=Role.OFFICER, lao=world["far"], username="farofficer")
-    far = reports.report_prepare(lao=world["far"], fiscal_year=YEAR, quarter=2, user=far_officer)
+def test_the_review_queue_is_scoped_and_bounded(client, tree, django_assert_max_num_queries):
+    submitted(tree)
+    far_officer = UserFactory(role=Role.OFFICER, lao=tree.far, username="farofficer")
+    far = reports.report_prepare(lao=tree.far, fiscal_year=YEAR, quarter=2, user=far_officer)
     reports.report_submit(report=far, user=far_officer, version=far.version)
-    client.force_login(world["staff"])
+    client.force_login(tree.staff)
     with django_assert_max_num_queries(7):
         response = client.get(reverse("projects:report-review"))
-    assert [r.lao for r in response.context["page_obj"]] == [world["lao"]]
-    client.force_login(world["officer"])
+    assert [r.lao for r in response.context["page_obj"]] == [tree.lao]
+    client.force_login(tree.officer)
     assert client.get(reverse("projects:report-review")).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["neighbour_officer", "far_staff", "citizen"])
-def test_others_cannot_open_or_move_the_report(client, world, who):
-    report = submitted(world)
-    client.force_login(world[who])
+def test_others_cannot_open_or_move_the_report(client, tree, who):
+    report = submitted(tree)
+    client.force_login(getattr(tree, who))
     assert client.get(reverse("projects:report", args=[report.pk])).status_code == 404
     for name in ("report-accept", "report-return", "report-submit"):
         response = client.post(
@@ -391,10 +371,10 @@ def test_others_cannot_open_or_move_the_report(client, world, who):
     assert report.status == ReportStatus.SUBMITTED
 
 
-def test_the_executive_reads_but_cannot_review(client, world, django_assert_max_num_queries):
-    report = submitted(world)
-    reports.report_prepare(lao=world["neighbour"], fiscal_year=YEAR, quarter=2, user=world["staff"])
-    client.force_login(world["executive"])
+def test_the_executive_reads_but_cannot_review(client, tree, django_assert_max_num_queries):
+    report = submitted(tree)
+    reports.report_prepare(lao=tree.neighbour, fiscal_year=YEAR, quarter=2, user=tree.staff)
+    client.force_login(tree.executive)
     response = client.get(reverse("projects:report", args=[report.pk]))
     assert response.status_code == 200 and not response.context["can_review"]
     with django_assert_max_num_queries(6):
@@ -409,18 +389,18 @@ def test_the_executive_reads_but_cannot_review(client, world, django_assert_max_
     assert report.status == ReportStatus.SUBMITTED
 
 
-def test_an_officer_cannot_prepare_for_another_lao(client, world):
-    client.force_login(world["far_staff"])
+def test_an_officer_cannot_prepare_for_another_lao(client, tree):
+    client.force_login(tree.far_staff)
     response = client.post(
         reverse("projects:report-prepare"),
-        {"fiscal_year": YEAR, "quarter": 2, "lao": world["lao"].dla_code},
+        {"fiscal_year": YEAR, "quarter": 2, "lao": tree.lao.dla_code},
     )
     assert response.status_code == 404
     assert not ProgressReport.objects.exists()
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client, world):
-    report = submitted(world)
+def test_anonymous_visitors_are_sent_to_log_in(client, tree):
+    report = submitted(tree)
     for url in (
         reverse("projects:report-list"),
         reverse("projects:report", args=[report.pk]),
@@ -439,36 +419,34 @@ def test_anonymous_visitors_are_sent_to_log_in(client, world):
 
 
 def test_the_missing_list_shows_laos_without_a_sent_report(
-    client, world, django_assert_max_num_queries
+    client, tree, django_assert_max_num_queries
 ):
-    prepared(world)  # a draft: still missing
+    prepared(tree)  # a draft: still missing
     neighbour = reports.report_prepare(
-        lao=world["neighbour"], fiscal_year=YEAR, quarter=2, user=world["neighbour_officer"]
+        lao=tree.neighbour, fiscal_year=YEAR, quarter=2, user=tree.neighbour_officer
     )
-    reports.report_submit(
-        report=neighbour, user=world["neighbour_officer"], version=neighbour.version
-    )
+    reports.report_submit(report=neighbour, user=tree.neighbour_officer, version=neighbour.version)
     for number in range(5):
         LAOFactory(
-            subdistrict__district=DistrictFactory(province=world["province"]),
+            subdistrict__district=DistrictFactory(province=tree.province),
             dla_code=f"63001{number:02d}",
         )
-    client.force_login(world["staff"])
+    client.force_login(tree.staff)
     english(client)
     with django_assert_max_num_queries(8):
         response = client.get(
             reverse("projects:report-missing"), {"fiscal_year": YEAR, "quarter": 2}
         )
     laos = list(response.context["page_obj"])
-    assert world["lao"] in laos and world["neighbour"] not in laos and world["far"] not in laos
+    assert tree.lao in laos and tree.neighbour not in laos and tree.far not in laos
     assert len(laos) == 6
-    draft = next(lao for lao in laos if lao == world["lao"])
+    draft = next(lao for lao in laos if lao == tree.lao)
     assert draft.report_status == ReportStatus.DRAFT
     assert "Draft" in response.content.decode()
 
 
-def test_the_missing_list_downloads_and_is_closed_to_officers(client, world):
-    client.force_login(world["staff"])
+def test_the_missing_list_downloads_and_is_closed_to_officers(client, tree):
+    client.force_login(tree.staff)
     response = client.get(
         reverse("projects:report-missing-download", args=["csv"]),
         {"fiscal_year": YEAR, "quarter": 2},
@@ -481,52 +459,50 @@ def test_the_missing_list_downloads_and_is_closed_to_officers(client, world):
         {"fiscal_year": YEAR, "quarter": 2},
     )
     assert response.status_code == 200 and response.content[:2] == b"PK"
-    client.force_login(world["officer"])
+    client.force_login(tree.officer)
     assert client.get(reverse("projects:report-missing")).status_code == 404
 
 
-def test_executives_see_every_province_in_the_missing_list(client, world):
-    client.force_login(world["executive"])
+def test_executives_see_every_province_in_the_missing_list(client, tree):
+    client.force_login(tree.executive)
     response = client.get(reverse("projects:report-missing"), {"fiscal_year": YEAR, "quarter": 2})
     assert len(list(response.context["page_obj"])) == 3
     response = client.get(
         reverse("projects:report-missing"), {"fiscal_year": YEAR, "quarter": 2, "province": "31"}
     )
-    assert list(response.context["page_obj"]) == [world["far"]]
+    assert list(response.context["page_obj"]) == [tree.far]
 
 
 # --- Four eyes: the submitter of a report does not review it ------------------------------------
 
 
-def submitted_by_staff(world):
+def submitted_by_staff(tree):
     """A report that the provincial staff prepared and submitted for an LAO of their province."""
-    report = reports.report_prepare(
-        lao=world["lao"], fiscal_year=YEAR, quarter=2, user=world["staff"]
-    )
-    return reports.report_submit(report=report, user=world["staff"], version=report.version)
+    report = reports.report_prepare(lao=tree.lao, fiscal_year=YEAR, quarter=2, user=tree.staff)
+    return reports.report_submit(report=report, user=tree.staff, version=report.version)
 
 
 @pytest.mark.parametrize("action", ["accept", "return"])
-def test_the_submitter_cannot_review_the_report_in_the_service(world, action):
-    report = submitted_by_staff(world)
+def test_the_submitter_cannot_review_the_report_in_the_service(tree, action):
+    report = submitted_by_staff(tree)
     with pytest.raises(ValidationError) as error:
         if action == "accept":
-            reports.report_accept(report=report, user=world["staff"], version=report.version)
+            reports.report_accept(report=report, user=tree.staff, version=report.version)
         else:
             reports.report_return(
-                report=report, user=world["staff"], version=report.version, comment="แก้ไข"
+                report=report, user=tree.staff, version=report.version, comment="แก้ไข"
             )
     assert error.value.code == "submitter"
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
-    colleague = UserFactory(role=Role.PROVINCIAL, province=world["lao"].province, username="c2")
+    colleague = UserFactory(role=Role.PROVINCIAL, province=tree.lao.province, username="c2")
     report = reports.report_accept(report=report, user=colleague, version=report.version)
     assert report.status == ReportStatus.ACCEPTED and report.reviewed_by == colleague
 
 
-def test_the_submitter_sees_why_there_are_no_review_buttons(client, world):
-    report = submitted_by_staff(world)
-    client.force_login(world["staff"])
+def test_the_submitter_sees_why_there_are_no_review_buttons(client, tree):
+    report = submitted_by_staff(tree)
+    client.force_login(tree.staff)
     response = client.get(reverse("projects:report", args=[report.pk]))
     assert response.context["can_review"] is False
     assert response.context["reviewer_submitted"] is True
@@ -542,7 +518,7 @@ def test_the_submitter_sees_why_there_are_no_review_buttons(client, world):
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     # A report the officer sent keeps the staff's review buttons.
-    other = submitted(world, quarter=3)
+    other = submitted(tree, quarter=3)
     response = client.get(reverse("projects:report", args=[other.pk]))
     assert response.context["can_review"] is True
     assert response.context["reviewer_submitted"] is False

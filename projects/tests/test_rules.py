@@ -10,12 +10,15 @@ from django.utils import translation
 
 from projects import rules
 from projects.models import Project, Stage
+from projects.tests.workflow import make_project
 
 
 def test_transitions_follow_the_workflow():
     assert rules.allowed_next_stages(Stage.PLANNED) == [
-        Stage.FUNDED, Stage.CANCELLED, Stage.CARRIED_OVER,
-    ]  # fmt: skip
+        Stage.FUNDED,
+        Stage.CANCELLED,
+        Stage.CARRIED_OVER,
+    ]
     assert rules.allowed_next_stages(Stage.COMPLETED) == []
     assert rules.transition_violation(Stage.PROCUREMENT, Stage.CONTRACTED) is None
     with translation.override("en"):
@@ -40,10 +43,12 @@ def test_completed_means_100_percent():
 
 def test_contract_and_budget_keep_disbursed_within_contract_within_budget():
     good = {
-        "contract_amount": Decimal("900"), "contractor": "หจก. ดี",
-        "contract_date": datetime.date(2026, 1, 1), "budget_amount": Decimal("1000"),
+        "contract_amount": Decimal("900"),
+        "contractor": "หจก. ดี",
+        "contract_date": datetime.date(2026, 1, 1),
+        "budget_amount": Decimal("1000"),
         "disbursed_total": Decimal("0"),
-    }  # fmt: skip
+    }
     assert rules.contract_violations(**good) == []
     over = rules.contract_violations(**{**good, "contract_amount": Decimal("1000.01")})
     assert [(v.code, v.field) for v in over] == [("over_budget", "contract_amount")]
@@ -76,9 +81,11 @@ def test_disbursements_in_order_stage_amount_limit():
     ) is None  # fmt: skip
     with translation.override("en"):
         violation = rules.disbursement_violation(
-            stage=Stage.IN_PROGRESS, amount=Decimal("0.01"), disbursed_total=Decimal(100),
+            stage=Stage.IN_PROGRESS,
+            amount=Decimal("0.01"),
+            disbursed_total=Decimal(100),
             **project,
-        )  # fmt: skip
+        )
     assert (violation.code, violation.field) == ("limit", "amount")
     assert "more than the budget: at most 0.00 baht is left" in violation.message
 
@@ -97,10 +104,7 @@ def test_the_limit_is_the_contract_even_at_zero_baht_as_the_database_says():
 
 
 @pytest.mark.django_db
-def test_the_database_constraint_agrees_with_the_rule():
-    from projects.tests.pages_world import build_world, make_project
-
-    world = build_world()
+def test_the_database_constraint_agrees_with_the_rule(world):
     project = make_project(world, budget="500")
     Project.objects.filter(pk=project.pk).update(contract_amount=Decimal(0))
     project.refresh_from_db()

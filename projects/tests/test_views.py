@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from projects.models import DevelopmentPlan, Project, Stage
-from projects.tests.pages_world import YEAR, build_world, make_project, move
+from projects.tests.workflow import YEAR, make_project, move
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +20,6 @@ CONTRACT_POST = {
 }
 
 
-@pytest.fixture
-def world():
-    return build_world()
-
-
 def english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
@@ -33,8 +28,8 @@ def project_post(world, **changes):
     data = {
         "name": "ถนนคอนกรีตเสริมเหล็ก หมู่ 3",
         "fiscal_year": YEAR,
-        "strategy": world["strategy"].pk,
-        "programme": world["education"].pk,
+        "strategy": world.strategy.pk,
+        "programme": world.education.pk,
         "budget_amount": "1,250,000.50",
         "location": "หมู่ 3",
         "latitude": "14.97",
@@ -49,13 +44,13 @@ def project_post(world, **changes):
 
 
 def test_officer_creates_moves_disburses_and_records_progress(client, world):
-    client.force_login(world["officer"])
+    client.force_login(world.officer)
     response = client.post(reverse("projects:project-new"), project_post(world))
     project = Project.objects.get(name="ถนนคอนกรีตเสริมเหล็ก หมู่ 3")
     assert response["Location"] == reverse("projects:manage-project", args=[project.pk])
-    assert project.lao == world["lao"] and project.code == f"{YEAR}-002"
+    assert project.lao == world.lao and project.code == f"{YEAR}-002"
     assert project.budget_amount == Decimal("1250000.50")
-    assert project.strategy == world["strategy"] and project.plan == world["plan"]
+    assert project.strategy == world.strategy and project.plan == world.plan
 
     stage_url = reverse("projects:project-stage", args=[project.pk])
     for stage in ("funded", "procurement"):
@@ -91,7 +86,7 @@ def test_officer_creates_moves_disburses_and_records_progress(client, world):
 
 
 def test_forms_keep_input_on_errors(client, world):
-    client.force_login(world["officer"])
+    client.force_login(world.officer)
     english(client)
     response = client.post(
         reverse("projects:project-new"), project_post(world, budget_amount="many")
@@ -100,7 +95,7 @@ def test_forms_keep_input_on_errors(client, world):
     assert "ถนนคอนกรีตเสริมเหล็ก หมู่ 3" in response.content.decode()
     assert not Project.objects.filter(name="ถนนคอนกรีตเสริมเหล็ก หมู่ 3").exists()
 
-    project = move(world["project"], world["officer"], "funded", "procurement")
+    project = move(world.project, world.officer, "funded", "procurement")
     response = client.post(
         reverse("projects:project-stage", args=[project.pk]),
         {**CONTRACT_POST, "contractor": "", "version": project.version},
@@ -114,10 +109,16 @@ def test_forms_keep_input_on_errors(client, world):
 
 def test_disbursement_over_the_contract_is_refused_with_its_message(client, world):
     project = move(
-        world["project"], world["officer"], "funded", "procurement", "contracted",
-        contract_amount=Decimal("1000"), contractor="ร้าน ก", contract_date="2026-01-01",
-    )  # fmt: skip
-    client.force_login(world["officer"])
+        world.project,
+        world.officer,
+        "funded",
+        "procurement",
+        "contracted",
+        contract_amount=Decimal("1000"),
+        contractor="ร้าน ก",
+        contract_date="2026-01-01",
+    )
+    client.force_login(world.officer)
     english(client)
     response = client.post(
         reverse("projects:project-disburse", args=[project.pk]),
@@ -130,8 +131,8 @@ def test_disbursement_over_the_contract_is_refused_with_its_message(client, worl
 
 
 def test_stale_version_is_refused(client, world):
-    project = world["project"]
-    client.force_login(world["officer"])
+    project = world.project
+    client.force_login(world.officer)
     response = client.post(
         reverse("projects:project-stage", args=[project.pk]),
         {"to_stage": "funded", "version": project.version + 5},
@@ -158,7 +159,7 @@ MANAGE_URLS = [
 
 @pytest.mark.parametrize(("name", "takes_pk"), MANAGE_URLS)
 def test_anonymous_is_sent_to_login(client, world, name, takes_pk):
-    url = reverse(name, args=[world["project"].pk] if takes_pk else [])
+    url = reverse(name, args=[world.project.pk] if takes_pk else [])
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -166,38 +167,43 @@ def test_anonymous_is_sent_to_login(client, world, name, takes_pk):
 
 @pytest.mark.parametrize("action", ["project-stage", "project-disburse", "project-progress"])
 def test_writes_refused_to_anonymous_and_out_of_scope(client, world, action):
-    project = world["project"]
+    project = world.project
     url = reverse(f"projects:{action}", args=[project.pk])
-    data = {"to_stage": "funded", "version": project.version, "progress_percent": 50,
-            "date": "2026-01-01", "amount": "1"}  # fmt: skip
+    data = {
+        "to_stage": "funded",
+        "version": project.version,
+        "progress_percent": 50,
+        "date": "2026-01-01",
+        "amount": "1",
+    }
     response = client.post(url, data)
     assert response.status_code == 302 and reverse("login") in response["Location"]
     for user in ("neighbour_officer", "far_staff", "executive", "citizen"):
-        client.force_login(world[user])
+        client.force_login(getattr(world, user))
         assert client.post(url, data).status_code == 404
     project.refresh_from_db()
     assert (project.stage, project.progress_percent, project.version) == ("planned", 0, 1)
 
 
 def test_scope_of_reading(client, world):
-    project = world["project"]
+    project = world.project
     url = reverse("projects:manage-project", args=[project.pk])
-    client.force_login(world["neighbour_officer"])
+    client.force_login(world.neighbour_officer)
     assert client.get(url).status_code == 404
     assert client.get(reverse("projects:project-edit", args=[project.pk])).status_code == 404
-    client.force_login(world["citizen"])
+    client.force_login(world.citizen)
     assert client.get(reverse("projects:manage")).status_code == 404
-    client.force_login(world["executive"])
+    client.force_login(world.executive)
     response = client.get(url)
     assert response.status_code == 200 and not response.context["can_edit"]
     assert client.get(reverse("projects:project-edit", args=[project.pk])).status_code == 404
-    client.force_login(world["staff"])
+    client.force_login(world.staff)
     assert client.get(url).context["can_edit"]
     # Staff choose one of their LAOs for a new project; another province's is 404.
     assert client.get(reverse("projects:project-new")).status_code == 404
-    far = world["far"].dla_code
+    far = world.far.dla_code
     assert client.get(reverse("projects:project-new") + f"?lao={far}").status_code == 404
-    lao = world["lao"].dla_code
+    lao = world.lao.dla_code
     assert client.get(reverse("projects:project-new") + f"?lao={lao}").status_code == 200
 
 
@@ -205,8 +211,8 @@ def test_manage_list_filters_and_counts_queries(client, world, django_assert_max
     for number in range(15):
         make_project(world, name=f"โครงการ {number}")
     make_project(world, name="ปีหน้า", fiscal_year=YEAR + 1)
-    make_project(world, lao=world["neighbour"], user=world["staff"], name="ของเพื่อนบ้าน")
-    client.force_login(world["officer"])
+    make_project(world, lao=world.neighbour, user=world.staff, name="ของเพื่อนบ้าน")
+    client.force_login(world.officer)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("projects:manage"))
     assert response.context["page_obj"].paginator.count == 17
@@ -216,22 +222,28 @@ def test_manage_list_filters_and_counts_queries(client, world, django_assert_max
     assert [p.name for p in response.context["page_obj"]] == ["ก่อสร้างอาคารเรียน"]
     response = client.get(reverse("projects:manage"), {"stage": "funded"})
     assert response.context["page_obj"].paginator.count == 0
-    client.force_login(world["staff"])
+    client.force_login(world.staff)
     assert client.get(reverse("projects:manage")).context["page_obj"].paginator.count == 18
 
 
 def test_manage_project_page_counts_queries(client, world, django_assert_max_num_queries):
     project = move(
-        world["project"], world["officer"], "funded", "procurement", "contracted",
-        contract_amount=Decimal("1000"), contractor="ร้าน ก", contract_date="2026-01-01",
-    )  # fmt: skip
+        world.project,
+        world.officer,
+        "funded",
+        "procurement",
+        "contracted",
+        contract_amount=Decimal("1000"),
+        contractor="ร้าน ก",
+        contract_date="2026-01-01",
+    )
     from projects import services
 
     for day in range(1, 8):
         services.disbursement_add(
-            project=project, user=world["officer"], date=f"2026-02-0{day}", amount=Decimal("10")
+            project=project, user=world.officer, date=f"2026-02-0{day}", amount=Decimal("10")
         )
-    client.force_login(world["officer"])
+    client.force_login(world.officer)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("projects:manage-project", args=[project.pk]))
     assert response.status_code == 200
@@ -239,13 +251,13 @@ def test_manage_project_page_counts_queries(client, world, django_assert_max_num
 
 
 def test_development_plan_create_and_edit(client, world, django_assert_max_num_queries):
-    client.force_login(world["officer"])
+    client.force_login(world.officer)
     response = client.post(
         reverse("projects:plan-new"),
         {"start_year": 2571, "vision": "ก้าวหน้า", "strategies": "หนึ่ง\nสอง\n\nสาม"},
     )
     assert response.status_code == 302
-    plan = DevelopmentPlan.objects.get(lao=world["lao"], start_year=2571)
+    plan = DevelopmentPlan.objects.get(lao=world.lao, start_year=2571)
     assert plan.end_year == 2575
     assert list(plan.strategies.values_list("name", flat=True)) == ["หนึ่ง", "สอง", "สาม"]
     response = client.post(
@@ -260,7 +272,7 @@ def test_development_plan_create_and_edit(client, world, django_assert_max_num_q
     assert response.status_code == 400
     with django_assert_max_num_queries(6):
         assert client.get(reverse("projects:plans")).status_code == 200
-    client.force_login(world["neighbour_officer"])
+    client.force_login(world.neighbour_officer)
     response = client.post(
         reverse("projects:plan-edit", args=[plan.pk]), {"vision": "x", "strategies": "x"}
     )
@@ -277,7 +289,7 @@ def test_executive_list_search_in_a_fixed_number_of_queries(
 ):
     for number in range(5):
         make_project(world, name=f"ถนนคอนกรีต {number}")
-    client.force_login(world["executive"])
+    client.force_login(world.executive)
     # session, user, programmes, capped count, the page (LAO and programme joined)
     with django_assert_num_queries(5):
         response = client.get(reverse("projects:manage"), {"q": "ถนนคอนกรีต"})
@@ -285,14 +297,14 @@ def test_executive_list_search_in_a_fixed_number_of_queries(
     assert response.context["count_capped"] is False
     assert response.context["search_too_short"] is False
     # The search is by name fragment or code prefix.
-    response = client.get(reverse("projects:manage"), {"q": world["project"].code[:4]})
-    assert world["project"] in response.context["page_obj"].object_list
+    response = client.get(reverse("projects:manage"), {"q": world.project.code[:4]})
+    assert world.project in response.context["page_obj"].object_list
 
 
 @pytest.mark.parametrize("query", ["ถน", "a", " ab "])
 def test_a_search_shorter_than_three_characters_is_not_run(client, world, query):
     make_project(world, name="ถนนคอนกรีต")
-    client.force_login(world["executive"])
+    client.force_login(world.executive)
     with settings_language_en(client):
         response = client.get(reverse("projects:manage"), {"q": query})
     assert response.context["search_too_short"] is True
@@ -306,7 +318,7 @@ def test_the_count_stops_at_the_cap(client, world, monkeypatch, django_assert_nu
     monkeypatch.setattr(views, "MANAGE_COUNT_CAP", 3)
     for number in range(4):
         make_project(world, name=f"ถนนลาดยาง {number}")
-    client.force_login(world["executive"])
+    client.force_login(world.executive)
     with settings_language_en(client):
         with django_assert_num_queries(5):
             response = client.get(reverse("projects:manage"), {"q": "ถนนลาดยาง"})

@@ -49,9 +49,10 @@ def square(west, south, east, north):
 
 
 @pytest.fixture
-def world():
-    """One province with a district boundary, an LAO with coordinates and a website, its
-    enacted budget plan of this fiscal year and a located project; the users who made them."""
+def project():
+    """A located project of this fiscal year, with all around it: one province with a district
+    boundary, an LAO with coordinates and a website, its enacted budget plan of the same year;
+    the users who made them."""
     classification_import()
     province = ProvinceFactory(
         code="11",
@@ -120,7 +121,7 @@ def world():
             longitude=Decimal("100.705000"),
         ),
     )
-    return {"lao": lao, "project": project}
+    return project
 
 
 def run_axe(page: Page) -> list[dict]:
@@ -186,20 +187,20 @@ PUBLIC_PAGES = {
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES.values(), ids=PUBLIC_PAGES.keys())
-def test_public_page_has_no_serious_violation(live_server, page: Page, world, path):
+def test_public_page_has_no_serious_violation(live_server, page: Page, project, path):
     page.goto(f"{live_server.url}{path}")
     expect(page.locator("html")).to_have_attribute("lang", "th")
     assert_accessible(page)
 
 
-def test_project_page_has_no_serious_violation(live_server, page: Page, world):
-    page.goto(f"{live_server.url}/projects/{world['project'].pk}/")
+def test_project_page_has_no_serious_violation(live_server, page: Page, project):
+    page.goto(f"{live_server.url}/projects/{project.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("ปรับปรุงอาคารเรียน")
     assert_accessible(page)
 
 
 def test_maps_are_named_keyboard_usable_regions_that_point_to_their_list(
-    live_server, page: Page, world
+    live_server, page: Page, project
 ):
     """The pages with a Leaflet map, once the map is drawn: each map is a named region (not an
     image holding buttons), focusable and zoomed from the keyboard, with its zoom buttons named
@@ -231,7 +232,7 @@ def test_maps_are_named_keyboard_usable_regions_that_point_to_their_list(
         assert_accessible(page)
 
 
-def test_budget_explorer_has_no_serious_violation(live_server, page: Page, world):
+def test_budget_explorer_has_no_serious_violation(live_server, page: Page, project):
     log_in(page, live_server.url, "director")
     page.goto(f"{live_server.url}/budgets/explorer/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -241,7 +242,7 @@ def test_budget_explorer_has_no_serious_violation(live_server, page: Page, world
     assert_accessible(page)
 
 
-def test_pages_in_english_have_no_serious_violation(live_server, page: Page, world):
+def test_pages_in_english_have_no_serious_violation(live_server, page: Page, project):
     page.goto(live_server.url)
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -80,13 +80,21 @@ def test_contract_disburse_report_return_resubmit_accept_and_the_dashboard_rate(
         owner=neighbour, user=neighbour_officer, name="สะพานข้ามลำห้วย", budget=Decimal("1000000")
     )
     bridge = services.project_change_stage(
-        project=bridge, user=neighbour_officer, to_stage=Stage.CONTRACTED, version=bridge.version,
-        contract_amount=Decimal("950000"), contractor="หจก. สะพานทอง", contract_date=contract_date,
-    )  # fmt: skip
+        project=bridge,
+        user=neighbour_officer,
+        to_stage=Stage.CONTRACTED,
+        version=bridge.version,
+        contract_amount=Decimal("950000"),
+        contractor="หจก. สะพานทอง",
+        contract_date=contract_date,
+    )
     services.disbursement_add(
-        project=bridge, user=neighbour_officer, date=payment_date, amount=Decimal("100000"),
+        project=bridge,
+        user=neighbour_officer,
+        date=payment_date,
+        amount=Decimal("100000"),
         reference="B-1",
-    )  # fmt: skip
+    )
 
     violations = []
     page.on(

@@ -31,12 +31,19 @@ def test_staff_upload_budget_lines_fix_a_bad_row_and_see_the_plan_total(
     officer = UserFactory(role=Role.OFFICER, lao=drafted)
     plan = services.budget_plan_create(lao=drafted, fiscal_year=year, user=officer)
     plan = services.budget_plan_save(
-        plan=plan, user=officer, version=plan.version,
-        lines=[LineData(Programme.objects.get(key="EDUCATION").pk,
-                        ExpenseType.objects.get(key="MATERIALS").pk, "วัสดุการศึกษา",
-                        Decimal("1000"))],
+        plan=plan,
+        user=officer,
+        version=plan.version,
+        lines=[
+            LineData(
+                Programme.objects.get(key="EDUCATION").pk,
+                ExpenseType.objects.get(key="MATERIALS").pk,
+                "วัสดุการศึกษา",
+                Decimal("1000"),
+            )
+        ],
         revenues={},
-    )  # fmt: skip
+    )
     UserFactory(username="staff40", role=Role.PROVINCIAL, province=province)
     violations = []
     page.on(

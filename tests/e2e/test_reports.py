@@ -36,10 +36,14 @@ def test_officer_submits_staff_return_officer_fixes_staff_accept(
     UserFactory(username="officer41", role=Role.OFFICER, lao=lao)
     UserFactory(username="staff41", role=Role.PROVINCIAL, province=province)
     road = Project.objects.create(
-        lao=lao, code=f"{fiscal_year}-001", name="ถนนคอนกรีตเสริมเหล็กหมู่ 3",
-        fiscal_year=fiscal_year, budget_amount=Decimal("500000"), stage=Stage.CONTRACTED,
+        lao=lao,
+        code=f"{fiscal_year}-001",
+        name="ถนนคอนกรีตเสริมเหล็กหมู่ 3",
+        fiscal_year=fiscal_year,
+        budget_amount=Decimal("500000"),
+        stage=Stage.CONTRACTED,
         contract_amount=Decimal("480000"),
-    )  # fmt: skip
+    )
     Disbursement.objects.create(project=road, date=today, amount=Decimal("100000"), reference="1")
     violations = []
     page.on(

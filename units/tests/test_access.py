@@ -156,8 +156,11 @@ def test_read_and_review_scope(who, tree):
 )
 def test_is_submitter(who, submitted_by, expected, tree):
     user = person(who, tree)
-    submitters = {None: lambda: None, "someone else": lambda: UserFactory().pk,
-                  "the user": lambda: user.pk}  # fmt: skip
+    submitters = {
+        None: lambda: None,
+        "someone else": lambda: UserFactory().pk,
+        "the user": lambda: user.pk,
+    }
     # Plans and reports both carry `submitted_by_id`; the rule reads nothing else.
     submission = SimpleNamespace(submitted_by_id=submitters[submitted_by]())
     assert access.is_submitter(user, submission) is expected

@@ -7,7 +7,6 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
-from portal.navigation import AREAS
 from units.models import LAOKind
 from units.selectors import provinces_geojson_clear
 from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, SubdistrictFactory
@@ -374,12 +373,6 @@ def test_links_filter_by_province_and_kind(client, websites, django_assert_num_q
     response = client.get(reverse("units:links"), {"province": "50"})
     assert codes_on(response) == []
     assert 'class="empty-state"' in response.content.decode()
-
-
-def test_area_eight_is_the_links_directory(client):
-    assert [area.url_name for area in AREAS if area.number == 8] == ["units:links"]
-    html = client.get(reverse("portal:home")).content.decode()
-    assert f'href="{reverse("units:links")}"' in html
 
 
 # --- cached fragments are keyed by validated values, not by raw query strings -------------------

@@ -51,11 +51,11 @@ def folder(tmp_path):
             "region_en",
             "district_count",
             "subdistrict_count",
-        ],  # fmt: skip
+        ],
         [
             ["10", "กรุงเทพมหานคร", "Bangkok", "2", "ภาคกลาง", "Central", "1", "0"],
             ["11", "สมุทรปราการ", "Samut Prakan", "2", "ภาคกลาง", "Central", "1", "2"],
-        ],  # fmt: skip
+        ],
     )
     write_csv(
         geo / "districts.csv",
@@ -75,7 +75,7 @@ def folder(tmp_path):
             "lon",
             "kind",
             "latlon_source",
-        ],  # fmt: skip
+        ],
         [
             [
                 "110301",
@@ -90,15 +90,27 @@ def folder(tmp_path):
                 "",
             ],
             ["110302", "1103", "11", "บางแก้ว", "Bang Kaeo", "10540", "", "", "tambon", ""],
-        ],  # fmt: skip
+        ],
     )
-    (geo / "th_provinces_simplified.geojson").write_text(json.dumps({"features": [
-        {"properties": {"province_code": "10"}, "geometry": square(100, 13)},
-        {"properties": {"province_code": "11"}, "geometry": square(100, 13.5)},
-    ]}))  # fmt: skip
-    (geo / "th_districts_simplified.geojson").write_text(json.dumps({"features": [
-        {"properties": {"district_code": "1103"}, "geometry": square(100.5, 13.5)},
-    ]}))  # fmt: skip
+    (geo / "th_provinces_simplified.geojson").write_text(
+        json.dumps(
+            {
+                "features": [
+                    {"properties": {"province_code": "10"}, "geometry": square(100, 13)},
+                    {"properties": {"province_code": "11"}, "geometry": square(100, 13.5)},
+                ]
+            }
+        )
+    )
+    (geo / "th_districts_simplified.geojson").write_text(
+        json.dumps(
+            {
+                "features": [
+                    {"properties": {"district_code": "1103"}, "geometry": square(100.5, 13.5)},
+                ]
+            }
+        )
+    )
     write_csv(
         tmp_path / "lao" / "laos_dla.csv",
         LAO_COLUMNS,
@@ -116,7 +128,7 @@ def folder(tmp_path):
             lao_row("6110305", "SAO", "บางพลีใหญ่", "องค์การบริหารส่วนตำบลบางพลีใหญ่", sub="110301"),
             lao_row("6110399", "SAO", "บางแก้ว", "องค์การบริหารส่วนตำบลบางแก้ว", sub="110302"),
             lao_row("5110301", "SUBDISTRICT_MUNI", "บางพลี", "เทศบาลตำบลบางพลี"),
-        ],  # fmt: skip
+        ],
     )
     return tmp_path
 
@@ -175,7 +187,7 @@ def test_reimport_records_changes_keeps_upgraded_laos_and_deactivates_the_missin
             ),
             lao_row("6110305", "SAO", "บางพลีใหญ่", "อบต.บางพลีใหญ่ (ใหม่)", sub="110301"),
             lao_row("5110302", "SUBDISTRICT_MUNI", "บางแก้ว", "เทศบาลตำบลบางแก้ว", sub="110302"),
-        ],  # fmt: skip
+        ],
     )
     summary = registry_import(folder=folder)
     assert (summary.created, summary.upgraded, summary.deactivated) == (0, 1, 1)

@@ -265,11 +265,29 @@ def test_profile_query_count_for_a_logged_in_officer(
 @pytest.fixture
 def clean_registry():
     """The registry without the sections other apps registered (budgets, ...)."""
-    saved = dict(profile_registry._sections)
-    profile_registry._sections.clear()
+    saved = registered_sections()
+    for section in saved:
+        profile_registry.unregister_profile_section(section.key)
     yield profile_registry
-    profile_registry._sections.clear()
-    profile_registry._sections.update(saved)
+    for section in registered_sections():
+        profile_registry.unregister_profile_section(section.key)
+    for section in saved:
+        profile_registry.register_profile_section(
+            section.key,
+            title=section.title,
+            template=section.template,
+            context=section.context,
+            order=section.order,
+        )
+
+
+def registered_sections():
+    """The sections apps registered (the others are the placeholders of unregistered keys)."""
+    return [
+        section
+        for section in profile_registry.profile_sections()
+        if section.template != profile_registry.PLACEHOLDER_TEMPLATE
+    ]
 
 
 def test_placeholders_fill_the_four_later_sections(client, clean_registry):

@@ -42,7 +42,7 @@ COLUMNS = (
         "share",
         lambda row: row["share"] if isinstance(row, dict) else Decimal("0.5"),
         format=percent,
-    ),  # fmt: skip
+    ),
 )
 ROWS = [
     Row(Place('=HYPERLINK("x")', "+66 81"), Decimal("1250.50"), True),
@@ -53,8 +53,13 @@ ROWS = [
 def test_a_column_reads_paths_methods_and_functions_and_formats_what_is_not_missing():
     first, second = ROWS
     assert [column.of(first) for column in COLUMNS] == [
-        '=HYPERLINK("x")', "+66 81", "อบต.", Decimal("1250.50"), "demo", 50.0,
-    ]  # fmt: skip
+        '=HYPERLINK("x")',
+        "+66 81",
+        "อบต.",
+        Decimal("1250.50"),
+        "demo",
+        50.0,
+    ]
     # A missing step of a path gives `empty`, without calling the format.
     assert [column.of(second) for column in COLUMNS][:2] == ["", None]
     assert Column("x", "a.b").of({"a": {"b": 3}}) == 3
@@ -89,9 +94,13 @@ def test_any_other_format_is_404(file_format):
 
 def test_an_editable_workbook_writes_all_but_numbers_as_text_cells():
     content = workbook_bytes(
-        title="t", headers=["code", "n"], rows=[["0100101", 5], [Decimal("1.5"), None]],
-        text_columns=[0], notes=[("a", "b", "c")], notes_title="notes",
-    )  # fmt: skip
+        title="t",
+        headers=["code", "n"],
+        rows=[["0100101", 5], [Decimal("1.5"), None]],
+        text_columns=[0],
+        notes=[("a", "b", "c")],
+        notes_title="notes",
+    )
     book = load_workbook(io.BytesIO(content))
     sheet = book["t"]
     assert sheet["A2"].value == "0100101" and sheet["A2"].number_format == "@"

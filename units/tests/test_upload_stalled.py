@@ -5,42 +5,23 @@ import datetime
 
 import psycopg
 import pytest
-from django.conf import settings
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
 from units.models import LAO, Role, UploadJob, UploadStatus, WorkerHeartbeat
-from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
-from units.tests.test_uploads import make_job, workbook
+from units.tests.factories import UserFactory
+from units.tests.uploads import REGISTRY_HEADERS, UPLOAD_TESTS, make_job, upload_region, workbook
 from units.uploads import engine, liveness
+from units.uploads.laos import REGISTRY_UPLOAD
 from units.uploads.tasks import SKIPPED, check_upload, commit_upload
 
-pytestmark = pytest.mark.django_db(databases=["default", "progress"])
-
-
-@pytest.fixture(autouse=True)
-def english_client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def close_progress_connection(django_db_setup, django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        connections["progress"].close()
+pytestmark = UPLOAD_TESTS
 
 
 @pytest.fixture
-def tree():
-    home = ProvinceFactory(code="40")
-    LAOFactory(subdistrict__district=DistrictFactory(province=home), dla_code="6400100")
-    far = LAOFactory(
-        subdistrict__district=DistrictFactory(province=ProvinceFactory(code="41")),
-        dla_code="6410001",
-    )
-    staff = UserFactory(username="staff40", role=Role.PROVINCIAL, province=home)
-    return {"far": far, "staff": staff}
+def region():
+    return upload_region(laos=1)
 
 
 def ago(**delta) -> datetime.datetime:
@@ -53,14 +34,14 @@ def beat(at):
 
 def stalled_check(staff, *, queued_for=datetime.timedelta(seconds=90)):
     """A check queued that long ago and never taken by a worker."""
-    job = make_job(staff, workbook([["6400100", "", "9000"]]))
+    job = make_job(staff, REGISTRY_UPLOAD, workbook(REGISTRY_HEADERS, [["6400100", "", "9000"]]))
     UploadJob.objects.filter(pk=job.pk).update(progress_at=timezone.now() - queued_for)
     return job
 
 
 def stopped_commit(staff):
     """A checked job whose commit a worker took, then went silent three minutes ago."""
-    job = make_job(staff, workbook([["6400100", "", "9000"]]))
+    job = make_job(staff, REGISTRY_UPLOAD, workbook(REGISTRY_HEADERS, [["6400100", "", "9000"]]))
     engine.run_check(job.pk)
     UploadJob.objects.filter(pk=job.pk).update(
         status=UploadStatus.COMMITTING, started_at=ago(minutes=4), progress_at=ago(minutes=3)
@@ -85,10 +66,10 @@ def progress(client, job):
 
 
 def test_queued_job_without_a_worker_says_nobody_picked_it_up(
-    client, tree, django_assert_num_queries
+    client, region, django_assert_num_queries
 ):
-    job = stalled_check(tree["staff"])
-    client.force_login(tree["staff"])
+    job = stalled_check(region.staff)
+    client.force_login(region.staff)
     with django_assert_num_queries(5):  # session, user, can_upload, job, worker heartbeat
         html = progress(client, job).content.decode()
     assert "No background worker has picked up this upload since" in html
@@ -101,31 +82,31 @@ def test_queued_job_without_a_worker_says_nobody_picked_it_up(
     assert "upload-stalled" in page
 
 
-def test_a_fresh_queue_or_a_live_worker_shows_no_notice(client, tree, django_assert_num_queries):
-    client.force_login(tree["staff"])
-    young = stalled_check(tree["staff"], queued_for=datetime.timedelta(seconds=20))
+def test_a_fresh_queue_or_a_live_worker_shows_no_notice(client, region, django_assert_num_queries):
+    client.force_login(region.staff)
+    young = stalled_check(region.staff, queued_for=datetime.timedelta(seconds=20))
     with django_assert_num_queries(4):  # no heartbeat query before the wait is over
         assert "upload-stalled" not in progress(client, young).content.decode()
     beat(ago(seconds=5))
-    behind_others = stalled_check(tree["staff"])  # 90 s in the queue, but a worker beats
+    behind_others = stalled_check(region.staff)  # 90 s in the queue, but a worker beats
     html = progress(client, behind_others).content.decode()
     assert "upload-stalled" not in html and 'hx-trigger="every 1s"' in html
 
 
-def test_a_live_worker_that_never_takes_the_job_is_bounded_too(client, tree):
+def test_a_live_worker_that_never_takes_the_job_is_bounded_too(client, region):
     beat(ago(seconds=5))
-    job = stalled_check(tree["staff"], queued_for=datetime.timedelta(minutes=3))
-    client.force_login(tree["staff"])
+    job = stalled_check(region.staff, queued_for=datetime.timedelta(minutes=3))
+    client.force_login(region.staff)
     assert "No background worker has picked up" in progress(client, job).content.decode()
 
 
-def test_running_job_without_progress_says_it_stopped(client, tree, django_assert_num_queries):
-    job = stopped_commit(tree["staff"])
-    client.force_login(tree["staff"])
+def test_running_job_without_progress_says_it_stopped(client, region, django_assert_num_queries):
+    job = stopped_commit(region.staff)
+    client.force_login(region.staff)
     with django_assert_num_queries(4):  # a started job needs no heartbeat
         html = progress(client, job).content.decode()
     assert "This upload has stopped: nothing has moved since" in html
-    moving = stopped_commit(tree["staff"])
+    moving = stopped_commit(region.staff)
     UploadJob.objects.filter(pk=moving.pk).update(progress_at=ago(seconds=30))
     assert "upload-stalled" not in progress(client, moving).content.decode()
 
@@ -133,9 +114,9 @@ def test_running_job_without_progress_says_it_stopped(client, tree, django_asser
 # --- retry -------------------------------------------------------------------------------------
 
 
-def test_retry_runs_the_check_again(client, tree, django_capture_on_commit_callbacks):
-    job = stalled_check(tree["staff"])
-    client.force_login(tree["staff"])
+def test_retry_runs_the_check_again(client, region, django_capture_on_commit_callbacks):
+    job = stalled_check(region.staff)
+    client.force_login(region.staff)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(reverse("units:upload-retry", args=[job.pk]), follow=True)
     assert len(callbacks) == 1
@@ -145,9 +126,9 @@ def test_retry_runs_the_check_again(client, tree, django_capture_on_commit_callb
     assert "The upload is queued again." in response.content.decode()
 
 
-def test_retry_commits_a_stopped_commit_once(client, tree, django_capture_on_commit_callbacks):
-    job = stopped_commit(tree["staff"])
-    client.force_login(tree["staff"])
+def test_retry_commits_a_stopped_commit_once(client, region, django_capture_on_commit_callbacks):
+    job = stopped_commit(region.staff)
+    client.force_login(region.staff)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("units:upload-retry", args=[job.pk]))
     job.refresh_from_db()
@@ -161,11 +142,11 @@ def test_retry_commits_a_stopped_commit_once(client, tree, django_capture_on_com
 
 
 def test_retry_is_refused_while_a_worker_still_runs_the_job(
-    client, tree, other_session, django_capture_on_commit_callbacks
+    client, region, other_session, django_capture_on_commit_callbacks
 ):
-    job = stopped_commit(tree["staff"])
+    job = stopped_commit(region.staff)
     other_session.execute("SELECT pg_advisory_lock(%s)", [liveness.LOCK_NAMESPACE | job.pk])
-    client.force_login(tree["staff"])
+    client.force_login(region.staff)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(reverse("units:upload-retry", args=[job.pk]), follow=True)
         cancel = client.post(reverse("units:upload-cancel", args=[job.pk]), follow=True)
@@ -179,9 +160,9 @@ def test_retry_is_refused_while_a_worker_still_runs_the_job(
     assert LAO.objects.get(dla_code="6400100").population != 9000
 
 
-def test_retry_of_a_moving_job_is_refused(client, tree, django_capture_on_commit_callbacks):
-    job = stalled_check(tree["staff"], queued_for=datetime.timedelta(seconds=5))
-    client.force_login(tree["staff"])
+def test_retry_of_a_moving_job_is_refused(client, region, django_capture_on_commit_callbacks):
+    job = stalled_check(region.staff, queued_for=datetime.timedelta(seconds=5))
+    client.force_login(region.staff)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(reverse("units:upload-retry", args=[job.pk]), follow=True)
     assert callbacks == []
@@ -191,9 +172,9 @@ def test_retry_of_a_moving_job_is_refused(client, tree, django_capture_on_commit
 # --- cancel ------------------------------------------------------------------------------------
 
 
-def test_cancel_marks_the_job_and_its_late_task_does_nothing(client, tree):
-    job = stalled_check(tree["staff"])
-    client.force_login(tree["staff"])
+def test_cancel_marks_the_job_and_its_late_task_does_nothing(client, region):
+    job = stalled_check(region.staff)
+    client.force_login(region.staff)
     response = client.post(reverse("units:upload-cancel", args=[job.pk]), follow=True)
     assert "The upload is cancelled" in response.content.decode()
     job.refresh_from_db()
@@ -205,9 +186,9 @@ def test_cancel_marks_the_job_and_its_late_task_does_nothing(client, tree):
     assert "upload-status-cancelled" in page and "hx-get" not in page
 
 
-def test_a_cancelled_commit_saves_nothing(client, tree):
-    job = stopped_commit(tree["staff"])
-    client.force_login(tree["staff"])
+def test_a_cancelled_commit_saves_nothing(client, region):
+    job = stopped_commit(region.staff)
+    client.force_login(region.staff)
     client.post(reverse("units:upload-cancel", args=[job.pk]))
     assert commit_upload.call(job_id=job.pk, language="en") == SKIPPED
     assert LAO.objects.get(dla_code="6400100").population != 9000
@@ -217,9 +198,9 @@ def test_a_cancelled_commit_saves_nothing(client, tree):
 # --- who may ------------------------------------------------------------------------------------
 
 
-def test_other_province_staff_get_404_and_change_nothing(client, tree):
-    job = stopped_commit(tree["staff"])
-    other_staff = UserFactory(role=Role.PROVINCIAL, province=tree["far"].province)
+def test_other_province_staff_get_404_and_change_nothing(client, region):
+    job = stopped_commit(region.staff)
+    other_staff = UserFactory(role=Role.PROVINCIAL, province=region.far.province)
     client.force_login(other_staff)
     for name in ["units:upload-retry", "units:upload-cancel"]:
         assert client.post(reverse(name, args=[job.pk])).status_code == 404
@@ -227,29 +208,29 @@ def test_other_province_staff_get_404_and_change_nothing(client, tree):
     assert job.status == UploadStatus.COMMITTING
 
 
-def test_buttons_need_post_and_a_login(client, tree):
-    job = stalled_check(tree["staff"])
+def test_buttons_need_post_and_a_login(client, region):
+    job = stalled_check(region.staff)
     for name in ["units:upload-retry", "units:upload-cancel"]:
         url = reverse(name, args=[job.pk])
         assert client.post(url)["Location"].startswith(reverse("login"))
-    client.force_login(tree["staff"])
+    client.force_login(region.staff)
     for name in ["units:upload-retry", "units:upload-cancel"]:
         assert client.get(reverse(name, args=[job.pk])).status_code == 405
     assert UploadJob.objects.get(pk=job.pk).status == UploadStatus.PENDING
 
 
-def test_admins_may_rescue_any_job(client, tree):
-    job = stalled_check(tree["staff"])
+def test_admins_may_rescue_any_job(client, region):
+    job = stalled_check(region.staff)
     client.force_login(UserFactory(role=Role.ADMIN, is_superuser=True, is_staff=True))
     client.post(reverse("units:upload-cancel", args=[job.pk]))
     assert UploadJob.objects.get(pk=job.pk).status == UploadStatus.CANCELLED
 
 
-def test_buttons_need_the_csrf_token(tree):
+def test_buttons_need_the_csrf_token(region):
     from django.test import Client
 
-    job = stalled_check(tree["staff"])
+    job = stalled_check(region.staff)
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(tree["staff"])
+    strict.force_login(region.staff)
     assert strict.post(reverse("units:upload-cancel", args=[job.pk])).status_code == 403
     assert UploadJob.objects.get(pk=job.pk).status == UploadStatus.PENDING

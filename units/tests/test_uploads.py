@@ -4,114 +4,57 @@ import io
 
 import openpyxl
 import pytest
-from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connections
 from django.urls import reverse
 from django.utils import translation
 
 from units.models import LAO, ChangeSource, LAOChange, Role, UploadJob, UploadStatus
-from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
+from units.tests.factories import UserFactory
+from units.tests.uploads import (
+    REGISTRY_HEADERS,
+    UPLOAD_TESTS,
+    XLSX,
+    commit,
+    huge_dimension_workbook,
+    latest_job,
+    make_job,
+    post_upload,
+    registry_refused,
+    registry_values,
+    upload,
+    upload_region,
+    workbook,
+)
 from units.uploads import engine
 from units.uploads.laos import REGISTRY_UPLOAD
 
-
-@pytest.fixture(autouse=True)
-def english_client(client):
-    """The messages are checked in English: the client asks for the portal's second language."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-# Upload progress goes through the "progress" alias (a mirror of default in tests).
-pytestmark = pytest.mark.django_db(databases=["default", "progress"])
-
-
-@pytest.fixture(autouse=True, scope="module")
-def close_progress_connection(django_db_setup, django_db_blocker):
-    """The progress connection stays open across tests; close it before the test database goes."""
-    yield
-    with django_db_blocker.unblock():
-        connections["progress"].close()
-
-
-HEADERS = ["รหัส อปท.", "ชื่อ อปท.", "ประชากร", "ครัวเรือน", "โทรศัพท์", "อีเมล", "เว็บไซต์", "ผู้บริหาร"]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def workbook(rows, headers=HEADERS, *, blank_tail=0) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    for _blank in range(blank_tail):
-        sheet.cell(row=sheet.max_row + 1, column=1, value=None)
-        sheet.cell(row=sheet.max_row, column=3).value = ""
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def upload_file(content: bytes, name="registry.xlsx"):
-    return SimpleUploadedFile(name, content, content_type=XLSX)
+pytestmark = UPLOAD_TESTS
 
 
 @pytest.fixture
-def tree():
-    home = ProvinceFactory(code="40")
-    other = ProvinceFactory(code="41")
-    district = DistrictFactory(province=home)
-    laos = [
-        LAOFactory(
-            subdistrict__district=district,
-            dla_code=f"640010{n}",
-            population=5000,
-            households=1500,
-            phone="043 000 000",
-            demo_fields=["population", "households", "phone"],
-        )
-        for n in range(3)
-    ]
-    far = LAOFactory(subdistrict__district=DistrictFactory(province=other), dla_code="6410001")
-    staff = UserFactory(username="staff40", role=Role.PROVINCIAL, province=home)
-    return {"home": home, "laos": laos, "far": far, "staff": staff}
-
-
-def post_upload(client, content, *, capture, kind=REGISTRY_UPLOAD):
-    with capture(execute=True):
-        response = client.post(
-            reverse("units:upload-list"), {"kind": kind, "file": upload_file(content)}
-        )
-    return response
-
-
-def latest_job():
-    return UploadJob.objects.latest("id")
-
-
-def db_values():
-    return list(
-        LAO.objects.order_by("dla_code").values_list(
-            "dla_code", "population", "households", "phone", "email", "website", "demo_fields"
-        )
+def region():
+    return upload_region(
+        laos=3,
+        population=5000,
+        households=1500,
+        phone="043 000 000",
+        demo_fields=["population", "households", "phone"],
     )
 
 
 # --- good workbook: preview, commit, history, demo flags ----------------------------------------
 
 
-def test_good_workbook_previews_then_commits_with_history(
-    client, tree, django_capture_on_commit_callbacks
-):
-    client.force_login(tree["staff"])
+def test_good_workbook_previews_then_commits_with_history(client, region):
+    client.force_login(region.staff)
     content = workbook(
+        REGISTRY_HEADERS,
         [
             ["6400100", "", "12,345", "3,000", "", "info@example.go.th", "www.example.go.th", ""],
             [6400101, "ignored name", 7000, None, None, None, None, "นายสมชาย ใจดี"],
             ["6400102", None, None, None, None, None, None, None],
-        ]
+        ],
     )
-    response = post_upload(client, content, capture=django_capture_on_commit_callbacks)
+    response = post_upload(client, REGISTRY_UPLOAD, content)
     job = latest_job()
     assert response.status_code == 302
     assert response["Location"] == reverse("units:upload-detail", args=[job.pk])
@@ -123,19 +66,18 @@ def test_good_workbook_previews_then_commits_with_history(
     assert first["code"] == "6400100"
     assert ["ประชากร", "5000", "12345", True] in first["fields"]
     assert ["เว็บไซต์", "", "https://www.example.go.th", False] in first["fields"]
-    before = db_values()
+    before = registry_values()
     assert LAOChange.objects.count() == 0
 
     page = client.get(reverse("units:upload-detail", args=[job.pk])).content.decode()
     assert "12345" in page and "upload-commit" in page
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("units:upload-commit", args=[job.pk]))
+    response = commit(client, job)
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.status == UploadStatus.COMMITTED, job.message
     assert job.summary["committed"] == {"changed": 2, "unchanged": 1}
-    after = {row[0]: row for row in db_values()}
+    after = {row[0]: row for row in registry_values()}
     assert before != list(after.values())
     assert after["6400100"][1:6] == (
         12345,
@@ -153,22 +95,18 @@ def test_good_workbook_previews_then_commits_with_history(
     assert set(changes) == {"6400100", "6400101"}
     change = changes["6400100"]
     assert change.source == ChangeSource.UPLOAD
-    assert change.user == tree["staff"]
+    assert change.user == region.staff
     assert change.note == f"upload #{job.pk}"
     assert change.changes["population"] == ["5000", "12345"]
     assert change.changes["households"] == ["1500", "3000"]
 
 
-def test_same_workbook_twice_shows_no_changes_the_second_time(
-    client, tree, django_capture_on_commit_callbacks
-):
-    client.force_login(tree["staff"])
-    content = workbook([["6400100", "", "9,000", "2000", "", "", "", ""]])
-    post_upload(client, content, capture=django_capture_on_commit_callbacks)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("units:upload-commit", args=[latest_job().pk]))
-    assert latest_job().status == UploadStatus.COMMITTED
-    post_upload(client, content, capture=django_capture_on_commit_callbacks)
+def test_same_workbook_twice_shows_no_changes_the_second_time(client, region):
+    client.force_login(region.staff)
+    content = workbook(REGISTRY_HEADERS, [["6400100", "", "9,000", "2000", "", "", "", ""]])
+    first = upload(client, REGISTRY_UPLOAD, content)
+    assert first.status == UploadStatus.COMMITTED
+    post_upload(client, REGISTRY_UPLOAD, content)
     job = latest_job()
     assert job.status == UploadStatus.VALID
     assert job.summary["changed"] == 0
@@ -176,54 +114,39 @@ def test_same_workbook_twice_shows_no_changes_the_second_time(
     assert job.summary["changes"] == []
 
 
-def test_commit_revalidates_and_writes_nothing_when_the_data_changed(
-    client, tree, django_capture_on_commit_callbacks
-):
-    client.force_login(tree["staff"])
+def test_commit_revalidates_and_writes_nothing_when_the_data_changed(client, region):
+    client.force_login(region.staff)
     post_upload(
         client,
-        workbook([["6400100", "", "6000", "", "", "", "", ""], ["6400101", "", "", "4000"]]),
-        capture=django_capture_on_commit_callbacks,
+        REGISTRY_UPLOAD,
+        workbook(
+            REGISTRY_HEADERS,
+            [["6400100", "", "6000", "", "", "", "", ""], ["6400101", "", "", "4000"]],
+        ),
     )
     job = latest_job()
     assert job.status == UploadStatus.VALID
     # Meanwhile someone lowers 6400101's population below the uploaded households.
     LAO.objects.filter(dla_code="6400101").update(population=3000, households=1000)
-    before = db_values()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("units:upload-commit", args=[job.pk]))
+    before = registry_values()
+    commit(client, job)
     job.refresh_from_db()
     assert job.status == UploadStatus.INVALID
     assert job.errors[0]["row"] == 3
-    assert db_values() == before
+    assert registry_values() == before
     assert LAOChange.objects.count() == 0
 
 
-def test_a_job_is_committed_once(client, tree, django_capture_on_commit_callbacks):
-    client.force_login(tree["staff"])
-    post_upload(
-        client, workbook([["6400100", "", "6000"]]), capture=django_capture_on_commit_callbacks
-    )
+def test_a_job_is_committed_once(client, region):
+    client.force_login(region.staff)
+    post_upload(client, REGISTRY_UPLOAD, workbook(REGISTRY_HEADERS, [["6400100", "", "6000"]]))
     job = latest_job()
     for _ in range(2):
-        with django_capture_on_commit_callbacks(execute=True):
-            client.post(reverse("units:upload-commit", args=[job.pk]))
+        commit(client, job)
     assert LAOChange.objects.count() == 1
 
 
 # --- bad workbooks: a clear message, nothing written ----------------------------------------------
-
-
-def check_refused(client, content, capture, *, name="registry.xlsx"):
-    before = db_values()
-    with capture(execute=True):
-        response = client.post(
-            reverse("units:upload-list"),
-            {"kind": REGISTRY_UPLOAD, "file": upload_file(content, name)},
-        )
-    assert db_values() == before
-    assert LAOChange.objects.count() == 0
-    return response
 
 
 @pytest.mark.parametrize(
@@ -235,35 +158,31 @@ def check_refused(client, content, capture, *, name="registry.xlsx"):
     ],
     ids=["empty", "csv", "pdf"],
 )
-def test_unreadable_files_are_refused_on_the_form(
-    client, tree, django_capture_on_commit_callbacks, content, message
-):
-    client.force_login(tree["staff"])
+def test_unreadable_files_are_refused_on_the_form(client, region, content, message):
+    client.force_login(region.staff)
     with translation.override("en"):
-        response = check_refused(client, content, django_capture_on_commit_callbacks)
+        response = registry_refused(client, content)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert UploadJob.objects.count() == 0
 
 
-def test_oversized_file_is_refused(client, tree, django_capture_on_commit_callbacks, settings):
+def test_oversized_file_is_refused(client, region, settings):
     settings.UPLOAD_MAX_BYTES = 1024
-    client.force_login(tree["staff"])
-    content = workbook([["6400100", "x" * 50, 1]] * 200)
+    client.force_login(region.staff)
+    content = workbook(REGISTRY_HEADERS, [["6400100", "x" * 50, 1]] * 200)
     assert len(content) > 1024
     with translation.override("en"):
-        response = check_refused(client, content, django_capture_on_commit_callbacks)
+        response = registry_refused(client, content)
     assert response.status_code == 400
     assert "The file is too large: the limit is 0 MB." in response.content.decode()
 
 
-def test_wrong_headers_make_the_job_invalid_with_the_expected_columns(
-    client, tree, django_capture_on_commit_callbacks
-):
-    client.force_login(tree["staff"])
-    content = workbook([["6400100", "", "100"]], headers=["code", "name", "population"])
+def test_wrong_headers_make_the_job_invalid_with_the_expected_columns(client, region):
+    client.force_login(region.staff)
+    content = workbook(["code", "name", "population"], [["6400100", "", "100"]])
     with translation.override("en"):
-        check_refused(client, content, django_capture_on_commit_callbacks)
+        registry_refused(client, content)
     job = latest_job()
     assert job.status == UploadStatus.INVALID
     assert "The header row does not match the template" in job.message
@@ -272,11 +191,10 @@ def test_wrong_headers_make_the_job_invalid_with_the_expected_columns(
     assert "The header row does not match the template" in page or "รหัส อปท." in page
 
 
-def test_row_errors_are_listed_and_nothing_is_written(
-    client, tree, django_capture_on_commit_callbacks
-):
-    client.force_login(tree["staff"])
+def test_row_errors_are_listed_and_nothing_is_written(client, region):
+    client.force_login(region.staff)
     content = workbook(
+        REGISTRY_HEADERS,
         [
             ["6400100", "", "9,000", "", "", "", "", ""],  # valid, but not written
             ["6400101", "", "many", "", "", "", "", ""],  # text in a number column
@@ -284,10 +202,10 @@ def test_row_errors_are_listed_and_nothing_is_written(
             ["6499999", "", "100", "", "", "", "", ""],  # unknown code
             ["6400100", "", "100", "", "", "", "", ""],  # duplicate
             ["6400102", "", "100", "200", "", "not-an-email", "", ""],  # hh > pop, bad e-mail
-        ]
+        ],
     )
     with translation.override("en"):
-        check_refused(client, content, django_capture_on_commit_callbacks)
+        registry_refused(client, content)
     job = latest_job()
     assert job.status == UploadStatus.INVALID
     errors = {(error["row"], error["column"]): error["message"] for error in job.errors}
@@ -300,9 +218,9 @@ def test_row_errors_are_listed_and_nothing_is_written(
     }
     assert job.error_count == 5
     # Households > population is checked once the cells themselves are valid.
-    fixed = workbook([["6400102", "", "100", "200"]])
+    fixed = workbook(REGISTRY_HEADERS, [["6400102", "", "100", "200"]])
     with translation.override("en"):
-        check_refused(client, fixed, django_capture_on_commit_callbacks)
+        registry_refused(client, fixed)
     job = latest_job()
     assert job.errors == [
         {
@@ -313,21 +231,20 @@ def test_row_errors_are_listed_and_nothing_is_written(
     ]
 
 
-def test_error_workbook_has_the_rows_with_their_errors(
-    client, tree, django_capture_on_commit_callbacks
-):
-    client.force_login(tree["staff"])
+def test_error_workbook_has_the_rows_with_their_errors(client, region):
+    client.force_login(region.staff)
     content = workbook(
-        [["6400100", "", "9,000", "", "", "", "", ""], ["6400101", "", "many", "", "", "", "=1+1"]]
+        REGISTRY_HEADERS,
+        [["6400100", "", "9,000", "", "", "", "", ""], ["6400101", "", "many", "", "", "", "=1+1"]],
     )
     with translation.override("en"):
-        check_refused(client, content, django_capture_on_commit_callbacks)
+        registry_refused(client, content)
     job = latest_job()
     response = client.get(reverse("units:upload-error-report", args=[job.pk]))
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.active.iter_rows(values_only=True))
-    assert rows[0] == (*HEADERS, "ข้อผิดพลาด / errors")
+    assert rows[0] == (*REGISTRY_HEADERS, "ข้อผิดพลาด / errors")
     assert rows[1][0] == "6400100" and rows[1][8] in (None, "")
     # A formula in an upload is read as its cached value only (none here); nothing is evaluated.
     assert rows[2][2] == "many" and rows[2][6] in (None, "")
@@ -335,49 +252,40 @@ def test_error_workbook_has_the_rows_with_their_errors(
     assert rows[2][8].startswith("ประชากร: ")
 
 
-def test_thai_error_messages_by_default(client, tree, django_capture_on_commit_callbacks):
-    client.force_login(tree["staff"])
-    check_refused(client, workbook([["6400101", "", "many"]]), django_capture_on_commit_callbacks)
+def test_thai_error_messages_by_default(client, region):
+    client.force_login(region.staff)
+    registry_refused(client, workbook(REGISTRY_HEADERS, [["6400101", "", "many"]]))
     job = latest_job()
     assert job.status == UploadStatus.INVALID
     assert job.errors[0]["column"] == "ประชากร"
 
 
-def test_codes_as_numbers_thousands_separators_and_blank_trailing_rows(tree):
+def test_codes_as_numbers_thousands_separators_and_blank_trailing_rows(region):
     content = workbook(
-        [[6400100, None, "1,234,567", 12.0], [6400101.0, None, 800, "1,000"]], blank_tail=5
+        REGISTRY_HEADERS,
+        [[6400100, None, "1,234,567", 12.0], [6400101.0, None, 800, "1,000"]],
+        blank_tail=5,
     )
-    job = make_job(tree["staff"], content)
+    job = make_job(region.staff, REGISTRY_UPLOAD, content)
     engine.run_check(job.pk)
     job.refresh_from_db()
     assert job.status == UploadStatus.INVALID  # 1,000 households > 800 population
     assert job.total_rows == 2
     assert [error["row"] for error in job.errors] == [3]
-    content = workbook([[6400100, None, "1,234,567", 12.0]], blank_tail=5)
-    job = make_job(tree["staff"], content)
+    content = workbook(REGISTRY_HEADERS, [[6400100, None, "1,234,567", 12.0]], blank_tail=5)
+    job = make_job(region.staff, REGISTRY_UPLOAD, content)
     engine.run_check(job.pk)
     job.refresh_from_db()
     assert job.status == UploadStatus.VALID
     assert job.summary["changes"][0]["fields"][0][:3] == ["ประชากร", "5000", "1234567"]
 
 
-def test_zip_bomb_and_huge_dimension_are_refused(client, tree, django_capture_on_commit_callbacks):
-    from units.tests.test_uploads_reading import huge_dimension_workbook
-
-    client.force_login(tree["staff"])
+def test_zip_bomb_and_huge_dimension_are_refused(client, region):
+    client.force_login(region.staff)
     with translation.override("en"):
-        response = check_refused(
-            client, huge_dimension_workbook(), django_capture_on_commit_callbacks
-        )
+        response = registry_refused(client, huge_dimension_workbook())
     assert response.status_code == 400
     assert "The sheet is too large" in response.content.decode()
-
-
-def make_job(user, content) -> UploadJob:
-    job = UploadJob(kind=REGISTRY_UPLOAD, user=user, original_name="t.xlsx", size=len(content))
-    job.file.save("t.xlsx", upload_file(content), save=False)
-    job.save()
-    return job
 
 
 # --- pages and permissions ---------------------------------------------------------------------
@@ -394,27 +302,27 @@ def test_anonymous_is_sent_to_login(client):
 
 
 @pytest.mark.parametrize("role", [Role.CITIZEN, Role.OFFICER, Role.EXECUTIVE, Role.EDITOR])
-def test_other_roles_are_refused(client, tree, role):
-    scope = {"lao": tree["laos"][0]} if role == Role.OFFICER else {}
+def test_other_roles_are_refused(client, region, role):
+    scope = {"lao": region.laos[0]} if role == Role.OFFICER else {}
     client.force_login(UserFactory(role=role, is_staff=role != Role.CITIZEN, **scope))
     assert client.get(reverse("units:upload-list")).status_code == 403
     template = client.get(reverse("units:upload-template", args=[REGISTRY_UPLOAD]))
     assert template.status_code == 403
 
 
-def test_upload_page_lists_recent_uploads_in_few_queries(client, tree, django_assert_num_queries):
+def test_upload_page_lists_recent_uploads_in_few_queries(client, region, django_assert_num_queries):
     for _job in range(3):
-        make_job(tree["staff"], workbook([["6400100"]]))
-    client.force_login(tree["staff"])
+        make_job(region.staff, REGISTRY_UPLOAD, workbook(REGISTRY_HEADERS, [["6400100"]]))
+    client.force_login(region.staff)
     with django_assert_num_queries(4):  # session, user, can_upload, uploads
         response = client.get(reverse("units:upload-list"))
     assert response.status_code == 200
     assert response.content.decode().count("upload-status-pending") == 3
 
 
-def test_jobs_of_others_are_404_but_admins_see_them(client, tree, django_assert_num_queries):
-    job = make_job(tree["staff"], workbook([["6400100"]]))
-    other_staff = UserFactory(role=Role.PROVINCIAL, province=tree["far"].province)
+def test_jobs_of_others_are_404_but_admins_see_them(client, region, django_assert_num_queries):
+    job = make_job(region.staff, REGISTRY_UPLOAD, workbook(REGISTRY_HEADERS, [["6400100"]]))
+    other_staff = UserFactory(role=Role.PROVINCIAL, province=region.far.province)
     client.force_login(other_staff)
     for name in ["units:upload-detail", "units:upload-progress", "units:upload-error-report"]:
         assert client.get(reverse(name, args=[job.pk])).status_code == 404
@@ -425,12 +333,12 @@ def test_jobs_of_others_are_404_but_admins_see_them(client, tree, django_assert_
     assert response.status_code == 200
 
 
-def test_running_job_page_polls_its_progress(client, tree, django_assert_num_queries):
-    job = make_job(tree["staff"], workbook([["6400100"]]))
+def test_running_job_page_polls_its_progress(client, region, django_assert_num_queries):
+    job = make_job(region.staff, REGISTRY_UPLOAD, workbook(REGISTRY_HEADERS, [["6400100"]]))
     UploadJob.objects.filter(pk=job.pk).update(
         status=UploadStatus.VALIDATING, total_rows=200, processed_rows=50
     )
-    client.force_login(tree["staff"])
+    client.force_login(region.staff)
     html = client.get(reverse("units:upload-detail", args=[job.pk])).content.decode()
     assert f'hx-get="{reverse("units:upload-progress", args=[job.pk])}"' in html
     assert 'hx-trigger="every 1s"' in html
@@ -446,10 +354,12 @@ def test_running_job_page_polls_its_progress(client, tree, django_assert_num_que
     assert done["HX-Refresh"] == "true"
 
 
-def test_valid_job_page_pins_its_queries(client, tree, django_assert_num_queries):
-    job = make_job(tree["staff"], workbook([["6400100", "", "9000"]]))
+def test_valid_job_page_pins_its_queries(client, region, django_assert_num_queries):
+    job = make_job(
+        region.staff, REGISTRY_UPLOAD, workbook(REGISTRY_HEADERS, [["6400100", "", "9000"]])
+    )
     engine.run_check(job.pk)
-    client.force_login(tree["staff"])
+    client.force_login(region.staff)
     with django_assert_num_queries(4):
         response = client.get(reverse("units:upload-detail", args=[job.pk]))
     html = response.content.decode()
@@ -457,20 +367,17 @@ def test_valid_job_page_pins_its_queries(client, tree, django_assert_num_queries
     assert 'action="' + reverse("units:upload-commit", args=[job.pk]) in html
 
 
-def test_provincial_staff_commit_only_their_province_and_admins_any(
-    client, tree, django_capture_on_commit_callbacks
-):
+def test_provincial_staff_commit_only_their_province_and_admins_any(client, region):
     admin = UserFactory(role=Role.ADMIN, is_superuser=True, is_staff=True)
     client.force_login(admin)
     post_upload(
         client,
-        workbook([["6400100", "", "7777"], ["6410001", "", "8888"]]),
-        capture=django_capture_on_commit_callbacks,
+        REGISTRY_UPLOAD,
+        workbook(REGISTRY_HEADERS, [["6400100", "", "7777"], ["6410001", "", "8888"]]),
     )
     job = latest_job()
     assert job.status == UploadStatus.VALID
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("units:upload-commit", args=[job.pk]))
+    commit(client, job)
     assert LAO.objects.get(dla_code="6410001").population == 8888
 
 
@@ -478,12 +385,12 @@ def test_provincial_staff_commit_only_their_province_and_admins_any(
 
 
 def test_template_is_prefilled_with_the_province_and_codes_as_text(
-    client, tree, django_assert_num_queries
+    client, region, django_assert_num_queries
 ):
     LAO.objects.filter(dla_code="6400101").update(
         email='=HYPERLINK("http://evil")', demo_fields=["population"]
     )
-    client.force_login(tree["staff"])
+    client.force_login(region.staff)
     with django_assert_num_queries(4):  # session, user, can_upload, LAOs
         response = client.get(reverse("units:upload-template", args=[REGISTRY_UPLOAD]))
     assert response.status_code == 200
@@ -491,7 +398,7 @@ def test_template_is_prefilled_with_the_province_and_codes_as_text(
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == HEADERS
+    assert list(rows[0]) == REGISTRY_HEADERS
     assert [row[0] for row in rows[1:]] == ["6400100", "6400101", "6400102"]  # not 6410001
     assert sheet["A2"].data_type == "s" and sheet["A2"].number_format == "@"
     assert rows[1][3] is None  # demo households are not offered as real values
@@ -501,12 +408,10 @@ def test_template_is_prefilled_with_the_province_and_codes_as_text(
     assert len(book.worksheets) == 2  # the notes sheet with English names
 
 
-def test_uploading_the_template_back_changes_nothing(
-    client, tree, django_capture_on_commit_callbacks
-):
-    client.force_login(tree["staff"])
+def test_uploading_the_template_back_changes_nothing(client, region):
+    client.force_login(region.staff)
     content = client.get(reverse("units:upload-template", args=[REGISTRY_UPLOAD])).content
-    post_upload(client, content, capture=django_capture_on_commit_callbacks)
+    post_upload(client, REGISTRY_UPLOAD, content)
     job = latest_job()
     assert job.status == UploadStatus.VALID, job.errors
     assert job.summary["changed"] == 0

@@ -1,28 +1,14 @@
 """The registry Resource in the Django admin (django-import-export on Django 6.1), admins only."""
 
-import io
-
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from units.models import LAO, ChangeSource, LAOChange, Role
 from units.tests.factories import LAOFactory, UserFactory
+from units.tests.uploads import REGISTRY_HEADERS, workbook
 
 pytestmark = pytest.mark.django_db
-
-HEADERS = ["รหัส อปท.", "ชื่อ อปท.", "ประชากร", "ครัวเรือน", "โทรศัพท์", "อีเมล", "เว็บไซต์", "ผู้บริหาร"]
-
-
-def workbook(rows) -> bytes:
-    book = openpyxl.Workbook()
-    book.active.append(HEADERS)
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def test_admin_import_page_renders_and_dry_runs(client):
@@ -30,7 +16,7 @@ def test_admin_import_page_renders_and_dry_runs(client):
     client.force_login(UserFactory(role=Role.ADMIN, is_superuser=True, is_staff=True))
     url = reverse("admin:units_lao_import")
     assert client.get(url).status_code == 200
-    content = workbook([["6400100", "", "12,345", "", "", "", "", ""]])
+    content = workbook(REGISTRY_HEADERS, [["6400100", "", "12,345", "", "", "", "", ""]])
     response = client.post(
         url,
         {
@@ -51,7 +37,7 @@ def test_admin_import_confirms_through_the_history(client):
     lao = LAOFactory(dla_code="6400100", population=5000, households=1000)
     client.force_login(UserFactory(role=Role.ADMIN, is_superuser=True, is_staff=True))
     url = reverse("admin:units_lao_import")
-    content = workbook([["6400100", "", "12,345", "", "", "", "", ""]])
+    content = workbook(REGISTRY_HEADERS, [["6400100", "", "12,345", "", "", "", "", ""]])
     response = client.post(
         url,
         {"resource": "0", "format": "1", "import_file": SimpleUploadedFile("r.xlsx", content)},

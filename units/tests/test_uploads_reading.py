@@ -8,6 +8,13 @@ import pytest
 from django.utils import translation
 
 from units.tables import workbook_bytes
+from units.tests.uploads import (
+    book_bytes,
+    huge_dimension_workbook,
+    plain_workbook,
+    rewrite_parts,
+    rewrite_sheet,
+)
 from units.uploads.reading import UploadRejected, cell_text, check_workbook, read_sheet
 
 
@@ -16,40 +23,6 @@ def english():
     """The messages are checked in English, the portal's second language."""
     with translation.override("en"):
         yield
-
-
-def plain_workbook(rows=(("รหัส อปท.", "ประชากร"), ("6400100", 12))) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def rewrite_sheet(content: bytes, edit) -> bytes:
-    """The same workbook with its first sheet's XML passed through `edit`."""
-    source = zipfile.ZipFile(io.BytesIO(content))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = edit(data)
-            target.writestr(item.filename, data)
-    return out.getvalue()
-
-
-def huge_dimension_workbook() -> bytes:
-    """4-5 KB on disk, but declares (and uses) cell GR1000000: calamine would allocate GBs."""
-
-    def edit(xml: bytes) -> bytes:
-        xml = xml.replace(b'<dimension ref="A1:B2"/>', b'<dimension ref="A1:GR1000000"/>')
-        return xml.replace(
-            b"</sheetData>", b'<row r="1000000"><c r="GR1000000"><v>1</v></c></row></sheetData>'
-        )
-
-    return rewrite_sheet(plain_workbook(), edit)
 
 
 def write(tmp_path, content: bytes):
@@ -67,9 +40,7 @@ def test_reads_cells_as_text_with_excel_row_numbers_and_skips_blank_rows(tmp_pat
     sheet.append(["0100101", "1,234", 1.5])
     for row in range(6, 20):  # blank trailing rows, e.g. formatting left behind
         sheet.cell(row=row, column=2).value = ""
-    buffer = io.BytesIO()
-    book.save(buffer)
-    result = read_sheet(write(tmp_path, buffer.getvalue()))
+    result = read_sheet(write(tmp_path, book_bytes(book)))
     assert result.headers == ["รหัส อปท.", "ประชากร", "ชื่อ"]
     assert result.rows == [(2, ["6400100", "12345", "ทดสอบ"]), (4, ["0100101", "1,234", "1.5"])]
 
@@ -244,19 +215,6 @@ def test_xml_with_a_dtd_or_entities_is_refused(tmp_path):
         check_workbook(write(tmp_path, rewrite_sheet(plain_workbook(), edit)))
 
 
-def rewrite_parts(content: bytes, edits: dict) -> bytes:
-    """The same workbook with some zip members passed through their edit function."""
-    source = zipfile.ZipFile(io.BytesIO(content))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename in edits:
-                data = edits[item.filename](data)
-            target.writestr(item.filename, data)
-    return out.getvalue()
-
-
 def two_sheet_workbook() -> bytes:
     book = openpyxl.Workbook()
     book.active.title = "notes"
@@ -264,9 +222,7 @@ def two_sheet_workbook() -> bytes:
     data = book.create_sheet("data")
     data.append(["รหัส อปท.", "ประชากร"])
     data.append(["6400100", 12])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book_bytes(book)
 
 
 def test_every_sheet_is_checked_and_sheets_are_found_by_the_xml_parser(tmp_path):
@@ -342,9 +298,7 @@ def messy_workbook(*, notes_first: bool, title_rows: int) -> bytes:
     data.append(["6400100", "อบต.หนึ่ง", 1200])
     data.append([None, None, None])
     data.append(["6400101", None, "1,300"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book_bytes(book)
 
 
 @pytest.mark.parametrize(
@@ -390,8 +344,6 @@ def test_a_hidden_sheet_yields_to_a_visible_one(tmp_path):
     visible = book.create_sheet("new")
     visible.append(EXPECTED)
     visible.append(["6400100", "", 2])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    result = read_sheet(write(tmp_path, buffer.getvalue()), expected=EXPECTED, required=REQUIRED)
+    result = read_sheet(write(tmp_path, book_bytes(book)), expected=EXPECTED, required=REQUIRED)
     assert result.name == "new"
     assert result.rows == [(2, ["6400100", None, "2"])]

@@ -5,46 +5,33 @@ import io
 
 import openpyxl
 import pytest
-from django.conf import settings as django_settings
-from django.db import connections
 from django.urls import reverse
 from django.utils import translation
 
-from units.models import LAO, Role, UploadStatus
-from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, UserFactory
-from units.tests.test_uploads import HEADERS, check_refused, latest_job, post_upload
+from units.models import LAO, UploadStatus
+from units.tests.uploads import (
+    REGISTRY_HEADERS,
+    UPLOAD_TESTS,
+    book_bytes,
+    commit,
+    latest_job,
+    post_upload,
+    registry_refused,
+    upload_region,
+)
 from units.uploads import engine
+from units.uploads.laos import REGISTRY_UPLOAD
 from units.uploads.registry import get_upload_type
 
-pytestmark = pytest.mark.django_db(databases=["default", "progress"])
-
-
-@pytest.fixture(autouse=True)
-def english_client(client):
-    """The messages are checked in English: the client asks for the portal's second language."""
-    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def close_progress_connection(django_db_setup, django_db_blocker):
-    """The progress connection stays open across tests; close it before the test database goes."""
-    yield
-    with django_db_blocker.unblock():
-        connections["progress"].close()
+pytestmark = UPLOAD_TESTS
 
 
 @pytest.fixture
-def tree():
-    home = ProvinceFactory(code="40")
-    district = DistrictFactory(province=home)
-    for n in range(2):
-        LAOFactory(
-            subdistrict__district=district, dla_code=f"640010{n}", population=5000, households=1500
-        )
-    return {"staff": UserFactory(username="staff40", role=Role.PROVINCIAL, province=home)}
+def region():
+    return upload_region(laos=2, population=5000, households=1500)
 
 
-def messy_workbook(rows, *, title_rows=2, notes_first=True, headers=HEADERS) -> bytes:
+def messy_workbook(rows, *, title_rows=2, notes_first=True, headers=REGISTRY_HEADERS) -> bytes:
     """The data sheet "ข้อมูล" with title rows above its header row, after a notes sheet."""
     book = openpyxl.Workbook()
     data = book.active
@@ -62,19 +49,17 @@ def messy_workbook(rows, *, title_rows=2, notes_first=True, headers=HEADERS) -> 
     for row_number, row in enumerate([headers, *rows], start=title_rows + 1):
         for column, value in enumerate(row, start=1):
             data.cell(row=row_number, column=column, value=value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book_bytes(book)
 
 
 def test_title_rows_and_a_notes_sheet_first_are_read_and_the_page_says_where(
-    client, tree, django_capture_on_commit_callbacks, django_assert_num_queries
+    client, region, django_assert_num_queries
 ):
-    client.force_login(tree["staff"])
+    client.force_login(region.staff)
     content = messy_workbook(
         [["6400100", "", "12,345"], ["6400101", "", "7000"]], title_rows=2, notes_first=True
     )
-    post_upload(client, content, capture=django_capture_on_commit_callbacks)
+    post_upload(client, REGISTRY_UPLOAD, content)
     job = latest_job()
     assert job.status == UploadStatus.VALID, (job.message, job.errors)
     assert job.summary["source"] == {"sheet": "ข้อมูล", "header_row": 3}
@@ -83,8 +68,7 @@ def test_title_rows_and_a_notes_sheet_first_are_read_and_the_page_says_where(
         page = client.get(reverse("units:upload-detail", args=[job.pk])).content.decode()
     assert "Read sheet “ข้อมูล”, header on row 3." in page
 
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("units:upload-commit", args=[job.pk]))
+    commit(client, job)
     job.refresh_from_db()
     assert job.status == UploadStatus.COMMITTED, job.message
     assert LAO.objects.get(dla_code="6400100").population == 12345
@@ -96,17 +80,15 @@ def test_title_rows_and_a_notes_sheet_first_are_read_and_the_page_says_where(
 @pytest.mark.parametrize(
     ("title_rows", "notes_first"), [(3, False), (0, True)], ids=["title-rows", "notes-sheet"]
 )
-def test_row_errors_keep_the_row_numbers_excel_shows(
-    client, tree, django_capture_on_commit_callbacks, title_rows, notes_first
-):
-    client.force_login(tree["staff"])
+def test_row_errors_keep_the_row_numbers_excel_shows(client, region, title_rows, notes_first):
+    client.force_login(region.staff)
     content = messy_workbook(
         [["6400100", "", "9000"], ["6400101", "", "many"]],
         title_rows=title_rows,
         notes_first=notes_first,
     )
     with translation.override("en"):
-        check_refused(client, content, django_capture_on_commit_callbacks)
+        registry_refused(client, content)
     job = latest_job()
     assert job.status == UploadStatus.INVALID
     header_row = title_rows + 1
@@ -119,14 +101,12 @@ def test_row_errors_keep_the_row_numbers_excel_shows(
     assert list(book.active.iter_rows(min_row=3, values_only=True))[0][2] == "many"
 
 
-def test_a_refused_file_shows_its_reason_alone(
-    client, tree, django_capture_on_commit_callbacks, django_assert_num_queries
-):
+def test_a_refused_file_shows_its_reason_alone(client, region, django_assert_num_queries):
     """A file-level error (here the header row) is not a count of row errors: no "0 errors"."""
-    client.force_login(tree["staff"])
+    client.force_login(region.staff)
     content = messy_workbook([["6400100", "", "100"]], headers=["code", "name", "population"])
     with translation.override("en"):
-        check_refused(client, content, django_capture_on_commit_callbacks)
+        registry_refused(client, content)
     job = latest_job()
     assert job.status == UploadStatus.INVALID and job.error_count == 0
     with django_assert_num_queries(4):
@@ -138,22 +118,18 @@ def test_a_refused_file_shows_its_reason_alone(
     assert "Fix the workbook and upload it again" in page
 
 
-def test_a_workbook_beyond_the_memory_ceiling_fails_the_job_cleanly(
-    client, tree, django_capture_on_commit_callbacks, settings
-):
+def test_a_workbook_beyond_the_memory_ceiling_fails_the_job_cleanly(client, region, settings):
     """Within the row and column limits (so the form takes it), but its dense sheet needs more
     memory than the parse may use: the job is refused with a clear message, the worker lives."""
     settings.UPLOAD_MAX_ROWS = 2_000_000
     settings.UPLOAD_PARSE_MEMORY_MB = 128
-    client.force_login(tree["staff"])
+    client.force_login(region.staff)
     book = openpyxl.Workbook()
-    book.active.append(HEADERS)
+    book.active.append(REGISTRY_HEADERS)
     book.active.append(["6400100", "", "100"])
     book.active["AX1000000"] = 1
-    buffer = io.BytesIO()
-    book.save(buffer)
     with translation.override("en"):
-        response = check_refused(client, buffer.getvalue(), django_capture_on_commit_callbacks)
+        response = registry_refused(client, book_bytes(book))
     assert response.status_code == 302  # the form's checks pass: the parse itself is refused
     job = latest_job()
     assert job.status == UploadStatus.INVALID

@@ -46,9 +46,7 @@ class Cluster:
 
     def as_owner(self, *command: str) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        subprocess.run(
-            [*prefix, *command], cwd="/", check=True, capture_output=True, timeout=60
-        )  # fmt: skip
+        subprocess.run([*prefix, *command], cwd="/", check=True, capture_output=True, timeout=60)
 
     def create(self) -> None:
         self.as_owner(
@@ -111,9 +109,13 @@ def cluster():
 
 def manage(cluster, *args, timeout=60) -> str:
     done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=cluster.env, capture_output=True,
-        text=True, timeout=timeout,
-    )  # fmt: skip
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=cluster.env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
@@ -121,8 +123,8 @@ def manage(cluster, *args, timeout=60) -> str:
 ENQUEUE_AND_WAIT = textwrap.dedent(
     """
     import time
-    from portal.tasks import send_email
-    result = send_email.enqueue(subject="worker test", body="hello", to=["a@example.org"])
+    from units.uploads.tasks import check_upload
+    result = check_upload.enqueue(job_id=0, language="th")
     deadline = time.monotonic() + {timeout}
     while result.status not in ("SUCCESSFUL", "FAILED") and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -133,7 +135,8 @@ ENQUEUE_AND_WAIT = textwrap.dedent(
 
 
 def run_a_task(cluster, timeout=20) -> str:
-    """Enqueue the portal's e-mail task and wait for a worker to run it; its final status."""
+    """Enqueue an upload check (of no job: it reads the database and skips) and wait for a
+    worker to run it; its final status."""
     out = manage(cluster, "shell", "-c", ENQUEUE_AND_WAIT.format(timeout=timeout))
     return out.rsplit("STATUS", 1)[1].strip()
 
@@ -225,8 +228,12 @@ def test_supervisor_starts_a_killed_worker_again_and_stops_cleanly(cluster, tmp_
         (run_dir / "worker-supervisor.pid").write_text(str(supervisor.pid))
         stop = subprocess.run(
             ["bash", str(ROOT / "scripts" / "serve.sh"), "stop"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=20,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
         assert stop.returncode == 0, stop.stderr
         assert "task worker supervisor stopped" in stop.stdout
         assert supervisor.wait(timeout=1) == 0

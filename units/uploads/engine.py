@@ -271,10 +271,16 @@ def _finish_invalid(job: UploadJob, *, sheet: Sheet | None, errors: list[RowErro
         save_error_report(job=job, sheet=sheet, errors=errors)
     job.save(
         update_fields=[
-            "status", "error_count", "errors", "message", "checked_at", "summary", "total_rows",
+            "status",
+            "error_count",
+            "errors",
+            "message",
+            "checked_at",
+            "summary",
+            "total_rows",
             "processed_rows",
         ]
-    )  # fmt: skip
+    )
 
 
 @contextlib.contextmanager
@@ -343,10 +349,16 @@ def _run_check(job_id: int) -> UploadJob:
         job.checked_at = timezone.now()
         job.save(
             update_fields=[
-                "status", "total_rows", "processed_rows", "error_count", "errors", "summary",
-                "message", "checked_at",
+                "status",
+                "total_rows",
+                "processed_rows",
+                "error_count",
+                "errors",
+                "summary",
+                "message",
+                "checked_at",
             ]
-        )  # fmt: skip
+        )
     return job
 
 
@@ -390,9 +402,14 @@ def _run_commit(job_id: int) -> UploadJob:
             # must never wait for this transaction's lock.
             job.save(
                 update_fields=[
-                    "status", "summary", "processed_rows", "total_rows", "committed_at", "message",
+                    "status",
+                    "summary",
+                    "processed_rows",
+                    "total_rows",
+                    "committed_at",
+                    "message",
                 ]
-            )  # fmt: skip
+            )
     except InvalidUpload as invalid:
         _finish_invalid(
             job,

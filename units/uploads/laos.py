@@ -67,11 +67,13 @@ def registry_diffs(*, rows, lock: bool = False):
                 RowError(
                     row.number,
                     resource_columns["households"],
-                    _("Households (%(households)s) cannot be more than the population "
-                      "(%(population)s).")
+                    _(
+                        "Households (%(households)s) cannot be more than the population "
+                        "(%(population)s)."
+                    )
                     % {"households": f"{households:,}", "population": f"{population:,}"},
                 )
-            )  # fmt: skip
+            )
             continue
         diffs.append((row, lao, changes))
     return diffs, errors

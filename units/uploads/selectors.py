@@ -15,11 +15,17 @@ def uploads_recent_for_user(*, user) -> QuerySet[UploadJob]:
     return (
         UploadJob.objects.filter(user=user)
         .only(
-            "id", "kind", "original_name", "status", "total_rows", "error_count", "created_at",
+            "id",
+            "kind",
+            "original_name",
+            "status",
+            "total_rows",
+            "error_count",
+            "created_at",
             "user_id",
         )
         .order_by("-created_at", "-id")[:RECENT_UPLOADS]
-    )  # fmt: skip
+    )
 
 
 def upload_for_user(*, user, pk: int) -> UploadJob:
