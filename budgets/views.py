@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from budgets import selectors, services
 from budgets.filters import PlanFilter
@@ -16,15 +15,9 @@ from budgets.models import PlanStatus
 from units import access
 from units.models import LAO
 from units.tables import Column, demo_mark, table_response
+from units.views.workflow import posted_version, workflow_step
 
 PAGE_SIZE = 50
-
-
-def _version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        raise Http404("A plan form without its version.") from None
 
 
 def classification(request):
@@ -102,7 +95,7 @@ def plan_edit(request, pk):
     posted = request.method == "POST"
     editor = PlanEditor(
         plan=plan,
-        version=_version(request) if posted else plan.version,
+        version=posted_version(request) if posted else plan.version,
         data=request.POST if posted else None,
     )
     status = 400 if posted else 200
@@ -128,50 +121,28 @@ def _saved(request, plan) -> None:
         )
 
 
-def _workflow_step(request, pk, step):
-    plan = selectors.plan_for_user(user=request.user, pk=pk)
-    try:
-        step(plan)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("budgets:plan", pk=plan.pk)
-
-
-@require_POST
-@login_required
-def plan_submit(request, pk):
-    def submit(plan):
-        services.budget_plan_submit(plan=plan, user=request.user, version=_version(request))
-        messages.success(request, _("The plan is sent to the provincial office for review."))
-
-    return _workflow_step(request, pk, submit)
-
-
-@require_POST
-@login_required
-def plan_enact(request, pk):
-    def enact(plan):
-        services.budget_plan_enact(plan=plan, user=request.user, version=_version(request))
-        messages.success(request, _("The plan is enacted and now public."))
-
-    return _workflow_step(request, pk, enact)
-
-
-@require_POST
-@login_required
-def plan_return(request, pk):
-    def send_back(plan):
-        services.budget_plan_return(
-            plan=plan,
-            user=request.user,
-            version=_version(request),
-            comment=request.POST.get("comment", ""),
-        )
-        messages.success(request, _("The plan is returned to the LAO with your comment."))
-
-    return _workflow_step(request, pk, send_back)
+plan_submit = workflow_step(
+    load=selectors.plan_for_user,
+    service=services.budget_plan_submit,
+    argument="plan",
+    done=gettext_lazy("The plan is sent to the provincial office for review."),
+    page="budgets:plan",
+)
+plan_enact = workflow_step(
+    load=selectors.plan_for_user,
+    service=services.budget_plan_enact,
+    argument="plan",
+    done=gettext_lazy("The plan is enacted and now public."),
+    page="budgets:plan",
+)
+plan_return = workflow_step(
+    load=selectors.plan_for_user,
+    service=services.budget_plan_return,
+    argument="plan",
+    done=gettext_lazy("The plan is returned to the LAO with your comment."),
+    page="budgets:plan",
+    comment=True,
+)
 
 
 @access.reviewer_required

@@ -32,18 +32,12 @@ from projects.models import Stage
 from units import access
 from units.filters import valid_filters
 from units.thai import current_fiscal_year
+from units.views.workflow import posted_version
 
 PAGE_SIZE = 50
 # The back-office list counts at most this many matches ("more than 1,000"): executives read
 # ~3M projects and an exact count of a common word costs a scan.
 MANAGE_COUNT_CAP = 1000
-
-
-def _version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        raise Http404("A project form without its version.") from None
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -158,7 +152,7 @@ def project_create(request):
 def project_edit(request, pk):
     """A project's entered fields (its stage and money change on its page)."""
     project = _editable_project(request, pk)
-    version = _version(request) if request.method == "POST" else project.version
+    version = posted_version(request) if request.method == "POST" else project.version
     form = _project_form(request, lao=project.lao, initial=ProjectForm.initial_of(project))
 
     def update():
@@ -214,7 +208,7 @@ def project_stage(request, pk):
     """Move a project to one of its allowed next stages (with the contract when contracted)."""
     project = _editable_project(request, pk)
     form = StageForm(request.POST)
-    version = _version(request)
+    version = posted_version(request)
 
     def change():
         data = form.cleaned_data
@@ -251,7 +245,7 @@ def project_progress(request, pk):
     """Set a project's progress (%)."""
     project = _editable_project(request, pk)
     form = ProgressForm(request.POST)
-    version = _version(request)
+    version = posted_version(request)
 
     def set_progress():
         data = form.cleaned_data

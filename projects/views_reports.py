@@ -23,15 +23,9 @@ from units import access
 from units.models import Role
 from units.tables import Column, table_response
 from units.thai import current_fiscal_year
+from units.views.workflow import workflow_step
 
 PAGE_SIZE = 50
-
-
-def _version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        raise Http404("A report form without its version.") from None
 
 
 @access.back_office_required
@@ -124,50 +118,28 @@ def report_detail(request, pk):
     return render(request, "projects/report_detail.html", context)
 
 
-def _workflow_step(request, pk, step):
-    report = reports.report_for_user(user=request.user, pk=pk)
-    try:
-        step(report)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("projects:report", pk=report.pk)
-
-
-@require_POST
-@login_required
-def report_submit(request, pk):
-    def submit(report):
-        reports.report_submit(report=report, user=request.user, version=_version(request))
-        messages.success(request, _("The report is sent to the provincial office."))
-
-    return _workflow_step(request, pk, submit)
-
-
-@require_POST
-@login_required
-def report_accept(request, pk):
-    def accept(report):
-        reports.report_accept(report=report, user=request.user, version=_version(request))
-        messages.success(request, _("The report is accepted; its figures are now frozen."))
-
-    return _workflow_step(request, pk, accept)
-
-
-@require_POST
-@login_required
-def report_return(request, pk):
-    def send_back(report):
-        reports.report_return(
-            report=report,
-            user=request.user,
-            version=_version(request),
-            comment=request.POST.get("comment", ""),
-        )
-        messages.success(request, _("The report is returned to the LAO with your comment."))
-
-    return _workflow_step(request, pk, send_back)
+report_submit = workflow_step(
+    load=reports.report_for_user,
+    service=reports.report_submit,
+    argument="report",
+    done=gettext_lazy("The report is sent to the provincial office."),
+    page="projects:report",
+)
+report_accept = workflow_step(
+    load=reports.report_for_user,
+    service=reports.report_accept,
+    argument="report",
+    done=gettext_lazy("The report is accepted; its figures are now frozen."),
+    page="projects:report",
+)
+report_return = workflow_step(
+    load=reports.report_for_user,
+    service=reports.report_return,
+    argument="report",
+    done=gettext_lazy("The report is returned to the LAO with your comment."),
+    page="projects:report",
+    comment=True,
+)
 
 
 @access.reviewer_required
