@@ -28,6 +28,7 @@ from budgets.models import (
 )
 from units import access
 from units.caching import fragment_key
+from units.charts import ranked_chart
 from units.models import LAO, Province, User
 from units.slices import Slice, display_name
 
@@ -221,6 +222,24 @@ def explorer_counts(*, slice: Slice) -> dict[int, dict[str, int]]:
     return {province_id: {str(k): v for k, v in row.items()} for province_id, row in counts.items()}
 
 
+def explorer_pending_years(*, slice: Slice, years: list[int], active: int) -> dict[int, int]:
+    """Fiscal year → active LAOs of the slice (province, kind) without an enacted plan that
+    year, for the years of `years` where some are missing: those years' totals are lower until
+    their plans are enacted. `active` is the slice's count of active LAOs. One grouped query
+    of enacted plans."""
+    if not years or not active:
+        return {}
+    enacted = dict(
+        BudgetPlan.objects.filter(
+            status=PlanStatus.ENACTED, fiscal_year__in=years, lao__in=_active_laos(slice)
+        )
+        .order_by()
+        .values_list("fiscal_year")
+        .annotate(n=Count("pk"))
+    )
+    return {year: active - enacted.get(year, 0) for year in years if enacted.get(year, 0) < active}
+
+
 def _sum_counts(rows) -> dict[str, int]:
     keys = ("active", *STATUS_COLUMNS, NO_PLAN)
     return {key: sum(row[key] for row in rows) for key in keys}
@@ -348,8 +367,14 @@ def can_open_plans_of(*, user: User, lao: LAO) -> bool:
     return access.can_see_unpublished_plans(user, lao)
 
 
-def explorer_charts(*, level: Level, province_rows: list[dict]) -> dict:
-    """The data of the level's charts (for `json_script`): labels and amounts in baht."""
+def explorer_charts(
+    *, level: Level, province_rows: list[dict], pending: dict[int, int] | None = None
+) -> dict:
+    """The data of the level's charts (for `json_script`): labels and amounts in baht. The
+    trend marks the years whose plans are not all enacted (`pending`: LAOs without an enacted
+    plan, 0 for a complete year); the provinces are ranked, the 10 highest and 10 lowest
+    (`units.charts.ranked_chart`)."""
+    pending = pending or {}
 
     def chart(rows, label):
         return {
@@ -357,8 +382,11 @@ def explorer_charts(*, level: Level, province_rows: list[dict]) -> dict:
             "data": [float(row["amount"]) for row in rows],
         }
 
+    trend = chart(level.trend, lambda row: str(row["fiscal_year"]))
+    trend["pending"] = [pending.get(row["fiscal_year"], 0) for row in level.trend]
+    trend["pending_text"] = str(_("LAOs without an enacted plan yet"))
     charts = {
-        "trend": chart(level.trend, lambda row: str(row["fiscal_year"])),
+        "trend": trend,
         "programmes": chart(
             [row for sector in level.sectors for row in sector["programmes"]],
             lambda row: display_name(row["programme"]),
@@ -366,7 +394,11 @@ def explorer_charts(*, level: Level, province_rows: list[dict]) -> dict:
         "categories": chart(level.categories, lambda row: display_name(row["category"])),
     }
     if province_rows:
-        charts["provinces"] = chart(province_rows, lambda row: display_name(row["province"]))
+        charts["provinces"] = ranked_chart(
+            province_rows,
+            value=lambda row: float(row["amount"]),
+            label=lambda row: display_name(row["province"]),
+        )
     return charts
 
 
@@ -421,14 +453,24 @@ def explorer_page_data(
             {"lao": lao, "status_label": STATUS_LABELS.get(lao.plan_status or NO_PLAN)}
             for lao in data["page_obj"]
         ]
+    data["pending"] = explorer_pending_years(
+        slice=slice,
+        years=[row["fiscal_year"] for row in data["level"].trend],
+        active=data["totals"]["active"],
+    )
+    for row in data["level"].trend:
+        row["pending"] = data["pending"].get(row["fiscal_year"], 0)
     data["fingerprint"] = fragment_key(
         data["level"].cells,
         sorted(data.pop("counts").items()),
+        sorted(data["pending"].items()),
         years,
         classification.labels,
         query,
     )
-    data["charts"] = explorer_charts(level=data["level"], province_rows=data["province_rows"])
+    data["charts"] = explorer_charts(
+        level=data["level"], province_rows=data["province_rows"], pending=data["pending"]
+    )
     return data
 
 

@@ -4,44 +4,84 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from budgets.explorer import NO_PLAN
 from budgets.models import ExpenseType, PlanStatus, Programme, RevenueSource, Work
+from budgets.selectors import revenue_flag
 from budgets.services import LineData
 from units.fields import BahtField
 from units.slices import ItemChoiceField, SliceForm
-from units.thai import current_fiscal_year, fiscal_year_of
+from units.thai import current_fiscal_year, fiscal_year_label_lazy, fiscal_year_of
+from units.views.workflow import StepForm
 from units.widgets import FastSelect
 
 
 def classification_choices() -> dict[str, list]:
     """Select options for the editor: three small queries per page, not per row. Also the
-    expense category of each type, for the editor's running totals by category."""
+    expense category of each type, for the editor's running totals by category, and the
+    programme of each work (the editor offers the works of the line's programme)."""
     types = list(
         ExpenseType.objects.select_related("category").order_by(
             "category__sort_order", "sort_order"
         )
     )
+    works = list(
+        Work.objects.select_related("programme").order_by("programme__sort_order", "sort_order")
+    )
+    work_groups: dict[str, list] = {}
+    for work in works:
+        work_groups.setdefault(work.programme.name_th, []).append((work.pk, work.name_th))
     return {
         "type_categories": {t.pk: t.category.name_th for t in types},
         "programme": [("", "—")]
         + [(p.pk, p.name_th) for p in Programme.objects.order_by("sort_order")],
-        "work": [("", "—")]
-        + [
-            (w.pk, f"{w.programme.name_th} · {w.name_th}")
-            for w in Work.objects.select_related("programme").order_by(
-                "programme__sort_order", "sort_order"
-            )
-        ],
+        "work": [("", "—"), *work_groups.items()],
+        "work_programme": {work.pk: work.programme_id for work in works},
         "expense_type": [("", "—")]
-        + [
-            (t.pk, f"{t.category.name_th} · {t.name_th}")
-            for t in ExpenseType.objects.select_related("category").order_by(
-                "category__sort_order", "sort_order"
-            )
-        ],
+        + [(t.pk, f"{t.category.name_th} · {t.name_th}") for t in types],
     }
+
+
+class WorkSelect(forms.Select):
+    """The work (งาน) of a line, grouped by programme; each option names its programme
+    (`data-programme`), so static/js/budget-plan.js offers only the works of the line's
+    programme. Written in Python like units.widgets.FastSelect: a plan has many lines."""
+
+    def __init__(self, attrs=None, programme_of=None):
+        super().__init__(attrs)
+        self.programme_of = programme_of or {}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group, options, _index in widget["optgroups"]:
+            html = format_html_join(
+                "",
+                '<option value="{}"{}{}>{}</option>',
+                (
+                    (
+                        option["value"],
+                        format_html(' data-programme="{}"', self.programme_of[option["value"]])
+                        if option["value"] in self.programme_of
+                        else "",
+                        " selected" if option["selected"] else "",
+                        option["label"],
+                    )
+                    for option in options
+                ),
+            )
+            if group:
+                html = format_html('<optgroup label="{}">{}</optgroup>', group, html)
+            parts.append(html)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            format_html_join("", "{}", ((part,) for part in parts)),
+        )
 
 
 class BudgetLineForm(forms.Form):
@@ -55,6 +95,18 @@ class BudgetLineForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("programme", "work", "expense_type"):
             self.fields[name].choices = choices[name]
+        self.work_programme = choices["work_programme"]
+        self.fields["work"].widget = WorkSelect(programme_of=self.work_programme)
+        self.fields["work"].widget.choices = self.fields["work"].choices
+
+    def clean(self):
+        cleaned = super().clean()
+        programme, work = cleaned.get("programme"), cleaned.get("work")
+        if programme is not None and work is not None and self.work_programme[work] != programme:
+            self.add_error(
+                "work", _("This work is not part of the chosen programme: choose one of its works.")
+            )
+        return cleaned
 
 
 class BaseLineFormSet(forms.BaseFormSet):
@@ -91,6 +143,9 @@ LineFormSet = forms.formset_factory(
 
 class RevenueForm(forms.Form):
     """One estimated amount per revenue source."""
+
+    # Its errors are in the editor's one summary, at the top (budgets/plan_edit.html).
+    template_name = "includes/form_fields.html"
 
     def __init__(self, *args, sources=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,22 +215,50 @@ class PlanEditor:
 
 
 class NewPlanForm(forms.Form):
+    """The fiscal year of a new plan: last year's (late entry), this year's or next year's,
+    without the years the LAO has a plan for; the first year from this one on that has none is
+    chosen (in the last months of a year, officers prepare the next year's plan)."""
+
     fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
     copy_previous = forms.BooleanField(
         label=_("Start from the previous year's plan"), required=False, initial=True
     )
 
-    def __init__(self, *args, today, **kwargs):
+    def __init__(self, *args, today, taken_years=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         current = fiscal_year_of(today)
-        self.fields["fiscal_year"].choices = [(y, y) for y in (current + 1, current, current - 1)]
-        self.fields["fiscal_year"].initial = current
+        years = [y for y in (current + 1, current, current - 1) if y not in taken_years]
+        self.fields["fiscal_year"].choices = [(y, fiscal_year_label_lazy(y)) for y in years]
+        self.fields["fiscal_year"].initial = next(
+            (y for y in sorted(years) if y >= current), years[0] if years else None
+        )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(StepForm):
     comment = forms.CharField(
         label=_("What should the LAO revise?"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class SubmitForm(StepForm):
+    """Submitting a plan: the reason for a deficit, asked only of a plan that
+    `selectors.revenue_flag` flags (the service requires it then)."""
+
+    imbalance_reason = forms.CharField(
+        label=_("Why does expenditure exceed the estimated revenue?"),
+        help_text=_(
+            "For example: the accumulated reserve that covers the gap. The reviewer reads it."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.subject is None or revenue_flag(plan=self.subject) is None:
+            del self.fields["imbalance_reason"]
+        else:
+            self.fields["imbalance_reason"].initial = self.subject.imbalance_reason
 
 
 # --- The national budget explorer (budgets/views_explorer.py) ---------------------------------

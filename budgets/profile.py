@@ -1,6 +1,9 @@
 """The budget section of the LAO profile (registered with units.profile in BudgetsConfig)."""
 
+from django.urls import reverse
+
 from budgets.selectors import lao_budget_summary
+from units import access
 
 
 def budget_section_context(lao, request) -> dict:
@@ -25,3 +28,11 @@ def budget_section_context(lao, request) -> dict:
             "datasets": datasets,
         }
     return summary
+
+
+def explorer_action_context(lao, request) -> dict | None:
+    """The link to the LAO's page of the budget explorer, for those who may open the explorer
+    (back-office roles); None for others."""
+    if not access.can_view_back_office(request.user):
+        return None
+    return {"url": reverse("budgets:explorer-lao", args=[lao.url_code])}

@@ -33,7 +33,9 @@ def uploadable_fiscal_years() -> range:
 
 
 def _key(value) -> str:
-    return str(value).strip().upper()
+    """A cell compared with the classification: spaces collapsed, Latin letters in capitals
+    (Thai has no case)."""
+    return " ".join(str(value).split()).upper()
 
 
 class FiscalYearWidget(widgets.IntegerWidget):
@@ -58,9 +60,12 @@ class FiscalYearWidget(widgets.IntegerWidget):
 
 
 class ClassificationWidget(widgets.Widget):
-    """A classification code (Programme.key, ExpenseType.key) → the item's id.
+    """A classification item named by its Thai name (`แผนงานการศึกษา`, `ค่าวัสดุ`: what the
+    template writes, as budget documents name them), its account code where it has one
+    (`533000`), or its portal code (`EDUCATION`, `MATERIALS`: templates downloaded before the
+    Thai names) → the item's id.
 
-    The codes are read in one query on first use and kept for the rest of the upload.
+    The items are read in one query on first use and kept for the rest of the upload.
     """
 
     model = None
@@ -69,17 +74,25 @@ class ClassificationWidget(widgets.Widget):
     def _lookup(self) -> dict:
         lookup = getattr(self, "_cache", None)
         if lookup is None:
-            lookup = self._cache = dict(self.model.objects.values_list("key", "pk"))
+            lookup = self._cache = self._build()
         return lookup
 
+    def _build(self) -> dict:
+        has_code = any(field.name == "account_code" for field in self.model._meta.fields)
+        columns = ["pk", "key", "name_th", "account_code" if has_code else "key"]
+        items = list(self.model.objects.values_list(*columns))
+        codes = [code for *_rest, code in items] if has_code else []
+        # An account code that two items share names neither of them.
+        lookup = {code: pk for pk, *_rest, code in items if code and codes.count(code) == 1}
+        lookup |= {_key(name): pk for pk, _code, name, _account in items}
+        return lookup | {_key(key): pk for pk, key, _name, _account in items}
+
     def clean(self, value, row=None, **kwargs):
-        if value is None:
-            return None
-        key = _key(value)
-        if not key:
+        text = whole_number_text(value)
+        if text is None:
             return None
         try:
-            return self._lookup()[key]
+            return self._lookup()[_key(text)]
         except KeyError:
             raise ValueError(self._unknown(value)) from None
 
@@ -93,51 +106,67 @@ class ClassificationWidget(widgets.Widget):
 class ProgrammeWidget(ClassificationWidget):
     model = Programme
     unknown_message = gettext_lazy(
-        "No programme has the code “%(value)s”: the codes are listed at %(url)s."
+        "No programme is named “%(value)s”: the programmes and their names are listed at %(url)s."
     )
 
 
 class ExpenseTypeWidget(ClassificationWidget):
     model = ExpenseType
     unknown_message = gettext_lazy(
-        "No expense type has the code “%(value)s”: the codes are listed at %(url)s."
+        "No expense type is named or coded “%(value)s”: the expense types, their names and "
+        "account codes are listed at %(url)s."
     )
 
 
 class WorkWidget(ClassificationWidget):
-    """A work code (e.g. EDUCATION.02) that must belong to the row's programme."""
+    """A work (งาน) of the row's programme, by its Thai name (`งานระดับมัธยมศึกษา`) or its
+    portal code (`EDUCATION.03`). A name is looked up among the works of the row's programme
+    first, so two programmes may have works of the same name."""
 
     model = Work
     unknown_message = gettext_lazy(
-        "No work has the code “%(value)s”: the codes are listed at %(url)s."
+        "No work is named “%(value)s”: the works of each programme are listed at %(url)s."
     )
 
-    def _lookup(self) -> dict:
-        lookup = getattr(self, "_cache", None)
-        if lookup is None:
-            lookup = self._cache = {
-                key: (pk, programme_key)
-                for key, pk, programme_key in Work.objects.values_list(
-                    "key", "pk", "programme__key"
-                )
-            }
-        return lookup
+    def _build(self) -> dict:
+        # The programmes come with their works (one query): a row's programme without works
+        # has no work to offer anyway.
+        works = list(
+            Work.objects.values_list(
+                "pk", "key", "name_th", "programme_id", "programme__key", "programme__name_th"
+            )
+        )
+        self._names = {pk: name for pk, _code, name, *_programme in works}
+        self._programme_of = {pk: programme for pk, _code, _name, programme, *_ in works}
+        self._in_programme = {(work[3], _key(work[2])): work[0] for work in works}
+        self._programme_names = {work[3]: work[5] for work in works}
+        self._programmes = {_key(work[5]): work[3] for work in works} | {
+            _key(work[4]): work[3] for work in works
+        }
+        lookup = {}
+        for pk, _code, name, *_programme in works:
+            lookup.setdefault(_key(name), pk)
+        return lookup | {_key(work[1]): work[0] for work in works}
 
     def clean(self, value, row=None, **kwargs):
-        if value is None:
+        text = whole_number_text(value)
+        if text is None:
             return None
-        key = _key(value)
-        if not key:
-            return None
-        try:
-            pk, programme_key = self._lookup()[key]
-        except KeyError:
-            raise ValueError(self._unknown(value)) from None
-        given = (row or {}).get(COLUMN_PROGRAMME)
-        if given is not None and _key(given) and _key(given) != programme_key:
+        lookup = self._lookup()
+        given = whole_number_text((row or {}).get(COLUMN_PROGRAMME))
+        # None when blank or unknown (the programme's own cell has that error).
+        programme = self._programmes.get(_key(given)) if given else None
+        pk = self._in_programme.get((programme, _key(text))) or lookup.get(_key(text))
+        if pk is None:
+            raise ValueError(self._unknown(value))
+        if given and self._programme_of[pk] != programme:
             raise ValueError(
                 _("Work %(work)s belongs to programme %(programme)s, not to %(given)s.")
-                % {"work": key, "programme": programme_key, "given": _key(given)}
+                % {
+                    "work": self._names[pk],
+                    "programme": self._programme_names[self._programme_of[pk]],
+                    "given": self._programme_names.get(programme, given),
+                }
             )
         return pk
 

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
+from budgets import rules
 from budgets.models import (
     BudgetLine,
     BudgetPlan,
@@ -19,6 +20,7 @@ from budgets.models import (
 )
 from units import access
 from units.models import LAO, User
+from units.rules import Violation
 
 
 def plans_visible_to(*, user: User) -> QuerySet[BudgetPlan]:
@@ -47,6 +49,53 @@ def review_queue(*, user: User) -> QuerySet[BudgetPlan]:
     if not access.is_admin(user):
         plans = plans.filter(lao__province_id=user.province_id)
     return plans.order_by("submitted_at", "pk")
+
+
+def revenue_flag(*, plan: BudgetPlan) -> Violation | None:
+    """`rules.revenue_flag` of the plan's stored totals: whether it spends more than its
+    estimated revenue, or has lines but no revenue. A query (does it have lines?) only for a
+    plan whose expenditure is zero."""
+    has_lines = plan.total_expenditure > 0 or plan.lines.exists()
+    return rules.plan_revenue_flag(plan, has_lines=has_lines)
+
+
+def mark_revenue_flags(plans) -> None:
+    """Set `revenue_flag` on each submitted plan of a page (submitted plans have lines: no
+    query), for the review queue."""
+    for plan in plans:
+        plan.revenue_flag = rules.plan_revenue_flag(plan)
+
+
+def returned_plans(*, laos: QuerySet[LAO]) -> QuerySet[BudgetPlan]:
+    """Plans of `laos` returned for revision and not yet sent again, latest return first, with
+    the LAO and the reviewer who wrote the comment (the work page's "returned to you")."""
+    return (
+        BudgetPlan.objects.filter(status=PlanStatus.RETURNED, lao__in=laos)
+        .select_related("lao", "reviewed_by")
+        .only(
+            "pk",
+            "fiscal_year",
+            "status",
+            "reviewed_at",
+            "return_comment",
+            "lao__dla_code",
+            "lao__full_name_th",
+            "lao__name_en",
+            "reviewed_by__username",
+        )
+        .order_by("-reviewed_at", "-pk")
+    )
+
+
+def lao_plans_of_years(*, lao: LAO, fiscal_years: list[int]) -> dict[int, BudgetPlan]:
+    """The LAO's plans of the given fiscal years, by year (a year without a plan is absent).
+    One query, only what a status line shows."""
+    return {
+        plan.fiscal_year: plan
+        for plan in BudgetPlan.objects.filter(lao=lao, fiscal_year__in=fiscal_years).only(
+            "pk", "lao_id", "fiscal_year", "status", "total_expenditure", "submitted_at"
+        )
+    }
 
 
 def plan_breakdown(*, plan: BudgetPlan) -> dict:
@@ -190,3 +239,8 @@ def classification_tree() -> dict:
     for group in groups:
         group.source_list = sources.get(group.pk, [])
     return {"sectors": sectors, "categories": categories, "revenue_groups": groups}
+
+
+def plan_years(*, lao) -> frozenset[int]:
+    """The fiscal years the LAO has a budget plan for, whatever its status (one query)."""
+    return frozenset(BudgetPlan.objects.filter(lao=lao).values_list("fiscal_year", flat=True))

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budgets import rules
 from budgets.models import (
     BudgetLine,
     BudgetPlan,
@@ -144,20 +145,58 @@ def budget_plan_save(
 
 
 @transaction.atomic
-def budget_plan_submit(*, plan: BudgetPlan, user: User, version: int) -> BudgetPlan:
-    """Send a draft or returned plan to the provincial office for review."""
+def budget_plan_submit(
+    *, plan: BudgetPlan, user: User, version: int, imbalance_reason: str = ""
+) -> BudgetPlan:
+    """Send a draft or returned plan to the provincial office for review. A plan flagged by
+    `rules.revenue_flag` (more expenditure than revenue, or no revenue) needs
+    `imbalance_reason`, kept on the plan and in the step's comment for the reviewer."""
     _check_can_edit(user, plan.lao)
     plan = _lock(plan, version=version)
     if plan.status not in EDITABLE:
         raise ValidationError(_("Only a draft or returned plan can be submitted."))
     if not plan.lines.exists():
         raise ValidationError(_("A plan needs at least one line before it is submitted."))
+    flag = rules.plan_revenue_flag(plan)
+    reason = imbalance_reason.strip() if flag else ""
+    if flag and not reason:
+        raise ValidationError(
+            {
+                "imbalance_reason": ValidationError(
+                    _("%(flag)s Say why before you submit the plan.") % {"flag": flag.message},
+                    code="reason_required",
+                )
+            }
+        )
     plan.status = PlanStatus.SUBMITTED
     plan.submitted_at, plan.submitted_by = timezone.now(), user
+    plan.imbalance_reason = reason
     plan.version = F("version") + 1
     plan.save()
     plan.refresh_from_db()
-    BudgetPlanEvent.objects.create(plan=plan, action=PlanAction.SUBMITTED, user=user)
+    BudgetPlanEvent.objects.create(
+        plan=plan, action=PlanAction.SUBMITTED, user=user, comment=reason
+    )
+    return plan
+
+
+@transaction.atomic
+def budget_plan_withdraw(*, plan: BudgetPlan, user: User, version: int) -> BudgetPlan:
+    """The LAO takes a submitted plan back before the provincial office has reviewed it: it is a
+    draft again (the step is logged), to be changed and submitted anew."""
+    _check_can_edit(user, plan.lao)
+    plan = _lock(plan, version=version)
+    if plan.status != PlanStatus.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted plan that has not been reviewed yet can be withdrawn."),
+            code="reviewed",
+        )
+    plan.status = PlanStatus.DRAFT
+    plan.submitted_at = plan.submitted_by = None
+    plan.version = F("version") + 1
+    plan.save()
+    plan.refresh_from_db()
+    BudgetPlanEvent.objects.create(plan=plan, action=PlanAction.WITHDRAWN, user=user)
     return plan
 
 

@@ -259,7 +259,8 @@ def budget_lines_commit(*, rows, user, job) -> dict:
 
 def budget_template_rows(*, user):
     """The lines of the uploader's LAOs' draft or returned plans of the current fiscal year, in
-    plan order, so that uploading the template back changes nothing. One query."""
+    plan order, so that uploading the template back changes nothing. Programmes, works and
+    expense types by their Thai names, as budget documents write them. One query."""
     lines = (
         BudgetLine.objects.filter(
             plan__lao__in=access.laos_managed_by(user).exclude(dla_code=None),
@@ -270,9 +271,9 @@ def budget_template_rows(*, user):
         .values_list(
             "plan__lao__dla_code",
             "plan__fiscal_year",
-            "programme__key",
-            "work__key",
-            "expense_type__key",
+            "programme__name_th",
+            "work__name_th",
+            "expense_type__name_th",
             "item",
             "amount",
         )
@@ -297,7 +298,7 @@ def budget_template_notes(*, request) -> list[str]:
         ),
         _("Fiscal years accepted now: %(first)s to %(last)s.")
         % {"first": years[0], "last": years[-1]},
-        _("The codes of programmes, works and expense types: %(url)s")
+        _("The names and account codes of programmes, works and expense types: %(url)s")
         % {"url": request.build_absolute_uri(reverse("budgets:classification"))},
         _("Estimated revenue is not part of this upload: it stays as it is."),
     ]
@@ -330,15 +331,24 @@ budget_lines_upload_type = UploadType(
         ),
         COLUMN_PROGRAMME: (
             "Programme code",
-            gettext_lazy("Required. A programme code of the classification, such as EDUCATION."),
+            gettext_lazy(
+                "Required. The programme (แผนงาน) by its Thai name, such as แผนงานการศึกษา; "
+                "the codes of earlier templates (EDUCATION) are accepted too."
+            ),
         ),
         COLUMN_WORK: (
             "Work code",
-            gettext_lazy("Optional. A work of that programme, such as EDUCATION.02."),
+            gettext_lazy(
+                "Optional. A work (งาน) of that programme by its Thai name, such as "
+                "งานระดับก่อนวัยเรียนและประถมศึกษา."
+            ),
         ),
         COLUMN_TYPE: (
             "Expense type code",
-            gettext_lazy("Required. An expense type code, such as MATERIALS."),
+            gettext_lazy(
+                "Required. The expense type (หมวด) by its Thai name, such as ค่าวัสดุ, or its "
+                "account code, such as 533000."
+            ),
         ),
         COLUMN_ITEM: ("Item", gettext_lazy("Required. The line's text, up to 500 characters.")),
         COLUMN_AMOUNT: (

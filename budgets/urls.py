@@ -1,18 +1,18 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
 from budgets import views, views_explorer
 
 app_name = "budgets"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="budgets/index.html"), name="index"),
+    path("", views.index, name="index"),
     path("classification/", views.classification, name="classification"),
     path("plans/", views.plan_list, name="plans"),
     path("plans/new/", views.plan_create, name="plan-new"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan-edit"),
     path("plans/<int:pk>/submit/", views.plan_submit, name="plan-submit"),
+    path("plans/<int:pk>/withdraw/", views.plan_withdraw, name="plan-withdraw"),
     path("plans/<int:pk>/enact/", views.plan_enact, name="plan-enact"),
     path("plans/<int:pk>/return/", views.plan_return, name="plan-return"),
     path("review/", views.review, name="review"),

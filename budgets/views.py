@@ -10,14 +10,26 @@ from django.utils.translation import gettext_lazy
 
 from budgets import selectors, services
 from budgets.filters import PlanFilter
-from budgets.forms import NewPlanForm, PlanEditor, ReturnForm
+from budgets.forms import NewPlanForm, PlanEditor, ReturnForm, SubmitForm
 from budgets.models import PlanStatus
 from units import access
 from units.models import LAO
 from units.tables import Column, demo_mark, table_response
-from units.views.workflow import posted_version, workflow_step
+from units.views.workflow import Confirmation, posted_version, workflow_step
 
 PAGE_SIZE = 50
+
+
+def index(request):
+    """The budgets area: what it offers, with links only to the pages the visitor may open
+    (units.access; no query for anonymous visitors)."""
+    user = request.user
+    context = {
+        "back_office": access.can_view_back_office(user),
+        "reviews": access.reviews_any_province(user),
+        "uploads": access.can_upload(user),
+    }
+    return render(request, "budgets/index.html", context)
 
 
 def classification(request):
@@ -43,7 +55,11 @@ def plan_list(request):
 def plan_create(request):
     """A new plan of the officer's LAO, or (`?lao=<code>`) of an LAO in the user's scope."""
     lao = access.lao_for_writer(request.user, request.GET.get("lao") or request.POST.get("lao"))
-    form = NewPlanForm(request.POST or None, today=timezone.localdate())
+    form = NewPlanForm(
+        request.POST or None,
+        today=timezone.localdate(),
+        taken_years=selectors.plan_years(lao=lao),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.budget_plan_create(
@@ -59,6 +75,21 @@ def plan_create(request):
     return render(request, "budgets/plan_new.html", {"form": form, "lao": lao})
 
 
+def _plan_steps(user, plan) -> dict:
+    """Which steps of the plan's page the user is offered (the services decide again)."""
+    submitted = plan.status == PlanStatus.SUBMITTED
+    writer = access.can_edit_lao(user, plan.lao)
+    reviewer = submitted and access.can_review(user, plan.lao)
+    submitter = submitted and access.is_submitter(user, plan)
+    return {
+        "can_edit": plan.status in services.EDITABLE and writer,
+        "can_review": reviewer and not submitter,
+        "reviewer_submitted": reviewer and submitter,
+        # Reviewers return a plan rather than withdraw it, unless they submitted it.
+        "can_withdraw": submitted and writer and (submitter or not reviewer),
+    }
+
+
 @login_required
 def plan_detail(request, pk):
     plan = selectors.plan_for_user(user=request.user, pk=pk)
@@ -71,15 +102,9 @@ def plan_detail(request, pk):
             "revenues": plan.revenues.select_related("source"),
             "events": plan.events.select_related("user")[:50],
             "breakdown": selectors.plan_breakdown(plan=plan),
-            "can_edit": plan.status in services.EDITABLE
-            and access.can_edit_lao(request.user, plan.lao),
-            "can_review": plan.status == PlanStatus.SUBMITTED
-            and access.can_review(request.user, plan.lao)
-            and not access.is_submitter(request.user, plan),
-            "reviewer_submitted": plan.status == PlanStatus.SUBMITTED
-            and access.is_submitter(request.user, plan)
-            and access.can_review(request.user, plan.lao),
+            "revenue_flag": selectors.revenue_flag(plan=plan),
             "return_form": ReturnForm(),
+            **_plan_steps(request.user, plan),
         },
     )
 
@@ -108,7 +133,7 @@ def plan_edit(request, pk):
         else:
             _saved(request, plan)
             return redirect("budgets:plan", pk=plan.pk)
-    context = {"plan": plan, **editor.context()}
+    context = {"plan": plan, "revenue_flag": selectors.revenue_flag(plan=plan), **editor.context()}
     return render(request, "budgets/plan_edit.html", context, status=status)
 
 
@@ -121,12 +146,52 @@ def _saved(request, plan) -> None:
         )
 
 
+def _plan_subject(plan) -> str:
+    return _("%(lao)s · budget plan for fiscal year %(year)s") % {
+        "lao": plan.lao.full_name_th,
+        "year": plan.fiscal_year,
+    }
+
+
+def _submit_warnings(plan) -> list[str]:
+    flag = selectors.revenue_flag(plan=plan)
+    return [flag.message] if flag else []
+
+
+def _enact_warnings(plan) -> list[str]:
+    flag = selectors.revenue_flag(plan=plan)
+    if not flag:
+        return []
+    reason = _("The LAO's reason: %(reason)s") % {"reason": plan.imbalance_reason or "—"}
+    return [flag.message, reason]
+
+
 plan_submit = workflow_step(
     load=selectors.plan_for_user,
     service=services.budget_plan_submit,
     argument="plan",
     done=gettext_lazy("The plan is sent to the provincial office for review."),
     page="budgets:plan",
+    allowed=access.can_edit_lao,
+    form=SubmitForm,
+    confirm=Confirmation(
+        question=gettext_lazy("Submit the budget plan for review?"),
+        consequence=gettext_lazy(
+            "The plan goes to the provincial office. You cannot change it while it waits; you "
+            "can withdraw it until it is reviewed."
+        ),
+        button=gettext_lazy("Submit for review"),
+        subject=_plan_subject,
+        warnings=_submit_warnings,
+    ),
+)
+plan_withdraw = workflow_step(
+    load=selectors.plan_for_user,
+    service=services.budget_plan_withdraw,
+    argument="plan",
+    done=gettext_lazy("The plan is withdrawn: it is a draft again."),
+    page="budgets:plan",
+    allowed=access.can_edit_lao,
 )
 plan_enact = workflow_step(
     load=selectors.plan_for_user,
@@ -134,6 +199,17 @@ plan_enact = workflow_step(
     argument="plan",
     done=gettext_lazy("The plan is enacted and now public."),
     page="budgets:plan",
+    allowed=access.can_review,
+    confirm=Confirmation(
+        question=gettext_lazy("Enact the budget plan?"),
+        consequence=gettext_lazy(
+            "Enacting makes the plan public and adds it to the national totals; it cannot be "
+            "undone."
+        ),
+        button=gettext_lazy("Enact the plan"),
+        subject=_plan_subject,
+        warnings=_enact_warnings,
+    ),
 )
 plan_return = workflow_step(
     load=selectors.plan_for_user,
@@ -141,7 +217,17 @@ plan_return = workflow_step(
     argument="plan",
     done=gettext_lazy("The plan is returned to the LAO with your comment."),
     page="budgets:plan",
-    comment=True,
+    allowed=access.can_review,
+    form=ReturnForm,
+    confirm=Confirmation(
+        question=gettext_lazy("Return the plan to the LAO?"),
+        consequence=gettext_lazy(
+            "The LAO reads your comment, changes the plan and submits it again; until then it "
+            "is not enacted."
+        ),
+        button=gettext_lazy("Return to the LAO"),
+        subject=_plan_subject,
+    ),
 )
 
 
@@ -151,6 +237,7 @@ def review(request):
     page = Paginator(selectors.review_queue(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    selectors.mark_revenue_flags(page)
     return render(request, "budgets/review.html", {"page_obj": page})
 
 

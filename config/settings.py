@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",  # Django's form templates, for units.rendering.PortalFormRenderer
     "django_filters",
     "django_htmx",
     "django_tasks_db",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Every form starts with a summary of its errors, linked to the fields (includes/form.html).
+FORM_RENDERER = "units.rendering.PortalFormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -121,7 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "portal:home"
+# Each role's first page (portal.navigation.landing_url_name); a safe `next` wins.
+LOGIN_REDIRECT_URL = "portal:landing"
 LOGOUT_REDIRECT_URL = "portal:home"
 # django-axes first: it refuses a locked-out username+address before any password is checked.
 # Without a request (the test client's login(), a shell) it raises ValueError: pass one.

@@ -2,9 +2,15 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from portal import health as portal_health
 from portal import views as portal_views
+
+# The administration is part of the portal, in the portal's languages (not "Django admin").
+admin.site.site_header = _("LAO Portal administration")
+admin.site.site_title = _("LAO Portal administration")
+admin.site.index_title = _("Data and accounts")
 
 urlpatterns = [
     path("healthz", portal_views.healthz, name="healthz"),

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from units import access
+from units.models import Role
+
 
 @dataclass(frozen=True)
 class Area:
@@ -82,3 +85,14 @@ MAIN_MENU = (
     (_("News"), "portal:news"),
     (_("Contact"), "portal:contact"),
 )
+
+
+def landing_url_name(user) -> str:
+    """Where a user lands after logging in (without a `next`): officers and provincial staff
+    on their work page, executives on the disbursement dashboard, everyone else (citizens,
+    editors, administrators) on the home page."""
+    if access.has_work_page(user) and user.role in (Role.OFFICER, Role.PROVINCIAL):
+        return "portal:work"
+    if user.role == Role.EXECUTIVE and access.reads_all(user):
+        return "projects:dashboard"
+    return "portal:home"

@@ -1,6 +1,19 @@
-"""Reads of the portal shell's accounts."""
+"""Reads of the portal shell: accounts, and the work page and header counts put together from
+the apps' own reads."""
 
-from units.models import Role, User
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, Func, IntegerField, QuerySet, Subquery
+
+from budgets import selectors as budget_selectors
+from projects import reports
+from projects import selectors as project_selectors
+from projects.models import ReportStatus
+from units import access
+from units.models import LAO, Role, User
+from units.thai import fiscal_year_of
+from units.uploads import selectors as upload_selectors
 
 
 def pending_signup_account(*, user_id) -> User | None:
@@ -16,3 +29,121 @@ def pending_signup_account(*, user_id) -> User | None:
         last_login__isnull=True,
         pending_signup__isnull=False,
     ).first()
+
+
+# --- The work page ("My work") and the header's counts ----------------------------------------
+#
+# Built from the reads of each app (budgets, projects, the uploads of units): the portal only
+# puts them side by side. The header's counts are the same sets, counted in one query.
+
+WORK_LIST_LENGTH = 10
+
+
+@dataclass
+class Listed:
+    """The first WORK_LIST_LENGTH rows of a set and how many there are in all."""
+
+    rows: list
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+
+def _listed(queryset: QuerySet) -> Listed:
+    rows = list(queryset[:WORK_LIST_LENGTH])
+    count = len(rows) if len(rows) < WORK_LIST_LENGTH else queryset.order_by().count()
+    return Listed(rows=rows, count=count)
+
+
+def officer_work(*, user: User, today: datetime.date, now: datetime.datetime) -> dict:
+    """What waits for an officer: their LAO's budget plans of this fiscal year and the next
+    (each with its status, or none yet), plans and reports returned with the reviewer's comment,
+    the recent quarters whose report is not sent (due or overdue), open projects without
+    progress for a quarter, unread notifications. At most nine queries (the LAO included)."""
+    lao = LAO.objects.select_related("province").get(pk=user.lao_id)
+    laos = access.laos_managed_by(user)
+    current = fiscal_year_of(today)
+    plans = budget_selectors.lao_plans_of_years(lao=lao, fiscal_years=[current, current + 1])
+    return {
+        "lao": lao,
+        "plan_years": [(year, plans.get(year)) for year in (current, current + 1)],
+        "current_year": current,
+        "returned_plans": list(budget_selectors.returned_plans(laos=laos)),
+        "returned_reports": list(reports.returned_reports(laos=laos)),
+        "quarters": reports.reports_to_send(lao=lao, today=today),
+        "quiet_projects": _listed(
+            project_selectors.projects_without_progress(lao=lao, fiscal_year=current, now=now)
+        ),
+        "quiet_days": project_selectors.PROGRESS_QUIET_DAYS,
+        "notifications": _listed(project_selectors.unread_notifications(user=user)),
+    }
+
+
+def reviewer_work(*, user: User, today: datetime.date, now: datetime.datetime) -> dict:
+    """The overview of provincial staff (their province; every province for administrators):
+    plans and reports waiting for their review, the LAOs whose report of the last quarter that
+    ended is not sent (a count), plans and reports returned to the LAOs and not yet sent again,
+    their own uploads in progress, unread notifications."""
+    fiscal_year, quarter = reports.latest_due_quarter(today)
+    laos = access.laos_managed_by(user)
+    return {
+        "province": user.province if user.province_id else None,
+        "plans_waiting": _listed(budget_selectors.review_queue(user=user)),
+        "reports_waiting": _listed(reports.review_queue(user=user)),
+        "missing": {
+            "fiscal_year": fiscal_year,
+            "quarter": quarter,
+            "due_date": reports.quarter_due_date(fiscal_year, quarter),
+            "count": reports.missing_reports(
+                user=user, fiscal_year=fiscal_year, quarter=quarter
+            ).count(),
+        },
+        "returned_plans": _listed(budget_selectors.returned_plans(laos=laos)),
+        "returned_reports": _listed(reports.returned_reports(laos=laos)),
+        "uploads": list(upload_selectors.uploads_in_progress_for_user(user=user, now=now)),
+        "notifications": _listed(project_selectors.unread_notifications(user=user)),
+    }
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """COUNT(*) of `queryset` as a scalar subquery (no GROUP BY: one row)."""
+    return Subquery(
+        queryset.order_by().annotate(total=Func(F("pk"), function="COUNT")).values("total"),
+        output_field=IntegerField(),
+    )
+
+
+def header_counts(*, user: User, today: datetime.date) -> dict:
+    """The header's badges in one query: unread notifications, and the items waiting for the
+    user where they have a work page (officers: plans and reports returned to them, and overdue
+    reports not already counted as returned; provincial staff and administrators: plans and
+    reports waiting for their review). `waiting` is None without a work page."""
+    counts = {"notifications": _count(project_selectors.unread_notifications(user=user))}
+    overdue = []
+    if access.has_work_page(user) and user.role == Role.OFFICER:
+        laos = access.laos_managed_by(user)
+        overdue = reports.overdue_quarters(today)
+        counts["returned_plans"] = _count(budget_selectors.returned_plans(laos=laos))
+        counts["returned_reports"] = _count(reports.returned_reports(laos=laos))
+        if overdue:
+            # An overdue report that was returned is already counted among the returned.
+            counts["not_late"] = _count(
+                reports.reports_of_quarters(laos=laos, quarters=overdue).filter(
+                    status__in=[*reports.SENT, ReportStatus.RETURNED]
+                )
+            )
+    elif access.has_work_page(user):
+        counts["plans_waiting"] = _count(budget_selectors.review_queue(user=user))
+        counts["reports_waiting"] = _count(reports.review_queue(user=user))
+    # Hung on the user's own row, under names that clash with none of its fields.
+    row = User.objects.filter(pk=user.pk).values(**{f"n_{k}": v for k, v in counts.items()}).get()
+    row = {name.removeprefix("n_"): value for name, value in row.items()}
+    waiting = None
+    if "returned_plans" in row:
+        late = len(overdue) - row.get("not_late", 0)
+        waiting = row["returned_plans"] + row["returned_reports"] + late
+    elif "plans_waiting" in row:
+        waiting = row["plans_waiting"] + row["reports_waiting"]
+    return {"notifications": row["notifications"], "waiting": waiting}

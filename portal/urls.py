@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from portal import views
+from portal import views, views_work
 
 app_name = "portal"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     ),
     path("news/", TemplateView.as_view(template_name="portal/news.html"), name="news"),
     path("contact/", TemplateView.as_view(template_name="portal/contact.html"), name="contact"),
+    path("start/", views_work.landing, name="landing"),
+    path("work/", views_work.work, name="work"),
+    path("work/badges/", views_work.header_badges, name="header-badges"),
 ]

@@ -13,8 +13,12 @@ class ProjectsConfig(AppConfig):
 
         register_seeder("projects", seed_projects, order=40)
         # The "projects" section of the LAO profile (replaces its placeholder).
-        from projects.profile import projects_section_context
-        from units.profile import register_profile_section
+        from projects.profile import (
+            dashboard_action_context,
+            follow_action_context,
+            projects_section_context,
+        )
+        from units.profile import register_profile_action, register_profile_section
 
         register_profile_section(
             "projects",
@@ -22,6 +26,19 @@ class ProjectsConfig(AppConfig):
             template="projects/_profile_section.html",
             context=projects_section_context,
             order=20,
+        )
+        # Follow the LAO from its profile; staff open its lagging projects on the dashboard.
+        register_profile_action(
+            "follow",
+            template="projects/_profile_follow.html",
+            context=follow_action_context,
+            order=10,
+        )
+        register_profile_action(
+            "project-dashboard",
+            template="projects/_profile_dashboard_link.html",
+            context=dashboard_action_context,
+            order=30,
         )
         # The provincial upload of project progress (units/uploads machinery).
         from projects.uploads import projects_progress_upload_type

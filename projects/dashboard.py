@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from projects.models import (
 from projects.rollups import STAGE_COLUMNS
 from units import thai
 from units.caching import fragment_key
+from units.charts import ranked_chart
 from units.models import LAO, LAOKind, Province
 from units.slices import Slice, display_name
 
@@ -186,17 +187,60 @@ def dashboard_charts(*, dashboard: Dashboard) -> dict:
     rate by province (or by programme inside a province) against the year elapsed."""
     rows = dashboard.provinces or dashboard.programmes
     key = "province" if dashboard.provinces else "programme"
+    # Ranked, highest rate first; 77 provinces become the 10 highest and the 10 lowest.
+    rates = ranked_chart(
+        rows,
+        value=lambda row: round(float(row["rate"] or 0) * 100, 1),
+        label=lambda row: display_name(row[key]),
+    )
     return {
         "stages": {
             "labels": [str(row["label"]) for row in dashboard.stages],
             "data": [row["count"] for row in dashboard.stages],
         },
-        "rates": {
-            "labels": [display_name(row[key]) for row in rows],
-            "data": [round(float(row["rate"] or 0) * 100, 1) for row in rows],
-            "elapsed": round(float(dashboard.elapsed) * 100, 1),
-        },
+        "rates": {**rates, "elapsed": round(float(dashboard.elapsed) * 100, 1)},
     }
+
+
+def province_lao_rows(*, slice: Slice, elapsed: Decimal) -> list[dict]:
+    """The LAOs of the slice's province that have projects in its year (and kind, programme),
+    by DLA code, each with the figures of the tables by province: one grouped query over the
+    province's projects of the year (the (lao, fiscal_year, stage) index, a few hundred LAOs).
+    [] at the national level."""
+    if slice.province is None:
+        return []
+    projects = Project.objects.filter(fiscal_year=slice.fiscal_year, lao__province=slice.province)
+    if slice.kind:
+        projects = projects.filter(lao__kind=slice.kind)
+    if slice.programme is not None:
+        projects = projects.filter(programme=slice.programme)
+    grouped = (
+        projects.order_by("lao__dla_code", "lao_id")
+        .values("lao_id", "lao__dla_code", "lao__full_name_th", "lao__name_th", "lao__name_en")
+        .annotate(
+            projects=Count("pk"),
+            budget=Sum("budget_amount"),
+            disbursed=Sum("disbursed_total"),
+            completed=Count("pk", filter=Q(stage=Stage.COMPLETED)),
+        )
+    )
+    rows = []
+    for row in grouped:
+        lao = LAO(
+            pk=row["lao_id"],
+            dla_code=row["lao__dla_code"],
+            full_name_th=row["lao__full_name_th"],
+            name_th=row["lao__name_th"],
+            name_en=row["lao__name_en"],
+        )
+        figures = Figures(
+            budget=row["budget"] or ZERO,
+            disbursed=row["disbursed"] or ZERO,
+            projects=row["projects"],
+            stages={Stage.COMPLETED: row["completed"]},
+        )
+        rows.append(_row("lao", lao, figures, elapsed))
+    return rows
 
 
 # --- Lagging projects -------------------------------------------------------------------------
@@ -241,6 +285,7 @@ def lagging_projects(
             "lao__dla_code",
             "lao__name_th",
             "lao__full_name_th",
+            "lao__name_en",
             "lao__kind",
             "lao__province__code",
             "lao__province__name_th",
@@ -293,8 +338,6 @@ REPORT_COLUMNS = [
 def report_status(*, slice: Slice, reference: Reference) -> list[dict]:
     """Progress reports of the fiscal year by province and quarter, counted by status: one
     grouped query. Rows: province, then per quarter a dict of status → count."""
-    from django.db.models import Count
-
     reports = ProgressReport.objects.filter(fiscal_year=slice.fiscal_year)
     if slice.province is not None:
         reports = reports.filter(lao__province=slice.province)
@@ -335,6 +378,7 @@ def lagging_lao(*, code: str) -> LAO | None:
             "dla_code",
             "name_th",
             "full_name_th",
+            "name_en",
             "kind",
             "province__code",
             "province__name_th",
@@ -365,14 +409,16 @@ def _lagging_shown(lagging: LaggingPage) -> list[tuple]:
 
 def dashboard_page_data(*, slice: Slice, reference: Reference, page, query: str) -> dict:
     """Everything the dashboard page shows: figures and charts, a page of lagging projects,
-    report submission, and the cache keys of the three rendered tables, each a digest of
-    everything it shows and of the query string its links keep, so a cached table is never
-    stale. Four queries."""
+    report submission, the LAOs of a province (`province_lao_rows`, read on every request:
+    never stale), and the cache keys of the three rendered tables, each a digest of everything
+    it shows and of the query string its links keep, so a cached table is never stale. Four
+    queries, five at a province."""
     figures = dashboard_figures(slice=slice, reference=reference)
     lagging = lagging_page(projects=lagging_projects(slice=slice), page=page)
     reports = report_status(slice=slice, reference=reference)
     return {
         "dashboard": figures,
+        "lao_rows": province_lao_rows(slice=slice, elapsed=figures.elapsed),
         "charts": dashboard_charts(dashboard=figures),
         "lagging": lagging,
         "reports": reports,

@@ -6,13 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import ProgressReport, Project, ReportStatus, Stage
 from units.widgets import FastSelect
 
+# The year choice that shows every year of an LAO's projects.
+ALL_YEARS = "all"
+
 
 class PublicProjectFilter(django_filters.FilterSet):
     """Fiscal year, stage and programme (the citizen list). The caller passes the year and
-    programme choices it has already loaded (no query from the form)."""
+    programme choices it has already loaded (no query from the form).
 
-    fiscal_year = django_filters.TypedChoiceFilter(
-        label=_("Fiscal year"), coerce=int, empty_value=None, widget=FastSelect
+    Without a year in the query the list shows `default_year` (`rules.shown_fiscal_year`, the
+    year the LAO's profile shows too); "all" shows every year, and stays in the links the
+    page keeps (`units.filters.filter_query` leaves empty values out)."""
+
+    fiscal_year = django_filters.ChoiceFilter(
+        label=_("Fiscal year"), method="filter_year", empty_label=None, widget=FastSelect
     )
     stage = django_filters.ChoiceFilter(
         label=_("Stage"), choices=Stage.choices, empty_label=_("All"), widget=FastSelect
@@ -29,13 +36,31 @@ class PublicProjectFilter(django_filters.FilterSet):
         model = Project
         fields = ["fiscal_year", "stage", "programme"]
 
-    def __init__(self, *args, years, programmes, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, years, programmes, default_year=None, **kwargs):
+        # The default year applies when the query names no year it has (a first visit, a
+        # profile link, an old link to a year without projects any more).
+        known = {ALL_YEARS, *(str(year) for year in years)}
+        self.shows_default_year = bool(
+            data is not None and default_year is not None and data.get("fiscal_year") not in known
+        )
+        self.default_year = default_year
+        if self.shows_default_year:
+            data = data.copy()
+            data["fiscal_year"] = str(default_year)
+        super().__init__(data, *args, **kwargs)
         everything = [("", _("All"))]
-        self.filters["fiscal_year"].extra["choices"] = everything + [(y, y) for y in years]
+        self.filters["fiscal_year"].extra["choices"] = self.year_choices(years)
         self.filters["programme"].extra["choices"] = everything + [
             (p.pk, p.name_th) for p in programmes
         ]
+
+    def year_choices(self, years):
+        return [(ALL_YEARS, _("All years"))] + [(str(y), y) for y in years]
+
+    def filter_year(self, queryset, name, value):
+        if value == ALL_YEARS:
+            return queryset
+        return queryset.filter(fiscal_year=int(value))
 
 
 # Shorter fragments match most of the ~3M projects and cannot use the trigram indexes.
@@ -52,10 +77,16 @@ class ProjectFilter(PublicProjectFilter):
     """The officer list: the public filters and a search of name or code (at least
     MIN_SEARCH_LENGTH characters; shorter is ignored, the page says so)."""
 
+    fiscal_year = django_filters.TypedChoiceFilter(
+        label=_("Fiscal year"), coerce=int, empty_value=None, widget=FastSelect
+    )
     q = django_filters.CharFilter(label=_("Name or code"), method="filter_text", max_length=100)
 
     class Meta(PublicProjectFilter.Meta):
         fields = ["fiscal_year", "stage", "programme"]
+
+    def year_choices(self, years):
+        return [("", _("All"))] + [(y, y) for y in years]
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -8,22 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from projects.filters import QUARTER_CHOICES
 from projects.models import Stage
 from projects.services import ProjectData
-from units.fields import BahtField
+from units.fields import BahtField, ThaiDateField
 from units.slices import ItemChoiceField, SliceForm
-from units.thai import current_fiscal_year
+from units.thai import current_fiscal_year, fiscal_year_label_lazy
+from units.views.workflow import StepForm
 from units.widgets import FastSelect
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def fiscal_year_choices(current: int) -> list[tuple[int, int]]:
-    """Two years back to two years ahead of the current fiscal year (BE)."""
-    return [(year, year) for year in range(current + 2, current - 3, -1)]
+def fiscal_year_choices(current: int) -> list[tuple[int, str]]:
+    """Two years back to two years ahead of the current fiscal year (BE), labelled in the
+    page's language (`FY 2570 (Oct 2026 – Sep 2027)` in English)."""
+    return [(year, fiscal_year_label_lazy(year)) for year in range(current + 2, current - 3, -1)]
 
 
 class ProjectForm(forms.Form):
@@ -60,8 +55,8 @@ class ProjectForm(forms.Form):
         min_value=Decimal(-180),
         max_value=Decimal(180),
     )
-    planned_start = forms.DateField(label=_("Planned start"), required=False, widget=DateInput)
-    planned_end = forms.DateField(label=_("Planned end"), required=False, widget=DateInput)
+    planned_start = ThaiDateField(label=_("Planned start"), required=False)
+    planned_end = ThaiDateField(label=_("Planned end"), required=False)
     responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=200, required=False)
     targets = forms.CharField(
         label=_("Targets"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -134,11 +129,11 @@ class StageForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     contract_amount = BahtField(label=_("Contract amount (baht)"), required=False)
     contractor = forms.CharField(label=_("Contractor"), max_length=300, required=False)
-    contract_date = forms.DateField(label=_("Contract date"), required=False, widget=DateInput)
+    contract_date = ThaiDateField(label=_("Contract date"), required=False)
 
 
 class DisbursementForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput)
+    date = ThaiDateField(label=_("Date"))
     amount = BahtField(label=_("Amount (baht)"))
     reference = forms.CharField(
         label=_("Reference (voucher number)"), max_length=64, required=False
@@ -202,12 +197,28 @@ class PrepareForm(forms.Form):
     version = forms.IntegerField(required=False, min_value=1)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(StepForm):
     comment = forms.CharField(
         label=_("What should the LAO fix?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+class NarrativeForm(forms.Form):
+    """The LAO's account of the quarter, written while preparing the report."""
+
+    narrative = forms.CharField(
+        label=_("Problems, obstacles and help needed"),
+        help_text=_(
+            "What held the projects back this quarter, and what help the LAO needs. The "
+            "provincial office reads it with the figures."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 # --- The executive dashboard (projects/views_dashboard.py) ----------------------------------

@@ -338,6 +338,8 @@ class ProgressReport(models.Model):
         verbose_name=_("reviewed by"),
     )
     return_comment = models.TextField(_("comment when returned"), blank=True)
+    # The LAO's own words for the reviewer; frozen with the figures once accepted.
+    narrative = models.TextField(_("problems, obstacles and help needed"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:

@@ -32,6 +32,7 @@ from projects.models import (
 from projects.notify import followers_notify
 from units import access
 from units.models import LAO, Province, User
+from units.templatetags.thai import be_date
 from units.thai import BE_OFFSET, FISCAL_YEAR_START_MONTH, fiscal_quarter_of, fiscal_year_of
 
 # A quarter's report is due on the 15th day after the quarter ends (Q1, Oct–Dec: 15 January).
@@ -70,6 +71,12 @@ def quarter_due_date(fiscal_year: int, quarter: int) -> datetime.date:
     return quarter_range(fiscal_year, quarter)[1] + datetime.timedelta(
         days=REPORT_DUE_DAYS_AFTER_QUARTER
     )
+
+
+def submit_opens_on(fiscal_year: int, quarter: int) -> datetime.date:
+    """The first day a quarter's report may be submitted: the day after the quarter ends (a
+    report sent earlier would miss the quarter's last days)."""
+    return quarter_range(fiscal_year, quarter)[1] + datetime.timedelta(days=1)
 
 
 def quarter_end_moment(fiscal_year: int, quarter: int) -> datetime.datetime:
@@ -236,15 +243,62 @@ def report_prepare(
 
 
 @transaction.atomic
+def report_write_narrative(
+    *, report: ProgressReport, user: User, version: int, narrative: str
+) -> ProgressReport:
+    """The LAO's account of the quarter (problems, obstacles, help needed), written while the
+    report is a draft or returned; frozen once it is submitted (until withdrawn or returned)
+    and for good once accepted."""
+    if not access.can_edit_lao(user, report.lao):
+        raise PermissionDenied
+    report = _lock(report, version=version)
+    if report.status not in EDITABLE:
+        raise ValidationError(_("Only a draft or returned report can be changed."), code="frozen")
+    report.narrative = narrative.strip()
+    report.version = F("version") + 1
+    report.save(update_fields=["narrative", "version"])
+    report.refresh_from_db()
+    return report
+
+
+@transaction.atomic
 def report_submit(*, report: ProgressReport, user: User, version: int) -> ProgressReport:
-    """The LAO sends a draft or returned report to the provincial office."""
+    """The LAO sends a draft or returned report to the provincial office, once its quarter has
+    ended (`submit_opens_on`)."""
     if not access.can_edit_lao(user, report.lao):
         raise PermissionDenied
     report = _lock(report, version=version)
     if report.status not in EDITABLE:
         raise ValidationError(_("Only a draft or returned report can be submitted."))
+    opens = submit_opens_on(report.fiscal_year, report.quarter)
+    if timezone.localdate() < opens:
+        raise ValidationError(
+            _("The quarter has not ended yet: the report can be submitted from %(day)s.")
+            % {"day": be_date(opens)},
+            code="quarter_open",
+        )
     report.status = ReportStatus.SUBMITTED
     report.submitted_at, report.submitted_by = timezone.now(), user
+    report.version = F("version") + 1
+    report.save()
+    report.refresh_from_db()
+    return report
+
+
+@transaction.atomic
+def report_withdraw(*, report: ProgressReport, user: User, version: int) -> ProgressReport:
+    """The LAO takes a submitted report back before the provincial office has reviewed it: it
+    is a draft again, to be prepared and submitted anew."""
+    if not access.can_edit_lao(user, report.lao):
+        raise PermissionDenied
+    report = _lock(report, version=version)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted report that has not been reviewed yet can be withdrawn."),
+            code="reviewed",
+        )
+    report.status = ReportStatus.DRAFT
+    report.submitted_at = report.submitted_by = None
     report.version = F("version") + 1
     report.save()
     report.refresh_from_db()
@@ -400,6 +454,105 @@ def review_queue(*, user: User) -> QuerySet[ProgressReport]:
     return reports.filter(lao__province__in=access.provinces_managed_by(user)).order_by(
         "submitted_at", "pk"
     )
+
+
+def returned_reports(*, laos: QuerySet[LAO]) -> QuerySet[ProgressReport]:
+    """Reports of `laos` returned for revision and not yet sent again, latest return first,
+    with the LAO and the reviewer who wrote the comment (the work page's "returned to you")."""
+    return (
+        ProgressReport.objects.filter(status=ReportStatus.RETURNED, lao__in=laos)
+        .select_related("lao", "reviewed_by")
+        .only(
+            "pk",
+            "fiscal_year",
+            "quarter",
+            "status",
+            "due_date",
+            "reviewed_at",
+            "return_comment",
+            "lao__dla_code",
+            "lao__full_name_th",
+            "lao__name_en",
+            "reviewed_by__username",
+        )
+        .order_by("-reviewed_at", "-pk")
+    )
+
+
+# The officer's work page looks back this many quarters for reports still to send: a rolling
+# year, so the last quarter of the previous fiscal year (due in October) is never skipped.
+RECENT_QUARTERS = 4
+
+
+def recent_ended_quarters(today: datetime.date) -> list[tuple[int, int]]:
+    """(fiscal year, quarter) of the RECENT_QUARTERS quarters that have ended on or before
+    `today`, newest first. No query."""
+    fiscal_year, quarter = latest_due_quarter(today)
+    quarters = []
+    for _step in range(RECENT_QUARTERS):
+        quarters.append((fiscal_year, quarter))
+        fiscal_year, quarter = (fiscal_year, quarter - 1) if quarter > 1 else (fiscal_year - 1, 4)
+    return quarters
+
+
+def _in_quarters(quarters: list[tuple[int, int]]) -> Q:
+    condition = Q(pk__in=[])
+    for fiscal_year, quarter in quarters:
+        condition |= Q(fiscal_year=fiscal_year, quarter=quarter)
+    return condition
+
+
+def reports_to_send(*, lao: LAO, today: datetime.date) -> list[QuarterRow]:
+    """The recent quarters (`recent_ended_quarters`) whose report the LAO has not sent yet
+    (not begun, draft or returned), oldest first, each with its report (if any), due date and
+    whether it is overdue; a quarter is due once it has ended, overdue after its due date. One
+    query."""
+    quarters = recent_ended_quarters(today)
+    reports = {
+        (report.fiscal_year, report.quarter): report
+        for report in ProgressReport.objects.filter(_in_quarters(quarters), lao=lao).only(
+            "pk", "lao_id", "fiscal_year", "quarter", "status", "due_date", "version"
+        )
+    }
+    rows = []
+    for fiscal_year, quarter in reversed(quarters):
+        report = reports.get((fiscal_year, quarter))
+        if report is not None and report.status in SENT:
+            continue
+        start, end = quarter_range(fiscal_year, quarter)
+        due = report.due_date if report else quarter_due_date(fiscal_year, quarter)
+        rows.append(
+            QuarterRow(
+                fiscal_year=fiscal_year,
+                quarter=quarter,
+                start=start,
+                end=end,
+                due_date=due,
+                report=report,
+                overdue=is_overdue(
+                    due_date=due, status=report.status if report else None, today=today
+                ),
+                can_prepare=True,
+            )
+        )
+    return rows
+
+
+def overdue_quarters(today: datetime.date) -> list[tuple[int, int]]:
+    """The recent quarters (`recent_ended_quarters`) whose due date has passed. No query."""
+    return [
+        (fiscal_year, quarter)
+        for fiscal_year, quarter in recent_ended_quarters(today)
+        if today > quarter_due_date(fiscal_year, quarter)
+    ]
+
+
+def reports_of_quarters(
+    *, laos: QuerySet[LAO], quarters: list[tuple[int, int]]
+) -> QuerySet[ProgressReport]:
+    """Reports of `laos` for these quarters (any status): with `overdue_quarters`, the overdue
+    reports are counted in one query (the header's badge)."""
+    return ProgressReport.objects.filter(_in_quarters(quarters), lao__in=laos)
 
 
 def provinces_read_by(user: User) -> QuerySet[Province]:

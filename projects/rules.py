@@ -12,13 +12,12 @@ The database keeps the money rules too (the check constraints of projects.models
 `disbursement_limit` is its `Coalesce(contract_amount, budget_amount)`, exactly.
 """
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from projects.models import ALLOWED_TRANSITIONS, DISBURSING_STAGES, Stage
+from units.rules import Violation
 
 # The usual way forward, for `stage_already_passed`.
 FORWARD: list[str] = [
@@ -30,20 +29,6 @@ FORWARD: list[str] = [
     Stage.COMPLETED,
 ]
 COMPLETE = 100
-
-
-@dataclass(frozen=True)
-class Violation:
-    """A broken rule: `code` for programs, `message` (translated) for people, `field` the
-    project field it is about (None: the project as a whole)."""
-
-    code: str
-    message: str
-    field: str | None = None
-
-    def as_validation_error(self) -> ValidationError:
-        error = ValidationError(self.message, code=self.code)
-        return ValidationError({self.field: error}) if self.field else error
 
 
 def stage_label(stage: str) -> str:
@@ -68,6 +53,43 @@ def transition_violation(from_stage: str, to_stage: str) -> Violation | None:
         "transition",
         _("A project cannot move from “%(from)s” to “%(to)s”.")
         % {"from": stage_label(from_stage), "to": stage_label(to_stage)},
+    )
+
+
+def is_final(stage: str) -> bool:
+    """A stage no move leads out of (completed, cancelled, carried over): moving there cannot
+    be undone, so the pages ask first."""
+    return not ALLOWED_TRANSITIONS.get(stage)
+
+
+def completion_warning(
+    *,
+    to_stage: str,
+    disbursed_total: Decimal,
+    contract_amount: Decimal | None,
+    budget_amount: Decimal,
+) -> Violation | None:
+    """Completing a project that has paid out less than `disbursement_limit` is allowed, but
+    deserves a second look (an unrecorded payment, or money left over): the share disbursed,
+    e.g. "68 % disbursed"."""
+    if to_stage != Stage.COMPLETED:
+        return None
+    limit = disbursement_limit(contract_amount=contract_amount, budget_amount=budget_amount)
+    if limit <= 0 or disbursed_total >= limit:
+        return None
+    share = int(disbursed_total * 100 / limit)  # rounded down: 99.6 % is not "100 %"
+    return Violation(
+        "under_disbursed",
+        _(
+            "Only %(share)s %% of the %(what)s is disbursed (%(disbursed)s of %(limit)s baht). "
+            "Check that every payment is recorded before you complete the project."
+        )
+        % {
+            "share": share,
+            "what": _("contract amount") if contract_amount is not None else _("budget"),
+            "disbursed": f"{disbursed_total:,.2f}",
+            "limit": f"{limit:,.2f}",
+        },
     )
 
 
@@ -230,3 +252,14 @@ def disbursement_violation(
             budget_amount=budget_amount,
         )
     )
+
+
+def shown_fiscal_year(years: list[int], current: int) -> int | None:
+    """The fiscal year an LAO's project pages show first (its profile card and its project
+    list alike): the current fiscal year, or when the LAO has no project in it, the latest
+    year with projects before it; an LAO with projects only in years to come shows the
+    nearest of them. None without projects. `years` in any order."""
+    past = [year for year in years if year <= current]
+    if past:
+        return max(past)
+    return min(years) if years else None

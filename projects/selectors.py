@@ -1,15 +1,19 @@
 """Page-level reads of projects: keyword-only functions returning optimized querysets or shaped
 data; the officer pages, the public pages and the profile section share them."""
 
+import datetime
+
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 
 from budgets.models import Programme
+from projects import rules
 from projects.models import (
     DevelopmentPlan,
+    Disbursement,
     Follow,
     Notification,
     Project,
@@ -201,15 +205,26 @@ def public_project(*, pk: int) -> Project:
         raise Http404("No project has this number.") from None
 
 
-def lao_projects_summary(*, lao: LAO) -> dict:
-    """The projects section of the LAO profile: the latest fiscal year with projects, the
-    count in each stage and budget vs disbursed. Two index-backed queries."""
-    latest = Project.objects.filter(lao=lao).aggregate(year=Max("fiscal_year"))["year"]
-    if latest is None:
-        return {"latest_year": None}
+def public_disbursements(*, project: Project) -> QuerySet[Disbursement]:
+    """A project's payments for its public page, oldest first: date and amount only (who
+    recorded them and the voucher reference stay in the back office)."""
+    return project.disbursements.only("pk", "project_id", "date", "amount").order_by("date", "pk")
+
+
+def lao_projects_summary(*, lao: LAO, current: int) -> dict:
+    """The projects section of the LAO profile: the fiscal year its project list shows first
+    (`rules.shown_fiscal_year` with `current`, the current fiscal year), the count in each
+    stage and budget vs disbursed. Two index-backed queries."""
+    bounds = Project.objects.filter(lao=lao).aggregate(
+        past=Max("fiscal_year", filter=Q(fiscal_year__lte=current)),
+        ahead=Min("fiscal_year", filter=Q(fiscal_year__gt=current)),
+    )
+    year = rules.shown_fiscal_year([y for y in bounds.values() if y is not None], current)
+    if year is None:
+        return {"year": None}
     by_stage = {
         row["stage"]: row
-        for row in Project.objects.filter(lao=lao, fiscal_year=latest)
+        for row in Project.objects.filter(lao=lao, fiscal_year=year)
         .order_by()
         .values("stage")
         .annotate(count=Count("pk"), budget=Sum("budget_amount"), disbursed=Sum("disbursed_total"))
@@ -222,7 +237,8 @@ def lao_projects_summary(*, lao: LAO) -> dict:
     budget = sum(row["budget"] or 0 for row in by_stage.values())
     disbursed = sum(row["disbursed"] or 0 for row in by_stage.values())
     return {
-        "latest_year": latest,
+        "year": year,
+        "is_current": year == current,
         "stages": stages,
         "count": sum(row["count"] for row in by_stage.values()),
         "budget": budget,
@@ -246,6 +262,52 @@ def follows_of(*, user: User) -> QuerySet[Follow]:
 def notifications_of(*, user: User) -> QuerySet[Notification]:
     """The user's notifications, newest first."""
     return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def unread_notifications(*, user: User) -> QuerySet[Notification]:
+    """The user's notifications not yet marked as read, newest first (the header's badge and
+    the work page)."""
+    return notifications_of(user=user).filter(read_at=None)
+
+
+# --- the officer's work page ------------------------------------------------------------------
+
+# "Without progress for a quarter": no sign of life for this long (the longest quarter).
+PROGRESS_QUIET_DAYS = 92
+# Stages in which a project is still expected to move.
+OPEN_STAGES = (Stage.PLANNED, Stage.FUNDED, Stage.PROCUREMENT, Stage.CONTRACTED, Stage.IN_PROGRESS)
+
+
+def projects_without_progress(*, lao: LAO, fiscal_year: int, now) -> QuerySet[Project]:
+    """Open projects of the LAO, of `fiscal_year` or earlier (later years have not begun), with
+    no sign of progress for PROGRESS_QUIET_DAYS before `now`, quietest first; only the columns
+    the list shows.
+
+    The sign of progress is `updated_at`: every recorded step of a project moves it (a stage
+    change, a disbursement, a progress %, a progress upload: projects.services), where
+    `stage_changed_at` would miss disbursements and progress % and the disbursements would miss
+    the rest. An edit of the project's details moves it too: someone is looking after the
+    project, which is what the list asks about."""
+    quiet_since = now - datetime.timedelta(days=PROGRESS_QUIET_DAYS)
+    return (
+        Project.objects.filter(
+            lao=lao,
+            fiscal_year__lte=fiscal_year,
+            stage__in=OPEN_STAGES,
+            updated_at__lt=quiet_since,
+        )
+        .only(
+            "pk",
+            "lao_id",
+            "code",
+            "name",
+            "fiscal_year",
+            "stage",
+            "progress_percent",
+            "updated_at",
+        )
+        .order_by("updated_at", "pk")
+    )
 
 
 def is_following(*, user: User, project: Project | None = None, lao: LAO | None = None) -> bool:

@@ -40,6 +40,7 @@ from projects.rollups import (
 from units import access
 from units.bulk import copy_rows
 from units.models import LAO, User
+from units.notes import system_note
 
 
 class StaleProjectError(ValidationError):
@@ -208,7 +209,7 @@ def project_create(*, lao: LAO, user: User, data: ProjectData) -> Project:
         to_stage=project.stage,
         at=project.stage_changed_at,
         user=user,
-        note=_("Project created"),
+        note=system_note("project-created"),
     )
     _rollup_move(before=None, after=project_figures(project))
     return project

@@ -45,6 +45,7 @@ from projects.rollups import ProjectFigures
 from projects.services import ProjectProgress, projects_progress_apply
 from units import access
 from units.models import LAO
+from units.notes import system_note
 from units.thai import current_fiscal_year
 from units.uploads.engine import InvalidUpload
 from units.uploads.registry import CheckResult, RowError, UploadType
@@ -385,7 +386,7 @@ def projects_progress_commit(*, rows, user, job) -> dict:
     notified = projects_progress_apply(
         changes=[change.progress_update() for change in plan.changes.values() if change.changed],
         user=user,
-        note=f"upload #{job.pk}",
+        note=system_note("upload", job.pk),
     )
     summary = _summary(plan)
     summary.pop("changes")

@@ -11,7 +11,9 @@ urlpatterns = [
     path("missing/", views.missing, name="report-missing"),
     path("missing.<str:file_format>", views.missing_download, name="report-missing-download"),
     path("<int:pk>/", views.report_detail, name="report"),
+    path("<int:pk>/narrative/", views.report_narrative, name="report-narrative"),
     path("<int:pk>/submit/", views.report_submit, name="report-submit"),
+    path("<int:pk>/withdraw/", views.report_withdraw, name="report-withdraw"),
     path("<int:pk>/accept/", views.report_accept, name="report-accept"),
     path("<int:pk>/return/", views.report_return, name="report-return"),
 ]

@@ -9,8 +9,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from projects import rules, selectors, services
@@ -32,7 +34,12 @@ from projects.models import Stage
 from units import access
 from units.filters import valid_filters
 from units.thai import current_fiscal_year
-from units.views.workflow import posted_version
+from units.views.workflow import (
+    Confirmation,
+    confirmation_page,
+    is_confirmed,
+    posted_version,
+)
 
 PAGE_SIZE = 50
 # The back-office list counts at most this many matches ("more than 1,000"): executives read
@@ -74,12 +81,16 @@ def _status(request, form) -> int:
 def index(request):
     """The projects area: what it offers to citizens, officers and staff."""
     user = request.user
+    reviews = access.reviews_any_province(user)
     return render(
         request,
         "projects/index.html",
         {
             "can_manage": access.can_view_back_office(user),
             "can_edit": user.is_authenticated and access.laos_managed_by(user).exists(),
+            "reviews": reviews,
+            # Reviewers read their province's report status: no need to ask twice.
+            "reads_report_status": reviews or access.reads_report_status(user),
         },
     )
 
@@ -202,13 +213,85 @@ def _editable_project(request, pk):
     return project
 
 
+def _project_subject(project) -> str:
+    return f"{project.lao.full_name_th} · {project.code} · {project.name}"
+
+
+def _completion_warnings(project) -> list[str]:
+    warning = rules.completion_warning(
+        to_stage=Stage.COMPLETED,
+        disbursed_total=project.disbursed_total,
+        contract_amount=project.contract_amount,
+        budget_amount=project.budget_amount,
+    )
+    return [warning.message] if warning else []
+
+
+# Moves to a final stage (rules.is_final) cannot be undone: they are confirmed first.
+FINAL_STAGE_CONFIRMATIONS = {
+    Stage.COMPLETED: Confirmation(
+        question=gettext_lazy("Mark the project as completed?"),
+        consequence=gettext_lazy(
+            "Its progress is set to complete and its stage cannot be changed again; payments "
+            "can still be recorded."
+        ),
+        button=gettext_lazy("Mark as completed"),
+        subject=_project_subject,
+        warnings=_completion_warnings,
+    ),
+    Stage.CANCELLED: Confirmation(
+        question=gettext_lazy("Cancel the project?"),
+        consequence=gettext_lazy(
+            "A cancelled project stays on the LAO's public list as cancelled; its stage cannot "
+            "be changed again and no more money can be paid out."
+        ),
+        button=gettext_lazy("Cancel the project"),
+        subject=_project_subject,
+    ),
+    Stage.CARRIED_OVER: Confirmation(
+        question=gettext_lazy("Carry the project over?"),
+        consequence=gettext_lazy(
+            "The project ends in this fiscal year as carried over; its stage cannot be changed "
+            "again and no more money can be paid out."
+        ),
+        button=gettext_lazy("Carry over"),
+        subject=_project_subject,
+    ),
+}
+
+
+def _needs_confirmation(request, project, to_stage: str) -> bool:
+    """An allowed move to a final stage, not yet confirmed (a refused move is refused at once)."""
+    return (
+        rules.is_final(to_stage)
+        and rules.transition_violation(project.stage, to_stage) is None
+        and not is_confirmed(request)
+    )
+
+
+def _confirm_final_stage(request, project, form, version):
+    """The confirmation page of a move to a final stage, posting the same move again."""
+    to_stage = form.cleaned_data["to_stage"]
+    return confirmation_page(
+        request,
+        confirmation=FINAL_STAGE_CONFIRMATIONS[to_stage],
+        subject=project,
+        action=request.path,
+        back=reverse("projects:manage-project", args=[project.pk]),
+        hidden={"version": version, "to_stage": to_stage, "note": form.cleaned_data["note"]},
+    )
+
+
 @require_POST
 @login_required
 def project_stage(request, pk):
-    """Move a project to one of its allowed next stages (with the contract when contracted)."""
+    """Move a project to one of its allowed next stages (with the contract when contracted); a
+    final stage only from its confirmation page."""
     project = _editable_project(request, pk)
     form = StageForm(request.POST)
     version = posted_version(request)
+    if form.is_valid() and _needs_confirmation(request, project, form.cleaned_data["to_stage"]):
+        return _confirm_final_stage(request, project, form, version)
 
     def change():
         data = form.cleaned_data
@@ -319,8 +402,13 @@ def lao_projects(request, code):
     lao = selectors.public_lao(code=code)
     years = selectors.lao_project_years(lao=lao)
     programmes = list(selectors.programmes())
+    current = current_fiscal_year()
     filterset = PublicProjectFilter(
-        request.GET, queryset=selectors.lao_projects(lao=lao), years=years, programmes=programmes
+        request.GET,
+        queryset=selectors.lao_projects(lao=lao),
+        years=years,
+        programmes=programmes,
+        default_year=rules.shown_fiscal_year(years, current),
     )
     context = selectors.lao_projects_page(
         lao=lao,
@@ -330,7 +418,7 @@ def lao_projects(request, code):
         page=request.GET.get("page"),
         user=request.user,
     )
-    return render(request, "projects/lao_projects.html", context)
+    return render(request, "projects/lao_projects.html", {**context, "current_year": current})
 
 
 def project_detail(request, pk):
@@ -343,6 +431,7 @@ def project_detail(request, pk):
         {
             "project": project,
             "history": selectors.stage_history(project=project),
+            "disbursements": selectors.public_disbursements(project=project),
             "following": selectors.is_following(user=request.user, project=project),
             "can_manage": access.can_edit_lao(request.user, project.lao),
         },
@@ -374,6 +463,8 @@ def project_follow(request, pk):
 def lao_follow(request, code):
     lao = selectors.public_lao(code=code)
     _follow_toggle(request, lao=lao)
+    if request.POST.get("back") == "profile":
+        return redirect(lao)
     return redirect("projects:lao", code=lao.url_code)
 
 

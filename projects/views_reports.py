@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from projects import reports
 from projects.filters import FiscalYearFilter, MissingFilter, ReportFilter
-from projects.forms import PrepareForm, ReturnForm
+from projects.forms import NarrativeForm, PrepareForm, ReturnForm
 from projects.models import ReportStatus
 from units import access
 from units.models import Role
 from units.tables import Column, table_response
 from units.thai import current_fiscal_year
-from units.views.workflow import workflow_step
+from units.views.workflow import Confirmation, workflow_step
 
 PAGE_SIZE = 50
 
@@ -42,10 +42,12 @@ def report_list(request):
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     reports.mark_overdue(page, today=timezone.localdate())
+    can_review = access.reviews_any_province(request.user)
     context = {
         "filter": filterset,
         "page_obj": page,
-        "can_review": access.reviews_any_province(request.user),
+        "can_review": can_review,
+        "reads_report_status": can_review or access.reads_report_status(request.user),
     }
     return render(request, "projects/report_list.html", context)
 
@@ -94,28 +96,81 @@ def report_prepare(request):
     return redirect("projects:report", pk=report.pk)
 
 
+def _report_steps(user, report) -> dict:
+    """Which steps of the report's page the user is offered (the services decide again)."""
+    submitted = report.status == ReportStatus.SUBMITTED
+    writer = access.can_edit_lao(user, report.lao)
+    reviewer = submitted and access.can_review(user, report.lao)
+    submitter = submitted and access.is_submitter(user, report)
+    opens = reports.submit_opens_on(report.fiscal_year, report.quarter)
+    return {
+        "can_edit": report.status in reports.EDITABLE and writer,
+        "submit_opens": opens,
+        "quarter_ended": timezone.localdate() >= opens,
+        "can_review": reviewer and not submitter,
+        "reviewer_submitted": reviewer and submitter,
+        # Reviewers return a report rather than withdraw it, unless they submitted it.
+        "can_withdraw": submitted and writer and (submitter or not reviewer),
+    }
+
+
 @login_required
 def report_detail(request, pk):
     """A report with its items, totals and the steps the user may take."""
     report = reports.report_for_user(user=request.user, pk=pk)
     reports.mark_overdue([report], today=timezone.localdate())
     start, end = reports.quarter_range(report.fiscal_year, report.quarter)
-    editable = report.status in reports.EDITABLE
+    steps = _report_steps(request.user, report)
     context = {
         "report": report,
         "start": start,
         "end": end,
         "items": reports.report_items(report=report),
-        "can_edit": editable and access.can_edit_lao(request.user, report.lao),
-        "can_review": report.status == ReportStatus.SUBMITTED
-        and access.can_review(request.user, report.lao)
-        and not access.is_submitter(request.user, report),
-        "reviewer_submitted": report.status == ReportStatus.SUBMITTED
-        and access.is_submitter(request.user, report)
-        and access.can_review(request.user, report.lao),
         "return_form": ReturnForm(),
+        "narrative_form": NarrativeForm(
+            initial={"narrative": report.narrative, "version": report.version}
+        )
+        if steps["can_edit"]
+        else None,
+        **steps,
     }
     return render(request, "projects/report_detail.html", context)
+
+
+@require_POST
+@login_required
+def report_narrative(request, pk):
+    """Save the LAO's account of the quarter (problems, obstacles, help needed)."""
+    report = reports.report_for_user(user=request.user, pk=pk)
+    if not access.can_edit_lao(request.user, report.lao):
+        raise Http404("Only the LAO's writers change its report.")
+    form = NarrativeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return redirect("projects:report", pk=report.pk)
+    try:
+        reports.report_write_narrative(report=report, user=request.user, **form.cleaned_data)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The report's narrative is saved."))
+    return redirect("projects:report", pk=report.pk)
+
+
+def _report_subject(report) -> str:
+    return _("%(lao)s · progress report for Q%(quarter)s of fiscal year %(year)s") % {
+        "lao": report.lao.full_name_th,
+        "quarter": report.quarter,
+        "year": report.fiscal_year,
+    }
+
+
+def _submit_warnings(report) -> list[str]:
+    if report.narrative:
+        return []
+    return [_("You have written nothing about problems, obstacles or help needed.")]
 
 
 report_submit = workflow_step(
@@ -124,6 +179,25 @@ report_submit = workflow_step(
     argument="report",
     done=gettext_lazy("The report is sent to the provincial office."),
     page="projects:report",
+    allowed=access.can_edit_lao,
+    confirm=Confirmation(
+        question=gettext_lazy("Submit the progress report?"),
+        consequence=gettext_lazy(
+            "The report goes to the provincial office with the figures and narrative shown. You "
+            "cannot change it while it waits; you can withdraw it until it is reviewed."
+        ),
+        button=gettext_lazy("Submit to the provincial office"),
+        subject=_report_subject,
+        warnings=_submit_warnings,
+    ),
+)
+report_withdraw = workflow_step(
+    load=reports.report_for_user,
+    service=reports.report_withdraw,
+    argument="report",
+    done=gettext_lazy("The report is withdrawn: it is a draft again."),
+    page="projects:report",
+    allowed=access.can_edit_lao,
 )
 report_accept = workflow_step(
     load=reports.report_for_user,
@@ -131,6 +205,16 @@ report_accept = workflow_step(
     argument="report",
     done=gettext_lazy("The report is accepted; its figures are now frozen."),
     page="projects:report",
+    allowed=access.can_review,
+    confirm=Confirmation(
+        question=gettext_lazy("Accept the progress report?"),
+        consequence=gettext_lazy(
+            "Accepting freezes the report's figures and narrative for good and tells the LAO's "
+            "followers; it cannot be undone."
+        ),
+        button=gettext_lazy("Accept"),
+        subject=_report_subject,
+    ),
 )
 report_return = workflow_step(
     load=reports.report_for_user,
@@ -138,7 +222,16 @@ report_return = workflow_step(
     argument="report",
     done=gettext_lazy("The report is returned to the LAO with your comment."),
     page="projects:report",
-    comment=True,
+    allowed=access.can_review,
+    form=ReturnForm,
+    confirm=Confirmation(
+        question=gettext_lazy("Return the report to the LAO?"),
+        consequence=gettext_lazy(
+            "The LAO reads your comment, prepares the report again and submits it anew."
+        ),
+        button=gettext_lazy("Return to the LAO"),
+        subject=_report_subject,
+    ),
 )
 
 

@@ -8,6 +8,9 @@
 - executives and administrators read everything in the back office (`reads_all`); executives
   write nothing; editors publish content but do not change LAO data; citizens change nothing here.
 
+Pages offer a link only where these rules let the user open it (e.g. `reads_report_status` for
+the list of LAOs missing their report, `has_work_page` for "My work").
+
 Views that write call `lao_for_user`, which answers 404 both for a missing LAO and for one out of
 scope, so the portal never confirms that an LAO it will not let you touch exists behind a URL.
 Whole views are guarded by `back_office_required`, `reviewer_required` and `uploader_required`.
@@ -112,6 +115,29 @@ def reviews_any_province(user: User) -> bool:
     """Does `user` review the submitted plans and reports of some province (provincial staff,
     administrators)? One query (none for anonymous visitors)."""
     return provinces_managed_by(user).exists()
+
+
+def reads_report_status(user: User) -> bool:
+    """May `user` read which LAOs have not sent a quarter's progress report (the missing list
+    and its downloads)? Executives and administrators (every province) and provincial staff
+    (theirs); not officers, who see their own LAO's quarters instead, nor editors. One query for
+    provincial staff, none otherwise."""
+    return reads_all(user) or reviews_any_province(user)
+
+
+def has_work_page(user: User) -> bool:
+    """Does `user` have a work page ("My work")? Officers of an LAO (their plans, reports and
+    projects), provincial staff and administrators (what waits for their review). No query:
+    the header asks it on every page."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_admin(user):
+        return True
+    if user.role == Role.OFFICER:
+        return user.lao_id is not None
+    if user.role == Role.PROVINCIAL:
+        return user.province_id is not None
+    return False
 
 
 class Submission(Protocol):

@@ -5,11 +5,11 @@ from django import forms
 from django.db.models import F
 from django.db.models.functions import Collate
 from django.http import QueryDict
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from units.models import LAO, ChangeSource, District, LAOChange, LAOKind, Province
 from units.search import search_laos
+from units.slices import display_name
 from units.widgets import FastSelect
 
 # Thai dictionary order (leading vowels such as เ แ โ are not sorted first); ICU ships with
@@ -44,7 +44,7 @@ class NameChoiceField(forms.ModelChoiceField):
     """Options labelled by the object's name in the active language."""
 
     def label_from_instance(self, obj):
-        return obj.name_en if get_language() == "en" and obj.name_en else obj.name_th
+        return display_name(obj)
 
 
 class NameChoiceFilter(django_filters.ModelChoiceFilter):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from units.fields import WebsiteField
 from units.models import LAO
 
 # Thailand's extent with a margin: a point outside it is a typing slip (swapped lat/lon, a
@@ -39,11 +40,12 @@ class LAOEditForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "website": forms.URLInput(attrs={"autocomplete": "url"}),
         }
+        # "www.example.go.th" as people type it, stored as https://www.example.go.th.
+        field_classes = {"website": WebsiteField}
         help_texts = {
             "phone": _("Several numbers may be separated by commas, e.g. 02 123 4567 ext. 12"),
-            "website": _("The full address, starting with https://"),
+            "website": _("For example www.example.go.th (https:// is added when left out)"),
             "latitude": _("Decimal degrees, e.g. 13.609837 (leave blank if unknown)"),
             "longitude": _("Decimal degrees, e.g. 100.702786 (leave blank if unknown)"),
         }

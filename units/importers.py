@@ -31,6 +31,7 @@ from units.models import (
     Region,
     Subdistrict,
 )
+from units.notes import system_note
 
 REGIONS = {
     "Central": Region.CENTRAL,
@@ -295,11 +296,11 @@ def registry_import(
     changes, to_update, to_create = [], [], []
     for code, values in incoming.items():
         lao = by_code.get(code)
-        note = "DLA registry import"
+        note = ""
         if lao is None and code:
             lao = vanished.pop((values["district_id"], values["name_th"]), None)
             if lao is not None:
-                note = f"DLA code {lao.dla_code} → {code}"
+                note = system_note("dla-code", lao.dla_code, code)
                 by_code.pop(lao.dla_code, None)
         if lao is None:
             to_create.append(LAO(dla_code=code or None, **values))
@@ -335,7 +336,7 @@ def registry_import(
                     user=user,
                     source=ChangeSource.IMPORT,
                     changes={"is_active": ["True", "False"]},
-                    note="no longer in the DLA registry",
+                    note=system_note("registry-removed"),
                 )
             )
             summary.deactivated += 1
@@ -355,7 +356,7 @@ def registry_import(
             user=user,
             source=ChangeSource.IMPORT,
             changes={},
-            note="created from the DLA registry",
+            note=system_note("registry-created"),
         )
         for lao in created
     ]

@@ -13,6 +13,10 @@ its `AppConfig.ready()`:
 
 `units` never imports those apps. Until a section is registered for one of the keys of
 `PLACEHOLDERS`, the profile shows a card with an honest empty state in its place.
+
+An app that offers something to do from the profile's heading (follow the LAO, open it in a
+back-office page) registers a profile action the same way, `register_profile_action`; its
+context function returns None where the action is not for this visitor.
 """
 
 from collections.abc import Callable
@@ -131,6 +135,47 @@ def _placeholder_html(section: ProfileSection, lao, request) -> str:
         context = {"lao": lao, **section.context(lao, request)}
         _placeholder_cache[key] = render_to_string(section.template, context)
     return _placeholder_cache[key]
+
+
+@dataclass(frozen=True)
+class ProfileAction:
+    key: str
+    template: str
+    context: Callable[[Any, Any], dict | None]
+    order: int
+
+
+_actions: dict[str, ProfileAction] = {}
+
+
+def register_profile_action(
+    key: str, *, template: str, context: Callable[[Any, Any], dict | None], order: int = 100
+) -> None:
+    """Show `template` among the profile's actions, rendered with `context(lao, request)` (plus
+    `lao`); a context of None leaves the action out for that visitor. Registering a key again
+    replaces the earlier action."""
+    _actions[key] = ProfileAction(key, template, context, order)
+
+
+def unregister_profile_action(key: str) -> None:
+    """Remove an action (tests, and apps that switch an action off)."""
+    _actions.pop(key, None)
+
+
+def profile_actions() -> list[ProfileAction]:
+    """Registered actions in display order."""
+    return sorted(_actions.values(), key=lambda action: (action.order, action.key))
+
+
+def render_profile_actions(lao, request) -> list[str]:
+    """The HTML of the actions offered to this visitor, in display order. Rendered per request
+    (they depend on who looks), outside the profile's cached fragments."""
+    rendered = []
+    for action in profile_actions():
+        context = action.context(lao, request)
+        if context is not None:
+            rendered.append(render_to_string(action.template, {"lao": lao, **context}, request))
+    return rendered
 
 
 def _point(latitude, longitude) -> list[float] | None:

@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from units.models import LAO, ChangeSource
+from units.notes import system_note
 from units.services import lao_update
 from units.uploads.widgets import CodeWidget, TextWidget
 
 # The fields an upload may change, in the template's column order after code and name.
 REGISTRY_FIELDS = ["population", "households", "phone", "email", "website", "chief_executive"]
+REGISTRY_DEMO_COLUMN = "ข้อมูลตัวอย่าง"
 _WHOLE_NUMBER = re.compile(r"[0-9]+(?:\.0+)?")
 _MAX_COUNT = 2_147_483_647
 
@@ -90,10 +92,12 @@ class LAORegistryResource(resources.ModelResource):
     chief_executive = fields.Field(
         attribute="chief_executive", column_name="ผู้บริหาร", widget=TextWidget(200)
     )
+    # Which of the row's values are demo data (units.uploads.laos): shown, never read.
+    demo = fields.Field(column_name=REGISTRY_DEMO_COLUMN, readonly=True)
 
     class Meta:
         model = LAO
-        fields = ("dla_code", "name", *REGISTRY_FIELDS)
+        fields = ("dla_code", "name", *REGISTRY_FIELDS, "demo")
         import_id_fields = ("dla_code",)
         skip_unchanged = True
         report_skipped = True
@@ -124,5 +128,5 @@ class LAORegistryResource(resources.ModelResource):
             user=getattr(self, "_user", None),
             data={name: getattr(instance, name) for name in REGISTRY_FIELDS},
             source=ChangeSource.ADMIN,
-            note="admin import",
+            note=system_note("admin-import"),
         )

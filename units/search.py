@@ -15,13 +15,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Upper
 
 from units.models import LAOKind
 
 # The shortest query worth running: one Thai character matches most of the registry.
 MIN_QUERY_LENGTH = 2
+
+# The shortest Latin query matched by similarity as well: shorter ones are similar to too much.
+FUZZY_MIN_LENGTH = 4
 
 # Kind prefixes, spelled out and abbreviated. Longest first, so that `เทศบาลตำบล` wins over any
 # shorter spelling it starts with.
@@ -102,8 +106,9 @@ def parse_name_query(raw: str) -> NameQuery:
 
 def search_laos(queryset: QuerySet, raw: str) -> QuerySet:
     """`queryset` narrowed to LAOs whose Thai or English name contains the query (after its kind
-    prefix, which narrows by kind instead). A query too short to be useful leaves it unchanged;
-    callers check `parse_name_query(raw).is_too_short` to say so."""
+    prefix, which narrows by kind instead), or, for a Latin query of FUZZY_MIN_LENGTH characters
+    or more, whose English name is similar to it (closest first). A query too short to be
+    useful leaves it unchanged; callers check `parse_name_query(raw).is_too_short` to say so."""
     query = parse_name_query(raw)
     if query.is_too_short:
         return queryset
@@ -112,10 +117,20 @@ def search_laos(queryset: QuerySet, raw: str) -> QuerySet:
     if not query.text:
         return queryset
     matches = Q(name_th__contains=query.text) | Q(full_name_th__contains=query.text)
-    if not _THAI.search(query.text):
-        # The trigram index is on UPPER(name_en): annotate the same expression so it is used.
-        queryset = queryset.annotate(name_en_upper=Upper("name_en"))
-        matches |= Q(name_en_upper__contains=query.text.upper())
-        if query.text.isdigit():
-            matches |= Q(dla_code__startswith=query.text)
-    return queryset.filter(matches)
+    if _THAI.search(query.text):
+        return queryset.filter(matches)
+    # The trigram index is on UPPER(name_en): annotate the same expression so it is used.
+    text = query.text.upper()
+    queryset = queryset.annotate(name_en_upper=Upper("name_en"))
+    matches |= Q(name_en_upper__contains=text)
+    if text.isdigit():
+        return queryset.filter(matches | Q(dla_code__startswith=text))
+    if len(text) < FUZZY_MIN_LENGTH:
+        return queryset.filter(matches)
+    # `UPPER(name_en) %> text`: some run of words of the name is similar to the query.
+    matches |= Q(name_en_upper__trigram_word_similar=text)
+    return (
+        queryset.filter(matches)
+        .annotate(name_en_similarity=TrigramWordSimilarity(text, Upper("name_en")))
+        .order_by(F("name_en_similarity").desc(), *queryset.model._meta.ordering)
+    )

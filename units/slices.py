@@ -17,15 +17,18 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import LAOKind, Province
 from units.tables import table_response
-from units.thai import current_fiscal_year
+from units.thai import current_fiscal_year, fiscal_year_label_lazy
 from units.widgets import FastSelect
 
 
 def display_name(item) -> str:
-    """The name of a province or classification item in the active language (Thai default)."""
+    """The name of a province, district, LAO or classification item in the active language: in
+    English its English name where the data has one, otherwise the Thai name (an LAO's full
+    Thai name). The one place that picks a name by language; templates use the `display_name`
+    filter of `{% load names %}`."""
     if get_language() == "en" and getattr(item, "name_en", ""):
         return item.name_en
-    return item.name_th
+    return getattr(item, "full_name_th", "") or item.name_th
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,10 @@ class SliceForm(forms.Form):
         self.years = years
         self.default_year = default_year
         choices = sorted({*years, current_fiscal_year()}, reverse=True)
-        self.fields["fiscal_year"].choices = [("", "---------"), *((y, str(y)) for y in choices)]
+        self.fields["fiscal_year"].choices = [
+            ("", "---------"),
+            *((y, fiscal_year_label_lazy(y)) for y in choices),
+        ]
         self.fields["province"].offer(provinces)
 
     @property

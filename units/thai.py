@@ -5,9 +5,11 @@ ends: FY 2569 is 1 Oct 2025 – 30 Sep 2026. Years are stored as BE integers.
 """
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
 
 BE_OFFSET = 543
 FISCAL_YEAR_START_MONTH = 10
@@ -99,3 +101,120 @@ def format_baht(amount: Decimal | int | float | str | None) -> str:
         return ""
     value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return f"{value:,.2f}"
+
+
+# --- Dates typed into forms ---------------------------------------------------------------------
+
+ENGLISH_MONTHS_SHORT = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+# Years from here on are Buddhist Era: BE 2400 is CE 1857, far before any date the portal keeps,
+# and no CE date it keeps reaches 2400. So "31/1/2569" and "31/1/2026" are the same day.
+BE_YEAR_FROM = 2400
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_MONTH_NAMES = {
+    name.replace(".", "").replace(" ", "").lower(): number
+    for names in (THAI_MONTHS_SHORT, THAI_MONTHS_LONG, ENGLISH_MONTHS_SHORT)
+    for number, name in enumerate(names, start=1)
+} | {
+    name.lower(): number
+    for number, name in enumerate(
+        (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+        start=1,
+    )
+}
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_NUMERIC = re.compile(r"([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{2}|[0-9]{4})")
+_WORDS = re.compile(r"([0-9]{1,2})\s*([^\s0-9]+(?:\s+[^\s0-9]+)*)\s*([0-9]{2}|[0-9]{4})")
+_ERA_WORDS = re.compile(
+    r"\s*(?<![A-Za-z])(พ\.?\s?ศ\.?|ค\.?\s?ศ\.?|B\.?E\.?|A\.?D\.?|C\.?E\.?)(?![A-Za-z])\s*", re.I
+)
+
+
+def _ce_year(year_text: str) -> int:
+    """A typed year as CE: 2569 (BE) → 2026; 2026 → 2026; two digits are BE, as Thai people
+    abbreviate them: 69 → 2569 → 2026."""
+    year = int(year_text)
+    if len(year_text) == 2:
+        year += 2500
+    return year - BE_OFFSET if year >= BE_YEAR_FROM else year
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """A date typed the Thai way, or None when the text is not one.
+
+    Accepts day/month/year with `/`, `.` or `-` ("31/1/2569", "31-01-69"), day, month name and
+    year ("31 ม.ค. 2569", "31 มกราคม 2569", "31 Jan 2026", "พ.ศ." or "B.E." may follow the day),
+    Thai digits, and ISO ("2026-01-31", what a date picker sends). The year is BE from 2400 on,
+    CE below (see BE_YEAR_FROM).
+    """
+    text = " ".join(str(text).translate(_THAI_DIGITS).split())
+    text = _ERA_WORDS.sub(" ", text).strip()
+    if match := _ISO.fullmatch(text):
+        year, month, day = match.groups()
+        year_text = year
+    elif match := _NUMERIC.fullmatch(text):
+        day, month, year_text = match.groups()
+    elif match := _WORDS.fullmatch(text):
+        day, month_name, year_text = match.groups()
+        month = _MONTH_NAMES.get(month_name.replace(".", "").replace(" ", "").lower())
+        if month is None:
+            return None
+    else:
+        return None
+    try:
+        return datetime.date(_ce_year(year_text), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def format_date_numeric(value: datetime.date | datetime.datetime, *, buddhist_era: bool) -> str:
+    """`31/01/2569` (BE) or `31/01/2026` (CE): day/month/year, as forms show a date."""
+    day = _as_date(value)
+    year = day.year + BE_OFFSET if buddhist_era else day.year
+    return f"{day.day:02d}/{day.month:02d}/{year}"
+
+
+def fiscal_year_span_en(fiscal_year: int) -> str:
+    """The Gregorian months of a fiscal year (BE), in English: 2570 → `Oct 2026 – Sep 2027`."""
+    first, last = fiscal_year_range(fiscal_year)
+    return (
+        f"{ENGLISH_MONTHS_SHORT[first.month - 1]} {first.year} – "
+        f"{ENGLISH_MONTHS_SHORT[last.month - 1]} {last.year}"
+    )
+
+
+def fiscal_year_label(fiscal_year: int) -> str:
+    """A fiscal year as a choice or a title shows it: `2570` in Thai (the Thai reader counts
+    in BE fiscal years), `FY 2570 (Oct 2026 – Sep 2027)` in English."""
+    if translation.get_language() == "th":
+        return str(fiscal_year)
+    return f"FY {fiscal_year} ({fiscal_year_span_en(fiscal_year)})"
+
+
+# For form choices, labelled in the language of the page that renders them.
+fiscal_year_label_lazy = lazy(fiscal_year_label, str)

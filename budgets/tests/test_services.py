@@ -102,7 +102,9 @@ def test_return_needs_a_comment_then_the_officer_revises_and_resubmits(world):
         lines=lines(world, "150"),
         revenues={},
     )
-    plan = services.budget_plan_submit(plan=plan, user=world.officer, version=plan.version)
+    plan = services.budget_plan_submit(
+        plan=plan, user=world.officer, version=plan.version, imbalance_reason="ใช้เงินสะสม"
+    )
     assert plan.status == PlanStatus.SUBMITTED
     assert not BudgetRollup.objects.exists()
     steps = list(

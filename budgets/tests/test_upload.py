@@ -17,6 +17,7 @@ from budgets.models import (
     BudgetPlan,
     PlanStatus,
     RevenueEstimate,
+    Work,
 )
 from budgets.services import LineData, StalePlanError
 from budgets.tests.factories import Classification
@@ -286,14 +287,14 @@ def variant(**changes):
         (
             variant(c2="EDUCATON", c3=None),
             "รหัสแผนงาน",
-            "No programme has the code “EDUCATON”",
+            "No programme is named “EDUCATON”",
         ),
-        (variant(c4="CANDY"), "รหัสหมวดรายจ่าย", "No expense type has the code “CANDY”"),
-        (variant(c3="EDUCATION.99"), "รหัสงาน", "No work has the code “EDUCATION.99”"),
+        (variant(c4="CANDY"), "รหัสหมวดรายจ่าย", "No expense type is named or coded “CANDY”"),
+        (variant(c3="EDUCATION.99"), "รหัสงาน", "No work is named “EDUCATION.99”"),
         (
             variant(c3="AGRICULTURE.01"),
             "รหัสงาน",
-            "Work AGRICULTURE.01 belongs to programme AGRICULTURE, not to EDUCATION.",
+            "Work งานส่งเสริมการเกษตร belongs to programme แผนงานการเกษตร, not to แผนงานการศึกษา.",
         ),
         (
             variant(c6="a lot"),
@@ -481,8 +482,9 @@ def test_template_has_the_editable_lines_of_the_province(client, world, django_a
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
     assert rows[1:] == [
-        ("6400101", YEAR, "EDUCATION", None, "MATERIALS", "วัสดุเดิม", 500),
-        ("6400102", YEAR, "EDUCATION", None, "MATERIALS", '=HYPERLINK("http://evil")', 500),
+        # Thai names, as budget documents write them (not the portal's codes).
+        ("6400101", YEAR, "แผนงานการศึกษา", None, "ค่าวัสดุ", "วัสดุเดิม", 500),
+        ("6400102", YEAR, "แผนงานการศึกษา", None, "ค่าวัสดุ", '=HYPERLINK("http://evil")', 500),
     ]
     assert sheet["A2"].data_type == "s" and sheet["C2"].data_type == "s"
     assert sheet["F3"].data_type == "s"  # text, not a formula
@@ -522,3 +524,60 @@ def test_check_and_commit_queries_do_not_grow_with_rows(world, laos, django_asse
     job.refresh_from_db()
     assert job.status == UploadStatus.COMMITTED, job.message
     assert BudgetLine.objects.filter(plan__lao__dla_code="6400100").count() == 50 * laos
+
+
+# --- Thai names and account codes --------------------------------------------------------------
+
+
+def test_the_template_writes_thai_names_and_comes_back_unchanged(client, world):
+    work = Work.objects.filter(programme=world.education).order_by("sort_order").last()
+    services.budget_plan_save(
+        plan=world.draft,
+        user=world.officer,
+        version=world.draft.version,
+        lines=[LineData(world.education.pk, world.materials.pk, "วัสดุเดิม", Decimal("500"), work.pk)],
+        revenues={world.grant.pk: Decimal("9000")},
+    )
+    client.force_login(world.staff)
+    content = client.get(reverse("units:upload-template", args=[BUDGET_LINES_UPLOAD])).content
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert rows[1] == ("6400101", YEAR, "แผนงานการศึกษา", work.name_th, "ค่าวัสดุ", "วัสดุเดิม", 500)
+    assert not any("EDUCATION" in str(cell) for row in rows for cell in row)
+
+    post_upload(client, BUDGET_LINES_UPLOAD, content)
+    job = latest_job()
+    assert job.status == UploadStatus.VALID, job.errors
+    assert (job.summary["changed"], job.summary["plans_unchanged"]) == (0, 2)
+
+
+def test_thai_names_account_codes_and_old_codes_are_all_accepted(client, world):
+    work = Work.objects.filter(programme=world.education).order_by("sort_order").first()
+    rows = [
+        # What the template offers: Thai names.
+        ["6400100", YEAR, "แผนงานการศึกษา", work.name_th, "ค่าวัสดุ", "หนังสือเรียน", "1,000"],
+        # An account code for the expense type, spaces as people type them.
+        ["6400100", YEAR, " แผนงานการศึกษา ", None, "533000", "สีและแปรง", 200],
+        # Earlier templates' codes.
+        ["6400100", YEAR, "EDUCATION", work.key, "MATERIALS", "กระดาษ", "300"],
+    ]
+    client.force_login(world.staff)
+    upload(client, BUDGET_LINES_UPLOAD, workbook(HEADERS, rows))
+    assert lines_of("6400100") == [
+        ("EDUCATION", work.key, "MATERIALS", "หนังสือเรียน", Decimal("1000")),
+        ("EDUCATION", None, "MATERIALS", "สีและแปรง", Decimal("200")),
+        ("EDUCATION", work.key, "MATERIALS", "กระดาษ", Decimal("300")),
+    ]
+
+
+def test_a_work_named_under_another_programme_is_refused(client, world):
+    rows = [["6400100", YEAR, "แผนงานการศึกษา", "งานส่งเสริมการเกษตร", "ค่าวัสดุ", "ปุ๋ย", "100"]]
+    client.force_login(world.staff)
+    job = check_refused(client, workbook(HEADERS, rows))
+    assert [(error["column"], error["message"]) for error in job.errors] == [
+        (
+            "รหัสงาน",
+            "Work งานส่งเสริมการเกษตร belongs to programme แผนงานการเกษตร, not to แผนงานการศึกษา.",
+        )
+    ]

@@ -58,7 +58,9 @@ def test_officer_creates_edits_and_submits_a_plan(client, world):
     assert plan.total_expenditure == Decimal("1250000.50")
     assert plan.total_revenue == Decimal("1250000.50")
     response = client.post(
-        reverse("budgets:plan-submit", args=[plan.pk]), {"version": plan.version}, follow=True
+        reverse("budgets:plan-submit", args=[plan.pk]),
+        {"version": plan.version, "confirm": "yes"},
+        follow=True,
     )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
@@ -151,12 +153,14 @@ def test_provincial_staff_review_queue_enact_and_return(
     assert plan.lao.full_name_th in response.content.decode()
     response = client.post(
         reverse("budgets:plan-return", args=[plan.pk]),
-        {"version": plan.version, "comment": "ยอดรวมไม่ตรง"},
+        {"version": plan.version, "comment": "ยอดรวมไม่ตรง", "confirm": "yes"},
     )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.RETURNED and plan.return_comment == "ยอดรวมไม่ตรง"
     plan = services.budget_plan_submit(plan=plan, user=world.officer, version=plan.version)
-    client.post(reverse("budgets:plan-enact", args=[plan.pk]), {"version": plan.version})
+    client.post(
+        reverse("budgets:plan-enact", args=[plan.pk]), {"version": plan.version, "confirm": "yes"}
+    )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ENACTED
 
@@ -248,7 +252,9 @@ def test_the_submitter_sees_why_there_are_no_review_buttons(client, world):
     assert reverse("budgets:plan-enact", args=[plan.pk]) not in html
     assert "คุณเป็นผู้ส่งแผนนี้" in html
     response = client.post(
-        reverse("budgets:plan-enact", args=[plan.pk]), {"version": plan.version}, follow=True
+        reverse("budgets:plan-enact", args=[plan.pk]),
+        {"version": plan.version, "confirm": "yes"},
+        follow=True,
     )
     assert "คุณเป็นผู้ส่งแผนนี้" in response.content.decode()
     plan.refresh_from_db()

@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from portal.navigation import AREAS, MAIN_MENU
+from units import access
 
 register = template.Library()
 
@@ -23,3 +24,9 @@ def main_menu(context):
 def area_grid():
     """The nine areas of the portal as cards."""
     return {"areas": AREAS}
+
+
+@register.filter
+def has_work_page(user) -> bool:
+    """`units.access.has_work_page` for the header (no query)."""
+    return access.has_work_page(user)

@@ -303,7 +303,7 @@ def test_officer_prepares_from_the_page_and_submits(client, tree):
     assert response["Location"] == reverse("projects:report", args=[report.pk])
     response = client.post(
         reverse("projects:report-submit", args=[report.pk]),
-        {"version": report.version},
+        {"version": report.version, "confirm": "yes"},
         follow=True,
     )
     report.refresh_from_db()
@@ -333,12 +333,15 @@ def test_staff_return_and_accept_through_the_pages(client, tree):
     assert list(queue.context["page_obj"]) == [report]
     client.post(
         reverse("projects:report-return", args=[report.pk]),
-        {"version": report.version, "comment": "แก้ไขความก้าวหน้า"},
+        {"version": report.version, "comment": "แก้ไขความก้าวหน้า", "confirm": "yes"},
     )
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
     report = reports.report_submit(report=report, user=tree.officer, version=report.version)
-    client.post(reverse("projects:report-accept", args=[report.pk]), {"version": report.version})
+    client.post(
+        reverse("projects:report-accept", args=[report.pk]),
+        {"version": report.version, "confirm": "yes"},
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
 
@@ -511,7 +514,7 @@ def test_the_submitter_sees_why_there_are_no_review_buttons(client, tree):
     assert "คุณเป็นผู้ส่งรายงานนี้" in html
     response = client.post(
         reverse("projects:report-accept", args=[report.pk]),
-        {"version": report.version},
+        {"version": report.version, "confirm": "yes"},
         follow=True,
     )
     assert "คุณเป็นผู้ส่งรายงานนี้" in response.content.decode()

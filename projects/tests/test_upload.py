@@ -234,7 +234,7 @@ def test_good_workbook_previews_then_commits(client, world, django_assert_max_nu
         assert getattr(world, key).version == versions[key] + 1
     assert world.c.stage_changed_at > world.c.created_at
 
-    moves = StageChange.objects.filter(note=f"upload #{job.pk}").order_by("project_id")
+    moves = StageChange.objects.filter(note=f"@upload:{job.pk}").order_by("project_id")
     assert [(m.project_id, m.from_stage, m.to_stage, m.user_id) for m in moves] == [
         (world.a.pk, Stage.PLANNED, Stage.FUNDED, world.staff.pk),
         (world.b.pk, Stage.PROCUREMENT, Stage.CONTRACTED, world.staff.pk),
@@ -293,7 +293,7 @@ def test_rows_of_one_project_apply_in_order_and_completion_sets_progress(client,
     assert latest_job().status == UploadStatus.COMMITTED
     assert state(world.c) == (Stage.COMPLETED, 100, Decimal("800000"))
     assert list(
-        StageChange.objects.filter(project=world.c, note__startswith="upload")
+        StageChange.objects.filter(project=world.c, note__startswith="@upload:")
         .order_by("pk")
         .values_list("from_stage", "to_stage")
     ) == [(Stage.CONTRACTED, Stage.IN_PROGRESS), (Stage.IN_PROGRESS, Stage.COMPLETED)]

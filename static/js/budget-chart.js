@@ -6,6 +6,7 @@
   if (!source || !canvas || typeof Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
   const colours = ["#0b4f8a", "#9fb8d3"];
+  const number = new Intl.NumberFormat(document.documentElement.lang || undefined);
   document.fonts.ready.then(function () {
     Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
     new Chart(canvas, {
@@ -20,8 +21,16 @@
         indexAxis: "y",
         responsive: true,
         maintainAspectRatio: false,
-        plugins: { legend: { position: "bottom" } },
-        scales: { x: { ticks: { callback: function (value) { return new Intl.NumberFormat().format(value); } } } },
+        plugins: {
+          legend: { position: "bottom" },
+          // Amounts with thousands separators in the tooltip too, as on the axis.
+          tooltip: {
+            callbacks: {
+              label: function (context) { return context.dataset.label + ": " + number.format(context.parsed.x); },
+            },
+          },
+        },
+        scales: { x: { ticks: { callback: function (value) { return number.format(value); } } } },
       },
     });
   });

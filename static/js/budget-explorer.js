@@ -1,6 +1,8 @@
 // Charts of the national budget explorer (budgets/templates/budgets/explorer.html). The data
 // comes from the page's `explorer-charts` JSON; each chart has a table beside it with the same
-// figures for screen readers and for copying.
+// figures for screen readers and for copying. Every number is written with thousands
+// separators; the provinces come ranked (the 10 highest and lowest when there are more, with a
+// "…" gap) and the years whose plans are not all enacted are drawn lighter.
 (function () {
   "use strict";
   const source = document.getElementById("explorer-charts");
@@ -13,6 +15,14 @@
     programmes: { colour: "#0b4f8a", horizontal: true },
     categories: { colour: "#6fa6d6", horizontal: true },
   };
+  const PENDING_COLOUR = "#a9cbe8";
+
+  function colours(name, chart) {
+    if (!chart.pending) return settings[name].colour;
+    return chart.pending.map(function (missing) {
+      return missing ? PENDING_COLOUR : settings[name].colour;
+    });
+  }
 
   function draw(name) {
     const canvas = document.getElementById("chart-" + name);
@@ -27,7 +37,7 @@
       type: "bar",
       data: {
         labels: chart.labels,
-        datasets: [{ data: chart.data, backgroundColor: settings[name].colour }],
+        datasets: [{ data: chart.data, backgroundColor: colours(name, chart) }],
       },
       options: {
         indexAxis: horizontal ? "y" : "x",
@@ -37,8 +47,13 @@
         plugins: {
           legend: { display: false },
           tooltip: {
+            filter: function (item) { return item.raw !== null; },
             callbacks: {
               label: function (context) { return number.format(context.parsed[horizontal ? "x" : "y"]); },
+              footer: function (items) {
+                const missing = chart.pending && items.length ? chart.pending[items[0].dataIndex] : 0;
+                return missing ? number.format(missing) + " " + chart.pending_text : "";
+              },
             },
           },
         },

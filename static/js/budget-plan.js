@@ -60,13 +60,46 @@
     document.getElementById("total-expenditure").textContent = format.format(expenditure);
     document.getElementById("total-revenue").textContent = format.format(revenue);
     document.getElementById("balance-warning").hidden = Math.abs(expenditure - revenue) < 0.005;
+    // budgets.rules.revenue_flag: more spent than received, or lines without any revenue.
+    const hasLines = Array.prototype.some.call(
+      rows.querySelectorAll('input[name$="-amount"]'),
+      function (input) { return input.value.trim() !== ""; }
+    );
+    document.getElementById("revenue-flag").hidden =
+      !(hasLines && (revenue < 0.005 || expenditure - revenue >= 0.005));
   }
+
+  // The work list of a line offers the works of its programme only (data-programme on each
+  // option, budgets.forms.WorkSelect); the server refuses a work of another programme anyway.
+  // On load a line keeps its saved work even if it does not match (the server names the
+  // mismatch on save); a change of programme clears a work of another programme.
+  function filterWorks(row, onLoad) {
+    const programme = row.querySelector('select[name$="-programme"]');
+    const work = row.querySelector('select[name$="-work"]');
+    if (!programme || !work) return;
+    work.querySelectorAll("option[data-programme]").forEach(function (option) {
+      const other = !programme.value || option.dataset.programme !== programme.value;
+      if (onLoad && option.selected) return;
+      option.hidden = other;
+      option.disabled = other;
+      if (other && option.selected) work.value = "";
+    });
+    work.querySelectorAll("optgroup").forEach(function (group) {
+      group.hidden = !group.querySelector("option:not([hidden])");
+    });
+  }
+
+  rows.addEventListener("change", function (event) {
+    if (event.target.matches('select[name$="-programme"]')) filterWorks(event.target.closest(".line-row"));
+  });
+  rows.querySelectorAll(".line-row").forEach(function (row) { filterWorks(row, true); });
 
   document.getElementById("add-line").addEventListener("click", function () {
     const index = parseInt(totalForms.value, 10);
     const html = template.innerHTML.replace(/__prefix__/g, String(index));
     rows.insertAdjacentHTML("beforeend", html);
     totalForms.value = String(index + 1);
+    filterWorks(rows.lastElementChild, false);
     rows.lastElementChild.querySelector("select").focus();
   });
   form.addEventListener("input", refresh);

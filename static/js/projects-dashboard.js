@@ -1,11 +1,17 @@
 // Charts of the executive project dashboard: projects by stage, and the disbursement rate by
-// province (or programme) against the share of the fiscal year elapsed.
+// province (or programme) against the share of the fiscal year elapsed. The rates come ranked,
+// highest first (the 10 highest and lowest of many, with a "…" gap); every number is written
+// with thousands separators, in the axes and the tooltips alike.
 (function () {
   "use strict";
   const source = document.getElementById("project-dashboard-charts");
   if (!source || typeof Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
-  const percent = function (value) { return value + "%"; };
+  const number = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  const decimal = new Intl.NumberFormat(document.documentElement.lang || undefined, {
+    maximumFractionDigits: 1,
+  });
+  const percent = function (value) { return decimal.format(value) + "%"; };
   document.fonts.ready.then(function () {
     Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
     const stages = document.getElementById("project-stage-chart");
@@ -19,8 +25,11 @@
         options: {
           responsive: true,
           maintainAspectRatio: false,
-          plugins: { legend: { display: false } },
-          scales: { y: { ticks: { callback: function (value) { return new Intl.NumberFormat().format(value); } } } },
+          plugins: {
+            legend: { display: false },
+            tooltip: { callbacks: { label: function (context) { return number.format(context.parsed.y); } } },
+          },
+          scales: { y: { ticks: { callback: function (value) { return number.format(value); } } } },
         },
       });
     }
@@ -45,8 +54,17 @@
           indexAxis: "y",
           responsive: true,
           maintainAspectRatio: false,
-          plugins: { legend: { display: false } },
-          scales: { x: { min: 0, max: 100, ticks: { callback: percent } } },
+          plugins: {
+            legend: { display: false },
+            tooltip: {
+              filter: function (item) { return item.datasetIndex === 0 && item.raw !== null; },
+              callbacks: { label: function (context) { return percent(context.parsed.x); } },
+            },
+          },
+          scales: {
+            x: { min: 0, max: 100, ticks: { callback: percent } },
+            y: { ticks: { autoSkip: false } },
+          },
         },
       });
     }

@@ -97,7 +97,9 @@ def project():
         ],
         revenues={},
     )
-    plan = budget_services.budget_plan_submit(plan=plan, user=officer, version=plan.version)
+    plan = budget_services.budget_plan_submit(
+        plan=plan, user=officer, version=plan.version, imbalance_reason="เงินสะสม"
+    )
     budget_services.budget_plan_enact(plan=plan, user=staff, version=plan.version)
 
     development_plan = project_services.development_plan_create(

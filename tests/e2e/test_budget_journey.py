@@ -73,12 +73,14 @@ def test_a_plan_goes_from_the_officer_to_the_public_profile(live_server, page: P
     page.locator("#plan-form button[type=submit]").click()
     expect(page).to_have_url(f"{live_server.url}/budgets/plans/{plan.pk}/")
     page.locator(f"form[action='/budgets/plans/{plan.pk}/submit/'] button").click()
+    page.locator("button.step-confirm-button").click()
     expect(page.locator(".badge-submitted")).to_be_visible()
 
     # The provincial office finds it in its queue and enacts it.
     log_in(page, live_server, "staff", "/budgets/review/")
     page.locator(f"a[href='/budgets/plans/{plan.pk}/']").click()
     page.locator(f"form[action='/budgets/plans/{plan.pk}/enact/'] button").click()
+    page.locator("button.step-confirm-button").click()
     expect(page.locator(".badge-enacted")).to_be_visible()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ENACTED

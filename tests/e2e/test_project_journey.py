@@ -133,6 +133,7 @@ def test_contract_disburse_report_return_resubmit_accept_and_the_dashboard_rate(
     expect(page.locator("table.report-items")).to_contain_text("ปรับปรุงอาคารเรียน")
     expect(page.locator(".report-disbursed-total")).to_have_text("260,000.00")
     page.locator("button.report-submit").click()
+    page.locator("button.step-confirm-button").click()
     expect(page.locator(".lead .badge-submitted")).to_be_visible()
     report = ProgressReport.objects.get(lao=lao, fiscal_year=fiscal_year, quarter=quarter)
 
@@ -142,6 +143,7 @@ def test_contract_disburse_report_return_resubmit_accept_and_the_dashboard_rate(
     page.locator(f"table.report-review a[href='/projects/reports/{report.pk}/']").click()
     page.locator("textarea[name=comment]").fill("แนบหลักฐานสัญญาจ้างให้ครบ")
     page.locator("button.report-return").click()
+    page.locator("button.step-confirm-button").click()
     expect(page.locator(".lead .badge-returned")).to_be_visible()
 
     # 5. The officer reads the comment, prepares the report again and resubmits it.
@@ -154,12 +156,14 @@ def test_contract_disburse_report_return_resubmit_accept_and_the_dashboard_rate(
     page.locator("button.report-refresh").click()
     expect(page.locator(".report-disbursed-total")).to_have_text("260,000.00")
     page.locator("button.report-submit").click()
+    page.locator("button.step-confirm-button").click()
     expect(page.locator(".lead .badge-submitted")).to_be_visible()
 
     # 6. Staff accept it.
     log_in(page, live_server.url, "staff34")
     page.goto(f"{live_server.url}/projects/reports/{report.pk}/")
     page.locator("button.report-accept").click()
+    page.locator("button.step-confirm-button").click()
     expect(page.locator(".lead .badge-accepted")).to_be_visible()
     expect(page.locator("button.report-return")).to_have_count(0)
     page.screenshot(path=artefacts / "journey-2-report-accepted.png", full_page=True)

@@ -65,12 +65,13 @@ def test_staff_upload_budget_lines_fix_a_bad_row_and_see_the_plan_total(
     assert [cell.value for cell in sheet[2]] == [
         "6400100",
         year,
-        "EDUCATION",
+        "แผนงานการศึกษา",
         None,
-        "MATERIALS",
+        "ค่าวัสดุ",
         "วัสดุการศึกษา",
         1000,
     ]
+    # Rows written with the older English keys are still read.
     sheet["G2"] = "1,250,000.50"
     sheet.append(["6400100", year, "EDUCATION", "EDUCATION.02", "UTILITIES", "ค่าไฟฟ้า", 2000])
     sheet.append(["6400101", year, "PUBLIC_HEALTH", None, "SERVICS", "โครงการรณรงค์", 30000])

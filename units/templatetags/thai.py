@@ -35,6 +35,22 @@ def fiscal_year(value):
 
 
 @register.filter
+def fiscal_year_label(value):
+    """A fiscal year (BE) as a title or a choice: `2570` in Thai, `FY 2570 (Oct 2026 – Sep 2027)`
+    in English."""
+    return thai.fiscal_year_label(int(value)) if value else ""
+
+
+@register.filter
+def fiscal_year_span(value):
+    """The Gregorian months of a fiscal year (BE) for English readers, `(Oct 2026 – Sep 2027)`;
+    empty in Thai, where the BE fiscal year says it all."""
+    if not value or translation.get_language() == "th":
+        return ""
+    return f"({thai.fiscal_year_span_en(int(value))})"
+
+
+@register.filter
 def time_datetime(value):
     """The `datetime` attribute of a `<time>` element: `2026-01-05T14:30:00+07:00` (local
     time, whole seconds, with its offset) or `2026-01-05` for a date.

@@ -95,6 +95,33 @@ def test_upload_and_back_office_rights(role, may_upload, back_office, tree):
     assert access.can_view_back_office(user) is back_office
 
 
+@pytest.mark.parametrize(
+    ("role", "work_page", "report_status"),
+    [
+        (Role.CITIZEN, False, False),
+        (Role.OFFICER, True, False),
+        (Role.PROVINCIAL, True, True),
+        (Role.EXECUTIVE, False, True),
+        (Role.EDITOR, False, False),
+        (Role.ADMIN, True, True),
+    ],
+)
+def test_work_page_and_report_status_rights(
+    role, work_page, report_status, tree, django_assert_num_queries
+):
+    user = make_user(role, tree)
+    with django_assert_num_queries(0):  # asked by the header of every page
+        assert access.has_work_page(user) is work_page
+    assert access.reads_report_status(user) is report_status
+    user.is_active = False
+    assert not access.has_work_page(user) and not access.reads_report_status(user)
+
+
+def test_anonymous_visitors_have_no_work_page_nor_report_status():
+    assert not access.has_work_page(AnonymousUser())
+    assert not access.reads_report_status(AnonymousUser())
+
+
 def test_missing_and_out_of_scope_look_the_same(tree):
     officer = make_user(Role.OFFICER, tree)
     with pytest.raises(Http404) as missing:

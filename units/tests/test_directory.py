@@ -112,6 +112,27 @@ def test_list_shows_active_laos_in_registry_order(
     assert "<caption>" in html and 'scope="col"' in html
 
 
+def test_english_mode_shows_english_names_in_the_same_queries(
+    english_client, samut_prakan, django_assert_num_queries
+):
+    with django_assert_num_queries(3):
+        html = english_client.get(reverse("units:index")).content.decode()
+    assert ">Bang Phli Yai SAO</a>" in html
+    assert '<span class="directory-name-en" lang="th">องค์การบริหารส่วนตำบลบางพลีใหญ่</span>' in html
+    assert ">Samut Prakan</a>" in html and "<td>Bang Phli</td>" in html
+    province = english_client.get(reverse("units:province", args=["11"])).content.decode()
+    assert "<h1>Samut Prakan province</h1>" in province
+    assert ">Bang Phli Yai SAO</a>" in province
+    profile = english_client.get(samut_prakan["sao"].get_absolute_url()).content.decode()
+    assert "<h1>Bang Phli Yai SAO</h1>" in profile
+    assert '<p class="lead" lang="th">องค์การบริหารส่วนตำบลบางพลีใหญ่</p>' in profile
+
+
+def test_search_finds_an_english_name_spelled_another_way(client, samut_prakan):
+    response = client.get(reverse("units:index"), {"q": "Bang Pli Yai"})
+    assert codes_on(response)[0] == "6110305"
+
+
 def test_list_marks_demo_population(client, samut_prakan):
     html = client.get(reverse("units:index"), {"q": "บางพลีใหญ่"}).content.decode()
     assert "52,000" in html

@@ -122,3 +122,33 @@ def test_history_filters_by_source(client, lao):
     response = client.get(history_url(lao), {"source": "no-such-source"})
     assert response.status_code == 200
     assert response.context["filter"].errors
+
+
+# --- system notes and coded values are worded in the reader's language --------------------
+
+
+def test_system_notes_are_stored_as_keys_and_worded_when_shown(client, english_client, lao):
+    from units.notes import note_text, system_note
+
+    LAOChange.objects.create(
+        lao=lao, source=ChangeSource.IMPORT, changes={}, note=system_note("registry-created")
+    )
+    LAOChange.objects.create(
+        lao=lao,
+        source=ChangeSource.IMPORT,
+        changes={"is_active": ["True", "False"], "kind": ["sao", "subdistrict"]},
+        note=system_note("dla-code", "6110305", "5110301"),
+    )
+    assert note_text("@upload:12") != "@upload:12"
+    assert note_text("typed by someone") == "typed by someone"
+    assert note_text("@unknown:1") == "@unknown:1"
+    staff = make_user(Role.ADMIN, lao)
+    english_client.force_login(staff)
+    english = english_client.get(history_url(lao)).content.decode()
+    assert "Created from the DLA registry" in english
+    assert "DLA code 6110305 → 5110301" in english
+    assert "Subdistrict Municipality" in english and ">No<" in english
+    client.force_login(staff)
+    thai = client.get(history_url(lao)).content.decode()
+    assert "@registry-created" not in thai and "@dla-code" not in thai
+    assert "sao" not in thai and ">False<" not in thai

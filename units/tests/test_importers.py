@@ -162,6 +162,8 @@ def test_registry_import_creates_laos_with_composed_english_names_and_bangkok(fo
     bangkok = LAO.objects.get(kind=LAOKind.BANGKOK)
     assert bangkok.dla_code is None and bangkok.url_code == "bangkok"
     assert sao.changes.get().source == ChangeSource.IMPORT
+    # Stored as a key, worded in the reader's language when shown (units/notes.py).
+    assert sao.changes.get().note == "@registry-created"
 
 
 def test_reimport_records_changes_keeps_upgraded_laos_and_deactivates_the_missing(folder):
@@ -204,8 +206,11 @@ def test_reimport_records_changes_keeps_upgraded_laos_and_deactivates_the_missin
     assert change.changes["dla_code"] == ["6110399", "5110302"]
     assert change.changes["kind"] == ["sao", "subdistrict"]
     assert upgraded.changes.count() == 2  # created, then upgraded: one history
+    assert change.note == "@dla-code:6110399:5110302"
+    assert sao.changes.first().note == ""  # the source already says "DLA registry import"
     gone = LAO.objects.get(dla_code="5110301")
     assert not gone.is_active
+    assert gone.changes.first().note == "@registry-removed"
     # The PAO's point is blank in the newer list: the stored one is kept.
     assert LAO.objects.get(dla_code="2110101").latitude is not None
 

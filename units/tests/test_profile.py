@@ -264,11 +264,20 @@ def test_profile_query_count_for_a_logged_in_officer(
 
 @pytest.fixture
 def clean_registry():
-    """The registry without the sections other apps registered (budgets, ...)."""
+    """The registry without the sections and actions other apps registered (budgets, ...)."""
     saved = registered_sections()
     for section in saved:
         profile_registry.unregister_profile_section(section.key)
+    saved_actions = profile_registry.profile_actions()
+    for action in saved_actions:
+        profile_registry.unregister_profile_action(action.key)
     yield profile_registry
+    for action in profile_registry.profile_actions():
+        profile_registry.unregister_profile_action(action.key)
+    for action in saved_actions:
+        profile_registry.register_profile_action(
+            action.key, template=action.template, context=action.context, order=action.order
+        )
     for section in registered_sections():
         profile_registry.unregister_profile_section(section.key)
     for section in saved:

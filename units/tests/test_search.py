@@ -115,6 +115,23 @@ def test_english_names_match_whatever_the_case(registry):
     assert found("PHLI YAI") == {"6110305"}
 
 
+def test_an_english_name_spelled_another_way_is_found_first(registry):
+    # The registry romanises บางพลีใหญ่ as "Blang Phli Yai"; people type "Bang Phli Yai".
+    LAO.objects.filter(dla_code="6110305").update(
+        name_en="Blang Phli Yai Subdistrict Administrative Organization"
+    )
+    results = list(
+        search_laos(LAO.objects.all(), "Bang Phli Yai").values_list("dla_code", flat=True)
+    )
+    assert results[0] == "6110305"
+    assert "4110302" not in results  # Bang Kaeo is not like Bang Phli Yai
+    assert found("bang phli yai") == set(results)
+
+
+def test_a_short_english_query_is_matched_as_a_substring_only(registry):
+    assert found("pao") == {"2110101"}
+
+
 def test_a_dla_code_prefix_matches(registry):
     assert found("611030") == {"6110305"}
 
@@ -150,3 +167,6 @@ def test_search_sql_can_use_the_trigram_indexes():
     assert '"units_lao"."name_th"::text LIKE' in thai_sql
     assert 'UPPER("units_lao"."name_th"' not in thai_sql
     assert 'UPPER("units_lao"."name_en")::text LIKE %PHLI%' in english_sql
+    assert 'UPPER("units_lao"."name_en") %> PHLI YAI' in str(
+        search_laos(LAO.objects.all(), "phli yai").query
+    )

@@ -96,7 +96,7 @@ def test_good_workbook_previews_then_commits_with_history(client, region):
     change = changes["6400100"]
     assert change.source == ChangeSource.UPLOAD
     assert change.user == region.staff
-    assert change.note == f"upload #{job.pk}"
+    assert change.note == f"@upload:{job.pk}"
     assert change.changes["population"] == ["5000", "12345"]
     assert change.changes["households"] == ["1500", "3000"]
 
@@ -398,11 +398,14 @@ def test_template_is_prefilled_with_the_province_and_codes_as_text(
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == REGISTRY_HEADERS
+    assert list(rows[0]) == [*REGISTRY_HEADERS, "ข้อมูลตัวอย่าง"]
     assert [row[0] for row in rows[1:]] == ["6400100", "6400101", "6400102"]  # not 6410001
     assert sheet["A2"].data_type == "s" and sheet["A2"].number_format == "@"
-    assert rows[1][3] is None  # demo households are not offered as real values
-    assert rows[2][2] is None and rows[2][3] == 1500  # population is demo, households real
+    # Current values, demo ones too, so staff can check them; the last column marks the demo
+    # ones (the region's LAOs have demo population, households and phone).
+    assert rows[1][2:5] == (5000, 1500, "043 000 000")
+    assert "ประชากร, ครัวเรือน, โทรศัพท์" in rows[1][-1]
+    assert rows[2][2] == 5000 and "ประชากร" in rows[2][-1] and "ครัวเรือน" not in rows[2][-1]
     assert rows[2][5] == '=HYPERLINK("http://evil")'
     assert sheet["F3"].data_type == "s"  # text, not a formula
     assert len(book.worksheets) == 2  # the notes sheet with English names

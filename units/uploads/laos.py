@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 
 from units import access
 from units.models import LAO
-from units.resources import REGISTRY_FIELDS, LAORegistryResource
+from units.notes import system_note
+from units.resources import REGISTRY_DEMO_COLUMN, REGISTRY_FIELDS, LAORegistryResource
 from units.services import lao_apply_upload
 from units.uploads.engine import InvalidUpload
 from units.uploads.registry import CheckResult, RowError, UploadType
@@ -18,19 +19,26 @@ MAX_PREVIEW_CHANGES = 2000
 
 
 def registry_template_rows(*, user):
-    """The uploader's LAOs with their current values; demo values are left blank, so that
-    uploading the template back never passes generated data off as real."""
+    """The uploader's LAOs with their current values, so that staff can check them; the last
+    column names the values that are demo data ("ตัวอย่าง: ประชากร, ครัวเรือน"). Uploading the
+    template back changes nothing: a value uploaded unchanged is not a change, so a demo value
+    stays marked as demo until someone types the real one."""
     laos = (
         access.laos_managed_by(user)
         .exclude(dla_code=None)
         .only("dla_code", "full_name_th", "demo_fields", *REGISTRY_FIELDS)
         .order_by("dla_code")
     )
+    columns = {
+        field.attribute: field.column_name for field in LAORegistryResource().get_import_fields()
+    }
     for lao in laos:
         row = [lao.dla_code, lao.full_name_th]
-        for name in REGISTRY_FIELDS:
-            value = getattr(lao, name)
-            row.append("" if value is None or lao.is_demo(name) else value)
+        row += [
+            "" if getattr(lao, name) is None else getattr(lao, name) for name in REGISTRY_FIELDS
+        ]
+        demo = [columns[name] for name in REGISTRY_FIELDS if lao.is_demo(name)]
+        row.append(_("Demo: %(columns)s") % {"columns": ", ".join(demo)} if demo else "")
         yield row
 
 
@@ -116,8 +124,19 @@ def registry_commit(*, rows, user, job) -> dict:
     if errors:
         raise InvalidUpload(errors)
     items = [(lao, changes) for _row, lao, changes in diffs if changes]
-    lao_apply_upload(items=items, user=user, note=f"upload #{job.pk}")
+    lao_apply_upload(items=items, user=user, note=system_note("upload", job.pk))
     return {"changed": len(items), "unchanged": len(diffs) - len(items)}
+
+
+def registry_template_notes(*, request) -> list[str]:
+    """Lines under the column notes of the registry template's notes sheet."""
+    return [
+        _("A blank cell leaves the current value unchanged."),
+        _(
+            "The cells hold the current values. A demo value uploaded unchanged stays marked as "
+            "demo data: type the real value to replace it."
+        ),
+    ]
 
 
 registry_upload_type = UploadType(
@@ -144,5 +163,13 @@ registry_upload_type = UploadType(
         "อีเมล": ("E-mail", gettext_lazy("An e-mail address.")),
         "เว็บไซต์": ("Website", gettext_lazy("A web address, such as www.example.go.th.")),
         "ผู้บริหาร": ("Chief executive", gettext_lazy("Name, up to 200 characters.")),
+        REGISTRY_DEMO_COLUMN: (
+            "Demo data",
+            gettext_lazy(
+                "For reading only: the columns of the row whose current value is demo data. "
+                "Check them and type the real values."
+            ),
+        ),
     },
+    template_notes=registry_template_notes,
 )

@@ -1,10 +1,12 @@
 """Reads of the upload machinery: keyword-only functions returning shaped querysets."""
 
+import datetime
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from units import access
-from units.models import UploadJob
+from units.models import UploadJob, UploadStatus
 
 RECENT_UPLOADS = 20
 
@@ -25,6 +27,32 @@ def uploads_recent_for_user(*, user) -> QuerySet[UploadJob]:
             "user_id",
         )
         .order_by("-created_at", "-id")[:RECENT_UPLOADS]
+    )
+
+
+# The work page's "uploads in progress" looks back this far: an older job checked but never
+# saved was left behind, and stays on the upload page.
+IN_PROGRESS_DAYS = 7
+# Not finished: waiting or being checked, checked and waiting for the uploader to save, saving.
+IN_PROGRESS = (
+    UploadStatus.PENDING,
+    UploadStatus.VALIDATING,
+    UploadStatus.VALID,
+    UploadStatus.COMMITTING,
+)
+
+
+def uploads_in_progress_for_user(*, user, now) -> QuerySet[UploadJob]:
+    """The user's unfinished uploads of the last IN_PROGRESS_DAYS, newest first; only the
+    list's columns."""
+    return (
+        UploadJob.objects.filter(
+            user=user,
+            status__in=IN_PROGRESS,
+            created_at__gte=now - datetime.timedelta(days=IN_PROGRESS_DAYS),
+        )
+        .only("id", "kind", "original_name", "status", "total_rows", "created_at", "user_id")
+        .order_by("-created_at", "-id")
     )
 
 

@@ -11,7 +11,7 @@ from units.access import back_office_required, can_edit_lao, can_view_back_offic
 from units.filters import LAOChangeFilter
 from units.forms import LAOEditForm
 from units.models import LAO, ChangeSource
-from units.profile import lao_map_data, render_profile_sections
+from units.profile import lao_map_data, render_profile_actions, render_profile_sections
 from units.selectors import lao_change_history, lao_profile
 from units.services import lao_update
 
@@ -28,6 +28,7 @@ def lao_detail(request, code):
             "lao": lao,
             "map_data": lao_map_data(lao),
             "sections": render_profile_sections(lao, request),
+            "actions": render_profile_actions(lao, request),
             "can_edit": can_edit_lao(request.user, lao),
             "can_view_history": can_view_back_office(request.user),
         },
