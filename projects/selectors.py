@@ -39,21 +39,24 @@ def projects_visible_to(*, user: User) -> QuerySet[Project]:
     return projects.filter(lao__in=access.laos_managed_by(user))
 
 
-def capped_count(*, queryset: QuerySet, cap: int) -> int:
-    """The number of rows of `queryset`, counted up to `cap + 1` only (a LIMITed subquery): a
-    result above `cap` means "more than cap", without counting millions of rows."""
-    return queryset.order_by().values("pk")[: cap + 1].count()
-
-
 def capped_page(
-    *, queryset: QuerySet, cap: int, per_page: int, number: str | int | None
+    *,
+    queryset: QuerySet,
+    cap: int,
+    per_page: int,
+    number: str | int | None,
+    first_by: tuple[str, ...] = (),
 ) -> tuple[Page, bool]:
-    """Page `number` of `queryset` among its first `cap` rows (`capped_count`: pages reach the
-    first matches only), and whether more than `cap` rows match. One count, one page query."""
-    counted = capped_count(queryset=queryset, cap=cap)
-    paginator = Paginator(queryset, per_page)
-    paginator.count = min(counted, cap)
-    return paginator.get_page(number), counted > cap
+    """Page `number` of the first `cap` rows of `queryset`, and whether more than `cap` match.
+
+    The first `cap + 1` matching ids are taken in the cheap order `first_by` (one an index
+    serves, such as "-fiscal_year"), then only those are sorted in the queryset's own order: a
+    common word matching hundreds of thousands of projects never sorts them all. Two queries.
+    """
+    ids = list(queryset.order_by(*first_by).values_list("pk", flat=True)[: cap + 1])
+    paginator = Paginator(queryset.filter(pk__in=ids[:cap]), per_page)
+    paginator.count = min(len(ids), cap)
+    return paginator.get_page(number), len(ids) > cap
 
 
 def project_for_user(*, user: User, pk: int) -> Project:

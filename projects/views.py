@@ -114,6 +114,7 @@ def manage_list(request):
         cap=MANAGE_COUNT_CAP,
         per_page=PAGE_SIZE,
         number=request.GET.get("page"),
+        first_by=("-fiscal_year",),
     )
     context = {
         "filter": filterset,

@@ -330,15 +330,26 @@ def test_the_count_stops_at_the_cap(client, world, monkeypatch, django_assert_nu
     assert response.context["page_obj"].paginator.count == 1
 
 
-def test_the_capped_count_is_a_limited_subquery(world):
+def test_a_capped_page_sorts_only_the_first_matches(world):
+    # A common word matches hundreds of thousands of projects: the page takes the first cap + 1
+    # ids in an order an index serves (LIMITed), then sorts only those.
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from projects import selectors
 
+    for number in range(3):
+        make_project(world, name=f"ถนนลูกรัง {number}")
+    queryset = Project.objects.filter(name__contains="ถนนลูกรัง").order_by("name")
     with CaptureQueriesContext(connection) as queries:
-        assert selectors.capped_count(queryset=Project.objects.all(), cap=0) == 1
-    assert "LIMIT 1" in queries[0]["sql"]
+        page, capped = selectors.capped_page(
+            queryset=queryset, cap=2, per_page=10, number=1, first_by=("-fiscal_year",)
+        )
+        names = [project.name for project in page.object_list]
+    assert capped is True
+    assert len(names) == 2 and names == sorted(names)
+    assert "LIMIT 3" in queries[0]["sql"]
+    assert "IN (" in queries[1]["sql"]
 
 
 class settings_language_en:
