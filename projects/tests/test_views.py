@@ -363,3 +363,17 @@ class settings_language_en:
 
     def __exit__(self, *exc):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+
+
+def test_a_project_without_a_programme_is_listed_with_a_dash(client, world):
+    project = make_project(world, name="โครงการไม่มีแผนงาน")
+    Project.objects.filter(pk=project.pk).update(programme=None)
+    client.force_login(world.officer)
+    for url in (
+        reverse("projects:manage"),
+        reverse("projects:manage-project", args=[project.pk]),
+        reverse("projects:lao", args=[world.lao.url_code]),
+    ):
+        response = client.get(url, {"fiscal_year": "all"})
+        assert response.status_code == 200, url
+        assert "—" in response.content.decode()

@@ -8,9 +8,13 @@
   const totalForms = form.querySelector('input[name="line-TOTAL_FORMS"]');
   const format = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
+  // Only what the server reads as an amount (units.fields.BahtField) counts in the totals:
+  // parseFloat alone would read the mistyped "1,25O,000" as 125.
+  const AMOUNT = /^([0-9]+\.?[0-9]*|\.[0-9]+)$/;
+
   function amount(input) {
-    const value = parseFloat((input.value || "").replace(/[,\s]/g, ""));
-    return Number.isFinite(value) ? value : 0;
+    const text = (input.value || "").replace(/[,\s]/g, "");
+    return AMOUNT.test(text) ? parseFloat(text) : 0;
   }
 
   const typeCategories = JSON.parse(document.getElementById("type-categories").textContent);

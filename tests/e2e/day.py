@@ -82,5 +82,7 @@ class Day:
         expect(self.page.locator("h1")).to_have_text("งานของฉัน")
 
     def waiting_badge(self):
-        """The header's count of items waiting (absent when nothing waits)."""
+        """The header's count of items waiting (absent when nothing waits), once the counts
+        have arrived: the placeholder that asks for them (hx-get) has no count either."""
+        expect(self.page.locator(".header-badges:not([hx-get])")).to_be_attached()
         return self.page.locator(".header-work .badge-count")
