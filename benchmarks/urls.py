@@ -1,8 +1,16 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from benchmarks import views
 
 app_name = "benchmarks"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="benchmarks/index.html"), name="index"),
+    path("", views.index, name="index"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("indicators/<slug:code>/", views.indicator_detail, name="indicator"),
+    path(
+        "indicators/<slug:code>/values.<str:file_format>",
+        views.indicator_download,
+        name="indicator-download",
+    ),
 ]

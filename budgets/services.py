@@ -27,6 +27,7 @@ from budgets.models import (
 from budgets.rollups import rollup_add_plan
 from units import access
 from units.bulk import copy_rows
+from units.changes import data_changed
 from units.models import LAO, User
 
 EDITABLE = {PlanStatus.DRAFT, PlanStatus.RETURNED}
@@ -232,6 +233,7 @@ def budget_plan_enact(*, plan: BudgetPlan, user: User, version: int) -> BudgetPl
     plan.refresh_from_db()
     rollup_add_plan(plan=plan)
     BudgetPlanEvent.objects.create(plan=plan, action=PlanAction.ENACTED, user=user)
+    data_changed(what="budget_plan_enacted", lao_id=plan.lao_id, fiscal_year=plan.fiscal_year)
     return plan
 
 

@@ -6,6 +6,7 @@ after the transaction commits.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -23,12 +24,21 @@ MESSAGE_LENGTH = 500  # Notification.message
 
 @dataclass(frozen=True)
 class News:
-    """One message for the followers of a project (and of its LAO), or of an LAO alone."""
+    """One message for the followers of a project (and of its LAO), or of an LAO alone.
 
-    message: str
+    `compose`, when given, makes the message and the URL only if someone follows: an upload
+    moving thousands of projects nobody follows words none of them.
+    """
+
+    message: str = ""
     url: str = ""
     project_id: int | None = None
     lao_id: int | None = None
+    compose: Callable[[], tuple[str, str]] | None = None
+
+    def text(self) -> tuple[str, str]:
+        """The message and the URL."""
+        return self.compose() if self.compose is not None else (self.message, self.url)
 
 
 def stage_change_news(
@@ -41,18 +51,17 @@ def stage_change_news(
     to_stage: str,
 ) -> News:
     """The news of a project's move from one stage to another, linked to its public page."""
-    return News(
-        message=_("%(project)s (%(lao)s): stage changed from %(from)s to %(to)s")
-        % {
+
+    def compose() -> tuple[str, str]:
+        message = _("%(project)s (%(lao)s): stage changed from %(from)s to %(to)s") % {
             "project": project_name,
             "lao": lao_name,
             "from": stage_label(from_stage),
             "to": stage_label(to_stage),
-        },
-        url=reverse("projects:detail", args=[project_id]),
-        project_id=project_id,
-        lao_id=lao_id,
-    )
+        }
+        return message, reverse("projects:detail", args=[project_id])
+
+    return News(project_id=project_id, lao_id=lao_id, compose=compose)
 
 
 @transaction.atomic
@@ -72,9 +81,12 @@ def followers_notify_many(news: list[News]) -> int:
         users = followers.get(("project", item.project_id), set()) | followers.get(
             ("lao", item.lao_id), set()
         )
-        message = item.message[:MESSAGE_LENGTH]
+        if not users:
+            continue
+        message, url = item.text()
         notifications.extend(
-            Notification(user_id=user_id, message=message, url=item.url) for user_id in users
+            Notification(user_id=user_id, message=message[:MESSAGE_LENGTH], url=url)
+            for user_id in users
         )
     if not notifications:
         return 0

@@ -31,6 +31,7 @@ from projects.models import (
 )
 from projects.notify import followers_notify
 from units import access
+from units.changes import data_changed
 from units.models import LAO, Province, User
 from units.templatetags.thai import be_date
 from units.thai import BE_OFFSET, FISCAL_YEAR_START_MONTH, fiscal_quarter_of, fiscal_year_of
@@ -329,6 +330,9 @@ def report_accept(*, report: ProgressReport, user: User, version: int) -> Progre
         % {"lao": report.lao.full_name_th, "quarter": report.quarter, "year": report.fiscal_year},
         url=reverse("units:detail", args=[report.lao.url_code]),
         lao=report.lao,
+    )
+    data_changed(
+        what="progress_report_accepted", lao_id=report.lao_id, fiscal_year=report.fiscal_year
     )
     return report
 

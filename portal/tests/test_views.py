@@ -12,7 +12,6 @@ AREA_PAGES = [
     "knowledge:index",
     "knowledge:academic",
     "forums:index",
-    "benchmarks:index",
     "portal:e-government",
     "portal:e-services",
     "portal:news",

@@ -1,0 +1,147 @@
+"""Writes of benchmarks: the Indicator rows from the declarations, and the recompute of the
+computed values."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from benchmarks.figures import figures_stage, fiscal_years_with_data
+from benchmarks.indicators import ComputedIndicator, computed_indicators
+from benchmarks.models import Indicator, Reason, Source
+
+
+@transaction.atomic
+def indicators_sync(*, declarations: Iterable[ComputedIndicator] | None = None) -> dict[str, int]:
+    """Create or update the Indicator row of every declared (computed) indicator; a computed row
+    no longer declared is hidden (its values stay for the record). Returns {"created": n,
+    "updated": n, "hidden": n}. An admin's `is_active` choice for a declared indicator is kept."""
+    declarations = list(computed_indicators() if declarations is None else declarations)
+    existing = {indicator.code: indicator for indicator in Indicator.objects.computed()}
+    created = updated = 0
+    for order, declaration in enumerate(declarations, start=1):
+        fields = declaration.indicator_fields(sort_order=order)
+        indicator = existing.get(declaration.code)
+        if indicator is None:
+            Indicator.objects.create(code=declaration.code, source=Source.COMPUTED, **fields)
+            created += 1
+        elif any(getattr(indicator, name) != value for name, value in fields.items()):
+            Indicator.objects.filter(pk=indicator.pk).update(**fields, updated_at=timezone.now())
+            updated += 1
+    declared = {declaration.code for declaration in declarations}
+    hidden = (
+        Indicator.objects.computed()
+        .exclude(code__in=declared)
+        .filter(is_active=True)
+        .update(is_active=False)
+    )
+    return {"created": created, "updated": updated, "hidden": hidden}
+
+
+_UPSERT = """
+    INSERT INTO benchmarks_indicatorvalue
+        (indicator_id, lao_id, fiscal_year, value, reason, source, as_of, status, computed_at)
+    SELECT %(indicator)s, g.lao_id, g.fiscal_year,
+           CASE WHEN r.reason IS NULL
+                THEN ROUND(({numerator})::numeric * {scale} / ({denominator}), 4) END,
+           COALESCE(r.reason, ''), %(source)s, f.as_of, f.status, now()
+    FROM bm_grid g
+    JOIN bm_{figures} f ON f.lao_id = g.lao_id AND f.fiscal_year = g.fiscal_year
+    CROSS JOIN LATERAL (
+        SELECT CASE
+            WHEN cardinality(%(kinds)s::varchar[]) > 0 AND NOT g.kind = ANY(%(kinds)s::varchar[])
+                THEN %(not_applicable)s
+            WHEN f.reason IS NOT NULL THEN f.reason
+            WHEN ({denominator}) IS NULL THEN %(not_submitted)s
+            WHEN ({denominator}) = 0 THEN %(zero_denominator)s
+            WHEN ({numerator}) IS NULL THEN %(not_submitted)s
+        END AS reason
+    ) r
+    ON CONFLICT (indicator_id, lao_id, fiscal_year) DO UPDATE
+    SET value = EXCLUDED.value, reason = EXCLUDED.reason, source = EXCLUDED.source,
+        as_of = EXCLUDED.as_of, status = EXCLUDED.status, computed_at = EXCLUDED.computed_at
+    WHERE (benchmarks_indicatorvalue.value, benchmarks_indicatorvalue.reason,
+           benchmarks_indicatorvalue.source, benchmarks_indicatorvalue.as_of,
+           benchmarks_indicatorvalue.status)
+          IS DISTINCT FROM
+          (EXCLUDED.value, EXCLUDED.reason, EXCLUDED.source, EXCLUDED.as_of, EXCLUDED.status)
+"""
+
+# Values of LAOs in scope that left the grid (no longer active): removed, not kept stale.
+_PRUNE = """
+    DELETE FROM benchmarks_indicatorvalue v
+    WHERE v.indicator_id = ANY(%(indicators)s::bigint[])
+      AND v.fiscal_year = ANY(%(years)s::integer[])
+      AND (%(all_laos)s OR v.lao_id = ANY(%(lao_ids)s::bigint[]))
+      AND NOT EXISTS (
+          SELECT 1 FROM bm_grid g WHERE g.lao_id = v.lao_id AND g.fiscal_year = v.fiscal_year
+      )
+"""
+
+
+@transaction.atomic
+def indicator_values_recompute(
+    *,
+    fiscal_years: Iterable[int] | None = None,
+    lao_ids: Iterable[int] | None = None,
+    today: datetime.date | None = None,
+    declarations: Iterable[ComputedIndicator] | None = None,
+) -> dict[str, int]:
+    """Recompute the computed indicators of the given fiscal years (None: every year with data)
+    and LAOs (None: every active LAO), all LAOs at once: a few statements per figure set and one
+    upsert per indicator, whatever the number of LAOs. Rows whose value, reason, status and date
+    are unchanged are not written again, so a second run writes nothing. Returns the number of
+    rows written (created or changed) per indicator code, and "removed"."""
+    declarations = list(computed_indicators() if declarations is None else declarations)
+    years = sorted(set(fiscal_years_with_data() if fiscal_years is None else fiscal_years))
+    lao_ids = None if lao_ids is None else sorted(set(lao_ids))
+    today = today or timezone.localdate()
+    written: dict[str, int] = {}
+    if not years or not declarations:
+        return written
+    indicator_ids = dict(
+        Indicator.objects.filter(code__in=[d.code for d in declarations]).values_list("code", "pk")
+    )
+    missing = [d.code for d in declarations if d.code not in indicator_ids]
+    if missing:
+        raise ValueError(f"Indicators not synced yet (run benchmarks_sync_indicators): {missing}")
+    figures_stage(
+        fiscal_years=years,
+        lao_ids=lao_ids,
+        today=today,
+        needed={declaration.figures for declaration in declarations},
+    )
+    with connection.cursor() as cursor:
+        for declaration in declarations:
+            cursor.execute(
+                _UPSERT.format(
+                    numerator=declaration.numerator,
+                    denominator=declaration.denominator,
+                    scale=int(declaration.scale),
+                    figures=declaration.figures,
+                ),
+                {
+                    "indicator": indicator_ids[declaration.code],
+                    "source": Source.COMPUTED.value,
+                    "kinds": [str(kind) for kind in declaration.kinds],
+                    "not_applicable": Reason.NOT_APPLICABLE.value,
+                    "not_submitted": Reason.NOT_SUBMITTED.value,
+                    "zero_denominator": Reason.ZERO_DENOMINATOR.value,
+                },
+            )
+            written[declaration.code] = cursor.rowcount
+        cursor.execute(
+            _PRUNE,
+            {
+                "indicators": list(indicator_ids.values()),
+                "years": years,
+                "all_laos": lao_ids is None,
+                "lao_ids": lao_ids or [],
+            },
+        )
+        written["removed"] = cursor.rowcount
+        # The temporary tables would otherwise live until the end of an outer transaction
+        # (a test, a seed) and collide with the next recompute in it.
+        cursor.execute("DROP TABLE IF EXISTS bm_grid, bm_budget, bm_projects, bm_reports")
+    return written

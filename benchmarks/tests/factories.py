@@ -1,0 +1,56 @@
+"""Factories for indicators and their values.
+
+Computed indicators come from their declarations (`indicators_sync`); these factories make rows
+directly for pages and admin tests."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+
+from benchmarks.models import (
+    Area,
+    Direction,
+    Indicator,
+    IndicatorValue,
+    Source,
+    Unit,
+    ValueStatus,
+)
+from units.tests.factories import LAOFactory
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """A shown, computed percentage, higher better, without bands."""
+
+    class Meta:
+        model = Indicator
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"test-indicator-{n}")
+    name_th = factory.Sequence(lambda n: f"ตัวชี้วัดทดสอบ {n}")
+    name_en = factory.Sequence(lambda n: f"Test indicator {n}")
+    meaning_th = "ความหมายของตัวชี้วัด"
+    meaning_en = "What the indicator means"
+    formula_th = "ก ÷ ข × 100"
+    formula_en = "a ÷ b × 100"
+    unit = Unit.PERCENT
+    direction = Direction.HIGHER
+    area = Area.FINANCE
+    source = Source.COMPUTED
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    """A provisional value of 2569 computed today; pass `value=None, reason=...` for none."""
+
+    class Meta:
+        model = IndicatorValue
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    lao = factory.SubFactory(LAOFactory)
+    fiscal_year = 2569
+    value = Decimal("50.0000")
+    reason = ""
+    source = Source.COMPUTED
+    as_of = datetime.date(2026, 11, 1)
+    status = ValueStatus.PROVISIONAL
