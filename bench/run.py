@@ -7,7 +7,8 @@ measured in the same run. Run through `make bench` (which sets up the database a
     python bench/run.py [--seconds 10] [--connections 10]
 
 Pages of kind "dashboard" (the budget explorer) are for back-office users: the run logs in once
-as the demo `executive` (password `units.demo.DEMO_PASSWORD`, created by `seed_demo`) through
+as the demo `executive` (kind "work": as the demo `provincial`; password
+`units.demo.DEMO_PASSWORD`, created by `seed_demo`) through
 /accounts/login/ and sends that session to wrk with `-H "Cookie: sessionid=..."`; it stops if
 a dashboard page does not answer 200 with it (a redirect to the login page would measure
 nothing). Pages of kind "download" (the registry's CSV/XLSX) are anonymous and checked against
@@ -36,6 +37,8 @@ from bench.pages import PAGES  # noqa: E402
 from units.demo import DEMO_PASSWORD  # noqa: E402  (no Django setup needed: stdlib only)
 
 RESULTS = ROOT / "bench" / "results.md"
+# Pages of these kinds are measured logged in as this demo user (`seed_demo`).
+SESSION_USERS = {"dashboard": "executive", "work": "provincial"}
 
 
 def free_port() -> int:
@@ -102,7 +105,7 @@ def check_status(url: str, cookie: str) -> None:
     except urllib.error.HTTPError as error:
         status = error.code
     if status != 200:
-        raise SystemExit(f"bench: {url} answered {status} to the logged-in executive")
+        raise SystemExit(f"bench: {url} answered {status} to the logged-in demo user")
 
 
 def measure(url: str, *, seconds: int, connections: int, cookie: str = "") -> dict:
@@ -137,17 +140,16 @@ def main() -> None:
     server = start_gunicorn(port)
     try:
         results = []
-        cookie = log_in(port) if any(kind == "dashboard" for *_page, kind in PAGES) else ""
+        kinds = {kind for *_page, kind in PAGES}
+        cookies = {
+            kind: log_in(port, user) for kind, user in SESSION_USERS.items() if kind in kinds
+        }
         for name, path, target_ms, kind in PAGES:
             url = f"http://127.0.0.1:{port}{path}"
-            if kind == "dashboard":
+            cookie = cookies.get(kind, "")
+            if cookie:
                 check_status(url, cookie)
-            stats = measure(
-                url,
-                seconds=args.seconds,
-                connections=args.connections,
-                cookie=cookie if kind == "dashboard" else "",
-            )
+            stats = measure(url, seconds=args.seconds, connections=args.connections, cookie=cookie)
             results.append((name, path, target_ms, kind, stats))
             print(
                 f"{name:<30} p50 {stats['p50'] / 1000:7.1f} ms  p95 {stats['p95'] / 1000:7.1f} ms"

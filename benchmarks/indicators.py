@@ -49,7 +49,6 @@ class ComputedIndicator:
     figures: str
     numerator: str
     denominator: str
-    scale: int = 1
     bands: tuple[Band, ...] = ()
     norm_th: str = ""
     norm_en: str = ""
@@ -57,6 +56,11 @@ class ComputedIndicator:
     kinds: tuple[str, ...] = field(default_factory=tuple)
     target: Decimal | None = None
     tolerance: Decimal | None = None
+
+    @property
+    def scale(self) -> int:
+        """What numerator ÷ denominator is multiplied by: a percentage is a share × 100."""
+        return 100 if self.unit == Unit.PERCENT else 1
 
     def indicator_fields(self, *, sort_order: int) -> dict:
         """The Indicator row this declaration describes."""
@@ -121,7 +125,6 @@ CAPITAL_SHARE = ComputedIndicator(
     figures="budget",
     numerator="f.capital",
     denominator="f.total_expenditure",
-    scale=100,
 )
 
 PERSONNEL_SHARE = ComputedIndicator(
@@ -138,7 +141,6 @@ PERSONNEL_SHARE = ComputedIndicator(
     figures="budget",
     numerator="f.personnel",
     denominator="f.total_expenditure",
-    scale=100,
     bands=(Band(Rating.GOOD, high=Decimal("40")), Band(Rating.WEAK, low=Decimal("40"))),
     norm_th=(
         "พ.ร.บ. ระเบียบบริหารงานบุคคลส่วนท้องถิ่น พ.ศ. 2542 มาตรา 35: รายจ่ายด้านการบริหารงานบุคคล"
@@ -174,7 +176,6 @@ OWN_SOURCE_REVENUE_SHARE = ComputedIndicator(
     figures="budget",
     numerator="f.own_source",
     denominator="f.total_revenue",
-    scale=100,
 )
 
 DISBURSEMENT_RATE = ComputedIndicator(
@@ -193,7 +194,6 @@ DISBURSEMENT_RATE = ComputedIndicator(
     figures="projects",
     numerator="f.disbursed",
     denominator="f.budget",
-    scale=100,
 )
 
 PROJECTS_ON_TIME = ComputedIndicator(
@@ -219,7 +219,6 @@ PROJECTS_ON_TIME = ComputedIndicator(
     figures="projects",
     numerator="f.completed_on_time",
     denominator="f.due",
-    scale=100,
 )
 
 REPORTS_ON_TIME = ComputedIndicator(
@@ -242,7 +241,6 @@ REPORTS_ON_TIME = ComputedIndicator(
     figures="reports",
     numerator="f.on_time",
     denominator="f.expected",
-    scale=100,
     bands=(Band(Rating.GOOD, low=Decimal("100")), Band(Rating.WEAK, high=Decimal("100"))),
     norm_th="ทุกไตรมาสต้องส่งรายงานภายใน 15 วันหลังสิ้นไตรมาส",
     norm_en="Every quarter's report is due 15 days after the quarter ends.",

@@ -11,10 +11,10 @@ from decimal import Decimal
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from units.models import LAO, LAOKind
+from units.slices import in_language
 
 
 class Direction(models.TextChoices):
@@ -87,13 +87,6 @@ REASON_EXPLANATIONS = {
 class ValueStatus(models.TextChoices):
     PROVISIONAL = "provisional", _("Provisional")
     FINAL = "final", _("Final")
-
-
-def _in_language(obj, field: str) -> str:
-    """`field_th` or, in English where it is filled in, `field_en`."""
-    if get_language() == "en" and getattr(obj, f"{field}_en", ""):
-        return getattr(obj, f"{field}_en")
-    return getattr(obj, f"{field}_th")
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -170,19 +163,19 @@ class Indicator(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self, "name")
+        return in_language(self, "name")
 
     @property
     def meaning(self) -> str:
-        return _in_language(self, "meaning")
+        return in_language(self, "meaning")
 
     @property
     def formula(self) -> str:
-        return _in_language(self, "formula")
+        return in_language(self, "formula")
 
     @property
     def norm(self) -> str:
-        return _in_language(self, "norm")
+        return in_language(self, "norm")
 
     @property
     def kind_labels(self) -> list[str]:

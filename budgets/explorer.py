@@ -360,13 +360,6 @@ def explorer_lao_plans(*, lao: LAO, user: User) -> list[BudgetPlan]:
     )
 
 
-def can_open_plans_of(*, user: User, lao: LAO) -> bool:
-    """May `user` open this LAO's plan pages (budgets:plan)? The same rule as
-    `selectors.plans_visible_to`, answered without a query: executives and administrators open
-    every plan, others those of the LAOs they manage."""
-    return access.can_see_unpublished_plans(user, lao)
-
-
 def explorer_charts(
     *, level: Level, province_rows: list[dict], pending: dict[int, int] | None = None
 ) -> dict:
@@ -444,7 +437,8 @@ def explorer_page_data(
     """Everything the nation or province page shows: the level data, a page of the province's
     LAOs (`status` keeps one plan status), the charts, and `fingerprint`, the key of the cached
     tables (rendering them costs more than reading them): a digest of the rollup cells, the
-    counts, the years, the labels and the query string the tables' links keep."""
+    counts, the years, the labels and the validated query the tables' links keep
+    (`ExplorerForm.keep_query`)."""
     data = explorer_level_data(slice=slice, classification=classification, years=years)
     if slice.province is not None:
         laos = explorer_province_laos(slice=slice, user=user, status=status)

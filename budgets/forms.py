@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -297,6 +298,20 @@ class ExplorerForm(SliceForm):
     def plan_status(self) -> str:
         """The plan status kept in the province's LAO table ("" for every LAO)."""
         return self.valid_data.get("status") or ""
+
+    def keep_query(self) -> QueryDict:
+        """The valid values as a query string (fields in name order, objects by their key): what
+        the cached tables are keyed by and what their links keep, so junk parameters or another
+        order of the same values reuse one entry."""
+        query = QueryDict(mutable=True)
+        for name, value in sorted(self.valid_data.items()):
+            if value in (None, ""):
+                continue
+            field = self.fields[name]
+            query[name] = str(
+                getattr(value, field.key) if isinstance(field, ItemChoiceField) else value
+            )
+        return query
 
     def cuts(self, data: dict) -> dict:
         sector = data.get("sector")

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -166,67 +168,58 @@ def _enact_warnings(plan) -> list[str]:
     return [flag.message, reason]
 
 
-plan_submit = workflow_step(
-    load=selectors.plan_for_user,
+# Every step of a plan loads it the same way and comes back to its page.
+_plan_step = partial(
+    workflow_step, load=selectors.plan_for_user, argument="plan", page="budgets:plan"
+)
+_ask = partial(Confirmation, subject=_plan_subject)
+
+plan_submit = _plan_step(
     service=services.budget_plan_submit,
-    argument="plan",
     done=gettext_lazy("The plan is sent to the provincial office for review."),
-    page="budgets:plan",
     allowed=access.can_edit_lao,
     form=SubmitForm,
-    confirm=Confirmation(
+    confirm=_ask(
         question=gettext_lazy("Submit the budget plan for review?"),
         consequence=gettext_lazy(
             "The plan goes to the provincial office. You cannot change it while it waits; you "
             "can withdraw it until it is reviewed."
         ),
         button=gettext_lazy("Submit for review"),
-        subject=_plan_subject,
         warnings=_submit_warnings,
     ),
 )
-plan_withdraw = workflow_step(
-    load=selectors.plan_for_user,
+plan_withdraw = _plan_step(
     service=services.budget_plan_withdraw,
-    argument="plan",
     done=gettext_lazy("The plan is withdrawn: it is a draft again."),
-    page="budgets:plan",
     allowed=access.can_edit_lao,
 )
-plan_enact = workflow_step(
-    load=selectors.plan_for_user,
+plan_enact = _plan_step(
     service=services.budget_plan_enact,
-    argument="plan",
     done=gettext_lazy("The plan is enacted and now public."),
-    page="budgets:plan",
     allowed=access.can_review,
-    confirm=Confirmation(
+    confirm=_ask(
         question=gettext_lazy("Enact the budget plan?"),
         consequence=gettext_lazy(
             "Enacting makes the plan public and adds it to the national totals; it cannot be "
             "undone."
         ),
         button=gettext_lazy("Enact the plan"),
-        subject=_plan_subject,
         warnings=_enact_warnings,
     ),
 )
-plan_return = workflow_step(
-    load=selectors.plan_for_user,
+plan_return = _plan_step(
     service=services.budget_plan_return,
-    argument="plan",
     done=gettext_lazy("The plan is returned to the LAO with your comment."),
-    page="budgets:plan",
     allowed=access.can_review,
     form=ReturnForm,
-    confirm=Confirmation(
+    confirm=_ask(
         question=gettext_lazy("Return the plan to the LAO?"),
         consequence=gettext_lazy(
             "The LAO reads your comment, changes the plan and submits it again; until then it "
             "is not enacted."
         ),
         button=gettext_lazy("Return to the LAO"),
-        subject=_plan_subject,
     ),
 )
 

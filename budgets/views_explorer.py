@@ -29,6 +29,7 @@ def explorer_page(request):
     """The nation level, or a province level with `?province=<code>`."""
     form = _parse(request)
     the_slice = form.slice()
+    keep_query = form.keep_query()
     data = explorer.explorer_page_data(
         slice=the_slice,
         classification=form.classification,
@@ -36,9 +37,9 @@ def explorer_page(request):
         user=request.user,
         status=form.plan_status,
         page=request.GET.get("page"),
-        query=request.GET.urlencode(),
+        query=keep_query.urlencode(),
     )
-    context = {"form": form, "slice": the_slice, **data}
+    context = {"form": form, "slice": the_slice, "keep_query": keep_query, **data}
     return render(request, "budgets/explorer.html", context)
 
 
@@ -53,7 +54,6 @@ def explorer_lao_page(request, code):
             "lao": lao,
             "plans": explorer.explorer_lao_plans(lao=lao, user=request.user),
             "summary": selectors.lao_budget_summary(lao=lao),
-            "can_open_plans": explorer.can_open_plans_of(user=request.user, lao=lao),
             "shows_unpublished": access.can_see_unpublished_plans(request.user, lao),
         },
     )

@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
-    "django.forms",  # Django's form templates, for units.rendering.PortalFormRenderer
     "django_filters",
     "django_htmx",
     "django_tasks_db",

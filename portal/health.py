@@ -8,7 +8,7 @@ from django.db import DatabaseError
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from units.worker import STALE_AFTER, WorkerState, worker_health
+from units.worker import STALE_AFTER, worker_health
 
 
 @never_cache
@@ -26,4 +26,4 @@ def healthz_worker(request):
         "age_seconds": health.age_seconds,
         "stale_after_seconds": STALE_AFTER,
     }
-    return JsonResponse(body, status=200 if health.state == WorkerState.OK else 503)
+    return JsonResponse(body, status=200 if health.alive else 503)

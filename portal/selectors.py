@@ -11,7 +11,7 @@ from projects import reports
 from projects import selectors as project_selectors
 from projects.models import ReportStatus
 from units import access
-from units.models import LAO, Role, User
+from units.models import Role, User
 from units.thai import fiscal_year_of
 from units.uploads import selectors as upload_selectors
 
@@ -61,8 +61,9 @@ def officer_work(*, user: User, today: datetime.date, now: datetime.datetime) ->
     """What waits for an officer: their LAO's budget plans of this fiscal year and the next
     (each with its status, or none yet), plans and reports returned with the reviewer's comment,
     the recent quarters whose report is not sent (due or overdue), open projects without
-    progress for a quarter, unread notifications. At most nine queries (the LAO included)."""
-    lao = LAO.objects.select_related("province").get(pk=user.lao_id)
+    progress for a quarter, unread notifications. Nine queries (the LAO included), and one
+    more for each of the two cut lists that is longer than WORK_LIST_LENGTH."""
+    lao = user.lao
     laos = access.laos_managed_by(user)
     current = fiscal_year_of(today)
     plans = budget_selectors.lao_plans_of_years(lao=lao, fiscal_years=[current, current + 1])
@@ -121,8 +122,9 @@ def header_counts(*, user: User, today: datetime.date) -> dict:
     reports not already counted as returned; provincial staff and administrators: plans and
     reports waiting for their review). `waiting` is None without a work page."""
     counts = {"notifications": _count(project_selectors.unread_notifications(user=user))}
+    work_page = access.has_work_page(user)
     overdue = []
-    if access.has_work_page(user) and user.role == Role.OFFICER:
+    if work_page and user.role == Role.OFFICER:
         laos = access.laos_managed_by(user)
         overdue = reports.overdue_quarters(today)
         counts["returned_plans"] = _count(budget_selectors.returned_plans(laos=laos))
@@ -134,16 +136,14 @@ def header_counts(*, user: User, today: datetime.date) -> dict:
                     status__in=[*reports.SENT, ReportStatus.RETURNED]
                 )
             )
-    elif access.has_work_page(user):
+    elif work_page:
         counts["plans_waiting"] = _count(budget_selectors.review_queue(user=user))
         counts["reports_waiting"] = _count(reports.review_queue(user=user))
     # Hung on the user's own row, under names that clash with none of its fields.
     row = User.objects.filter(pk=user.pk).values(**{f"n_{k}": v for k, v in counts.items()}).get()
     row = {name.removeprefix("n_"): value for name, value in row.items()}
-    waiting = None
-    if "returned_plans" in row:
-        late = len(overdue) - row.get("not_late", 0)
-        waiting = row["returned_plans"] + row["returned_reports"] + late
-    elif "plans_waiting" in row:
-        waiting = row["plans_waiting"] + row["reports_waiting"]
-    return {"notifications": row["notifications"], "waiting": waiting}
+    notifications = row.pop("notifications")
+    if not work_page:
+        return {"notifications": notifications, "waiting": None}
+    late = len(overdue) - row.pop("not_late", 0)
+    return {"notifications": notifications, "waiting": sum(row.values()) + late}

@@ -18,9 +18,9 @@ class SignUpOutcome:
     """What a sign-up led to: the account to mail, and which mail it gets."""
 
     user: User
-    created: bool  # a new pending account: mail it a confirmation link
-    pending: bool  # an earlier sign-up not yet confirmed: mail it a confirmation link again
-    # Neither: the address belongs to an existing account; its owner gets a notice, not a link.
+    # A new or still unconfirmed sign-up: mail it a (fresh) confirmation link. Otherwise the
+    # address belongs to an existing account; its owner gets a notice, not a link.
+    pending: bool
 
 
 def mail_request_create(*, kind: MailRequestKind, email: str, ip_address: str | None) -> bool:
@@ -59,10 +59,10 @@ def signup_create(*, username: str, email: str, password: str) -> SignUpOutcome:
         # registered address from a new one by its timing.
         make_password(password)
         pending = PendingSignUp.objects.filter(user=existing).update(created_at=timezone.now())
-        return SignUpOutcome(user=existing, created=False, pending=bool(pending))
+        return SignUpOutcome(user=existing, pending=bool(pending))
     user = user_register_citizen(username=username, email=email.strip(), password=password)
     PendingSignUp.objects.create(user=user)
-    return SignUpOutcome(user=user, created=True, pending=True)
+    return SignUpOutcome(user=user, pending=True)
 
 
 @transaction.atomic

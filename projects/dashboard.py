@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -37,6 +38,8 @@ OPEN_STAGES = [Stage.PLANNED, Stage.FUNDED, Stage.PROCUREMENT, Stage.CONTRACTED,
 # A project is under-disbursed when its disbursed share is this far below the year elapsed.
 UNDER_DISBURSED_MARGIN = Decimal("0.25")
 LAGGING_PAGE_SIZE = 25
+# The LAO rows of a province are kept this long at most (they are keyed by the figures anyway).
+LAO_ROWS_SECONDS = 600
 
 
 def elapsed_share(*, fiscal_year: int, today: datetime.date | None = None) -> Decimal:
@@ -409,16 +412,23 @@ def _lagging_shown(lagging: LaggingPage) -> list[tuple]:
 
 def dashboard_page_data(*, slice: Slice, reference: Reference, page, query: str) -> dict:
     """Everything the dashboard page shows: figures and charts, a page of lagging projects,
-    report submission, the LAOs of a province (`province_lao_rows`, read on every request:
-    never stale), and the cache keys of the three rendered tables, each a digest of everything
-    it shows and of the query string its links keep, so a cached table is never stale. Four
-    queries, five at a province."""
+    report submission, the LAOs of a province (`province_lao_rows`, cached under the slice's
+    figures: never stale), and the cache keys of the three rendered tables, each a digest of
+    everything it shows and of the query string its links keep, so a cached table is never
+    stale. Four queries, five at a province the first time."""
     figures = dashboard_figures(slice=slice, reference=reference)
     lagging = lagging_page(projects=lagging_projects(slice=slice), page=page)
     reports = report_status(slice=slice, reference=reference)
     return {
         "dashboard": figures,
-        "lao_rows": province_lao_rows(slice=slice, elapsed=figures.elapsed),
+        # Kept under the slice's rollup figures: any project of the province that changes its
+        # budget, disbursement or stage changes them, so the rows are never stale, and a busy
+        # province's grouped query runs once per change instead of once per request.
+        "lao_rows": cache.get_or_set(
+            fragment_key("province-lao-rows", figures),
+            lambda: province_lao_rows(slice=slice, elapsed=figures.elapsed),
+            LAO_ROWS_SECONDS,
+        ),
         "charts": dashboard_charts(dashboard=figures),
         "lagging": lagging,
         "reports": reports,

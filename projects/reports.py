@@ -33,8 +33,13 @@ from projects.notify import followers_notify
 from units import access
 from units.changes import data_changed
 from units.models import LAO, Province, User
-from units.templatetags.thai import be_date
-from units.thai import BE_OFFSET, FISCAL_YEAR_START_MONTH, fiscal_quarter_of, fiscal_year_of
+from units.thai import (
+    BE_OFFSET,
+    FISCAL_YEAR_START_MONTH,
+    fiscal_quarter_of,
+    fiscal_year_of,
+    format_date,
+)
 
 # A quarter's report is due on the 15th day after the quarter ends (Q1, Oct–Dec: 15 January).
 REPORT_DUE_DAYS_AFTER_QUARTER = 15
@@ -275,7 +280,7 @@ def report_submit(*, report: ProgressReport, user: User, version: int) -> Progre
     if timezone.localdate() < opens:
         raise ValidationError(
             _("The quarter has not ended yet: the report can be submitted from %(day)s.")
-            % {"day": be_date(opens)},
+            % {"day": format_date(opens)},
             code="quarter_open",
         )
     report.status = ReportStatus.SUBMITTED

@@ -160,6 +160,10 @@ class LAOStats:
     already_recorded: int = 0
     rows: int = 0
 
+    @property
+    def changed(self) -> bool:
+        return bool(self.stage_moves or self.progress_changes or self.disbursements)
+
 
 @dataclass
 class ProgressPlan:
@@ -356,13 +360,14 @@ def _summary(plan: ProgressPlan) -> dict:
                 "disbursements": stats.disbursements,
                 "disbursed": str(stats.disbursed),
                 "already_recorded": stats.already_recorded,
-                "changed": bool(stats.stage_moves or stats.progress_changes or stats.disbursements),
+                "changed": stats.changed,
             }
         )
     all_stats = plan.by_lao.values()
     return {
-        "changed": sum(1 for change in changes if change["changed"]),
-        "unchanged": sum(1 for change in changes if not change["changed"]),
+        # Every LAO, not only the MAX_PREVIEW_LAOS the preview lists.
+        "changed": sum(1 for stats in all_stats if stats.changed),
+        "unchanged": sum(1 for stats in all_stats if not stats.changed),
         "projects_changed": sum(1 for change in plan.changes.values() if change.changed),
         "stage_moves": sum(stats.stage_moves for stats in all_stats),
         "progress_changes": sum(stats.progress_changes for stats in all_stats),
@@ -408,8 +413,9 @@ def progress_template_rows(*, user):
         .order_by("lao__dla_code", "code")
         .values_list("lao__dla_code", "code", "name", "stage", "progress_percent")
     )
+    labels = {stage.value: str(stage.label) for stage in Stage}  # once, not per row
     for dla_code, code, name, stage, progress in projects.iterator(chunk_size=5000):
-        yield [dla_code, code, name, rules.stage_label(stage), progress, None, None, None]
+        yield [dla_code, code, name, labels.get(stage, stage), progress, None, None, None]
 
 
 def progress_template_notes(*, request) -> list[str]:

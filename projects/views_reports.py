@@ -4,6 +4,8 @@ the provincial review queue and the list of LAOs whose report is missing (with d
 Writes go through projects.reports services; scope through units.access (404 out of scope).
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -173,64 +175,55 @@ def _submit_warnings(report) -> list[str]:
     return [_("You have written nothing about problems, obstacles or help needed.")]
 
 
-report_submit = workflow_step(
-    load=reports.report_for_user,
+# Every step of a report loads it the same way and comes back to its page.
+_report_step = partial(
+    workflow_step, load=reports.report_for_user, argument="report", page="projects:report"
+)
+_ask = partial(Confirmation, subject=_report_subject)
+
+report_submit = _report_step(
     service=reports.report_submit,
-    argument="report",
     done=gettext_lazy("The report is sent to the provincial office."),
-    page="projects:report",
     allowed=access.can_edit_lao,
-    confirm=Confirmation(
+    confirm=_ask(
         question=gettext_lazy("Submit the progress report?"),
         consequence=gettext_lazy(
             "The report goes to the provincial office with the figures and narrative shown. You "
             "cannot change it while it waits; you can withdraw it until it is reviewed."
         ),
         button=gettext_lazy("Submit to the provincial office"),
-        subject=_report_subject,
         warnings=_submit_warnings,
     ),
 )
-report_withdraw = workflow_step(
-    load=reports.report_for_user,
+report_withdraw = _report_step(
     service=reports.report_withdraw,
-    argument="report",
     done=gettext_lazy("The report is withdrawn: it is a draft again."),
-    page="projects:report",
     allowed=access.can_edit_lao,
 )
-report_accept = workflow_step(
-    load=reports.report_for_user,
+report_accept = _report_step(
     service=reports.report_accept,
-    argument="report",
     done=gettext_lazy("The report is accepted; its figures are now frozen."),
-    page="projects:report",
     allowed=access.can_review,
-    confirm=Confirmation(
+    confirm=_ask(
         question=gettext_lazy("Accept the progress report?"),
         consequence=gettext_lazy(
             "Accepting freezes the report's figures and narrative for good and tells the LAO's "
             "followers; it cannot be undone."
         ),
         button=gettext_lazy("Accept"),
-        subject=_report_subject,
     ),
 )
-report_return = workflow_step(
-    load=reports.report_for_user,
+report_return = _report_step(
     service=reports.report_return,
-    argument="report",
     done=gettext_lazy("The report is returned to the LAO with your comment."),
-    page="projects:report",
     allowed=access.can_review,
     form=ReturnForm,
-    confirm=Confirmation(
+    confirm=_ask(
         question=gettext_lazy("Return the report to the LAO?"),
         consequence=gettext_lazy(
             "The LAO reads your comment, prepares the report again and submits it anew."
         ),
         button=gettext_lazy("Return to the LAO"),
-        subject=_report_subject,
     ),
 )
 

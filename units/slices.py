@@ -24,11 +24,19 @@ from units.widgets import FastSelect
 def display_name(item) -> str:
     """The name of a province, district, LAO or classification item in the active language: in
     English its English name where the data has one, otherwise the Thai name (an LAO's full
-    Thai name). The one place that picks a name by language; templates use the `display_name`
-    filter of `{% load names %}`."""
+    Thai name). With `in_language`, the one place that picks a text by language; templates use
+    the `display_name` filter of `{% load names %}`."""
     if get_language() == "en" and getattr(item, "name_en", ""):
         return item.name_en
     return getattr(item, "full_name_th", "") or item.name_th
+
+
+def in_language(item, field: str) -> str:
+    """A text kept in both languages (`<field>_th`, `<field>_en`) in the active one: in English
+    the English text where the data has one, otherwise the Thai."""
+    if get_language() == "en" and getattr(item, f"{field}_en", ""):
+        return getattr(item, f"{field}_en")
+    return getattr(item, f"{field}_th")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import lazy
 
 BE_OFFSET = 543
@@ -63,6 +63,15 @@ def format_date_be(value: datetime.date | datetime.datetime, *, long: bool = Fal
     day = _as_date(value)
     months = THAI_MONTHS_LONG if long else THAI_MONTHS_SHORT
     return f"{day.day} {months[day.month - 1]} {day.year + BE_OFFSET}"
+
+
+def format_date(value: datetime.date | datetime.datetime, *, long: bool = False) -> str:
+    """A date in the active language: `5 ม.ค. 2569` in Thai (BE), `5 Jan 2026` in English
+    (`5 January 2026` with long=True); what the `be_date` filter shows, for messages built in
+    Python."""
+    if translation.get_language() == "th":
+        return format_date_be(value, long=long)
+    return formats.date_format(value, "j F Y" if long else "j M Y")
 
 
 def fiscal_year_of(value: datetime.date | datetime.datetime) -> int:

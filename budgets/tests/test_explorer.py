@@ -491,6 +491,27 @@ def test_the_cached_tables_follow_an_enactment_at_once(client, seeded):
     assert html.count("1,234,567.89") >= 4  # total, trend, province row and programme row
 
 
+def test_the_cached_tables_are_keyed_by_the_valid_filters_not_the_raw_query(client, seeded):
+    """Junk parameters, invalid values or another order of the same filters reuse one cached
+    entry, and no raw input reaches the cached tables' links."""
+    client.force_login(seeded.executive)
+    year = past_year()
+    keys, pages = set(), []
+    for query in (
+        f"?fiscal_year={year}&kind=sao&utm_source=junk",
+        f"?utm_source=other&kind=sao&fiscal_year={year}&province=ZZ",
+        f"?kind=sao&fiscal_year={year}",
+    ):
+        response = client.get(URL + query)
+        keys.add(response.context["fingerprint"])
+        # What follows the filter form (the language switch above keeps the full path).
+        html = response.content.decode().split('class="filter-form explorer-filters"', 1)[1]
+        pages.append(html.split("</form>", 1)[1])
+    assert len(keys) == 1
+    assert "utm_source" not in pages[0] and "ZZ" not in pages[1]
+    assert f'href="?fiscal_year={year}&amp;kind=sao&amp;province=30"' in pages[0]
+
+
 # --- Unpublished plans: only for those who prepare, review or read everything -----------------
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from budgets.tests.factories import imported_classification
-from projects import services
+from projects import services, uploads
 from projects.models import (
     Disbursement,
     Follow,
@@ -254,6 +254,16 @@ def test_good_workbook_previews_then_commits(client, world, django_assert_max_nu
     # The follower of C is told of its stage change.
     note = Notification.objects.get(user=world.follower)
     assert note.url == reverse("projects:detail", args=[world.c.pk])
+
+
+def test_changed_laos_are_counted_beyond_the_preview(world, monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_PREVIEW_LAOS", 1)
+    job = make_job(world.staff, PROGRESS_UPLOAD, workbook(HEADERS, GOOD_ROWS))
+    engine.run_check(job.pk)
+    job.refresh_from_db()
+    assert job.status == UploadStatus.VALID, job.errors
+    assert len(job.summary["changes"]) == 1
+    assert (job.summary["changed"], job.summary["unchanged"]) == (3, 0)
 
 
 def test_same_workbook_twice_changes_nothing_the_second_time(client, world):

@@ -4,7 +4,6 @@ machine-readable `{{ moment|time_datetime }}` of `<time datetime>`."""
 import datetime
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.utils import timezone, translation
 
 from units import thai
@@ -15,11 +14,7 @@ register = template.Library()
 @register.filter
 def be_date(value, style="short"):
     """A date in the active language: `5 ม.ค. 2569` in Thai (BE), `5 Jan 2026` in English."""
-    if not value:
-        return ""
-    if translation.get_language() == "th":
-        return thai.format_date_be(value, long=style == "long")
-    return date_filter(value, "j F Y" if style == "long" else "j M Y")
+    return thai.format_date(value, long=style == "long") if value else ""
 
 
 @register.filter

@@ -24,7 +24,7 @@ from units.tests.uploads import (
     upload_region,
     workbook,
 )
-from units.uploads import engine
+from units.uploads import engine, reading
 from units.uploads.laos import REGISTRY_UPLOAD
 
 pytestmark = UPLOAD_TESTS
@@ -286,6 +286,22 @@ def test_zip_bomb_and_huge_dimension_are_refused(client, region):
         response = registry_refused(client, huge_dimension_workbook())
     assert response.status_code == 400
     assert "The sheet is too large" in response.content.decode()
+
+
+def test_the_workbook_is_checked_once_on_upload_not_again_by_the_dry_run_or_commit(
+    client, region, monkeypatch
+):
+    """The safety scan reads every cell (about a second for 50,000 rows): the form runs it, the
+    dry run and the commit read the very file it passed."""
+    scanned = []
+    scan = reading._check_sheet_extents
+    monkeypatch.setattr(
+        reading, "_check_sheet_extents", lambda archive: scanned.append(1) or scan(archive)
+    )
+    client.force_login(region.staff)
+    job = upload(client, REGISTRY_UPLOAD, workbook(REGISTRY_HEADERS, [["6400100", "", "9000"]]))
+    assert job.status == UploadStatus.COMMITTED, job.message
+    assert len(scanned) == 1
 
 
 # --- pages and permissions ---------------------------------------------------------------------

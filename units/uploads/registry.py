@@ -33,8 +33,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from units import access
-
 
 @dataclass(frozen=True)
 class RowError:
@@ -109,12 +107,6 @@ def get_upload_type(key: str) -> UploadType | None:
 
 
 def upload_types() -> list[UploadType]:
+    """Every registered type, by key: each is open to whoever may upload at all (the pages'
+    units.access.uploader_required)."""
     return sorted(_types.values(), key=lambda upload_type: upload_type.key)
-
-
-def upload_types_for(user, *, can_upload_checked: bool = False) -> list[UploadType]:
-    """The upload types `user` may use: all of them with units.access.can_upload (the pages
-    have checked it already), else none."""
-    if not (can_upload_checked or access.can_upload(user)):
-        return []
-    return upload_types()

@@ -14,7 +14,10 @@ from units.uploads.tasks import check_upload, commit_upload
 
 @transaction.atomic
 def upload_create(*, user, upload_type: UploadType, file) -> UploadJob:
-    """Store an uploaded workbook as a new job and queue its dry run (after the commit)."""
+    """Store an uploaded workbook as a new job and queue its dry run (after the commit).
+
+    `file` must have passed UploadForm's checks (reading.check_workbook): the dry run and the
+    commit trust them and do not repeat them."""
     job = UploadJob(
         kind=upload_type.key,
         user=user,

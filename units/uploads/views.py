@@ -17,17 +17,16 @@ from units.models import UploadStatus
 from units.tables import XLSX_CONTENT_TYPE, attachment
 from units.uploads import engine, liveness, selectors, services, workbooks
 from units.uploads.forms import UploadForm
-from units.uploads.registry import get_upload_type, upload_types_for
+from units.uploads.registry import get_upload_type, upload_types
 
-RUNNING = liveness.RUNNING
 ERRORS_PER_PAGE = 50
 CHANGES_PER_PAGE = 50
 
 
 @uploader_required
 def upload_list(request):
-    upload_types = upload_types_for(request.user, can_upload_checked=True)
-    form = UploadForm(request.POST or None, request.FILES or None, upload_types=upload_types)
+    types = upload_types()
+    form = UploadForm(request.POST or None, request.FILES or None, upload_types=types)
     if request.method == "POST" and form.is_valid():
         job = services.upload_create(
             user=request.user, upload_type=form.upload_type, file=form.cleaned_data["file"]
@@ -35,7 +34,7 @@ def upload_list(request):
         return redirect("units:upload-detail", pk=job.pk)
     context = {
         "form": form,
-        "upload_types": upload_types,
+        "upload_types": types,
         "uploads": selectors.uploads_recent_for_user(user=request.user),
         "max_megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
     }
@@ -54,7 +53,7 @@ def upload_detail(request, pk):
     context = {
         "job": job,
         "upload_type": upload_type,
-        "running": job.status in RUNNING,
+        "running": job.status in liveness.RUNNING,
         "stall": liveness.job_stall(job),
         "errors_page": errors,
         "changes_page": changes,
@@ -67,7 +66,7 @@ def upload_detail(request, pk):
 def upload_progress(request, pk):
     """The progress partial the job page polls every second; reloads the page when done."""
     job = selectors.upload_for_user(user=request.user, pk=pk)
-    if job.status not in RUNNING and request.htmx:
+    if job.status not in liveness.RUNNING and request.htmx:
         return HttpResponseClientRefresh()
     context = {"job": job, "running": True, "stall": liveness.job_stall(job)}
     return render(request, "units/uploads/_progress.html", context)
@@ -128,9 +127,7 @@ def upload_error_report(request, pk):
 @uploader_required
 def upload_template(request, kind):
     upload_type = get_upload_type(kind)
-    if upload_type is None or upload_type not in upload_types_for(
-        request.user, can_upload_checked=True
-    ):
+    if upload_type is None:
         raise Http404("No such upload type.")
     content = workbooks.upload_template_bytes(
         upload_type=upload_type, user=request.user, request=request
