@@ -51,10 +51,59 @@ PAGES = [
     # indicators: the methodology and one indicator's values of a year (public)
     ("indicators: methodology", "/benchmarks/methodology/", 100, "public"),
     ("indicator: personnel share", "/benchmarks/indicators/personnel-share/", 100, "public"),
+    # rankings: the composite of the newest year, one indicator in one province's SAOs, an
+    # LAO's benchmark page and a comparison with two of its neighbours (stored results only)
+    ("ranking: composite", "/benchmarks/ranking/", 100, "public"),
+    (
+        "ranking: personnel share, SAOs of province 30",
+        "/benchmarks/ranking/?indicator=personnel-share&kind=sao&province=30",
+        100,
+        "public",
+    ),
+    ("LAO benchmark page", "/benchmarks/lao/6110305/", 100, "public"),
+    ("compare 3 LAOs", "/benchmarks/compare/?lao=6110305&lao=6110301&lao=6110302", 100, "public"),
     # an LAO's development-plan projects (public)
     ("LAO projects", "/projects/lao/6110305/", 100, "public"),
     # the executive project dashboard: rollup totals, rates, stages and lagging projects
     ("project dashboard: nation", "/projects/dashboard/", 200, "dashboard"),
     ("project dashboard: province", "/projects/dashboard/?province=30", 200, "dashboard"),
     ("project dashboard: lagging", "/projects/dashboard/lagging/?province=11", 200, "dashboard"),
+    # knowledge documents (20,000 demo documents, 100M+ characters of Thai in ~1,500-character
+    # chunks): a ranked search for a common and for a rare word, and a document page (the seed
+    # gives its first document the first id)
+    (
+        "documents: search ท้องถิ่น (common)",
+        "/knowledge/documents/?q=%E0%B8%97%E0%B9%89%E0%B8%AD%E0%B8%87%E0%B8%96%E0%B8%B4%E0%B9%88%E0%B8%99",
+        100,
+        "public",
+    ),
+    (
+        "documents: search บึงประดิษฐ์ (rare)",
+        "/knowledge/documents/?q=%E0%B8%9A%E0%B8%B6%E0%B8%87%E0%B8%9B%E0%B8%A3%E0%B8%B0%E0%B8%94%E0%B8%B4%E0%B8%A9%E0%B8%90%E0%B9%8C",
+        100,
+        "public",
+    ),
+    ("document page", "/knowledge/documents/1/", 100, "public"),
+    # the webboard: the demo lesson board of 100,000 threads (first and a deep page) and its first
+    # thread, of 5,000 replies (first and last page); the seed gives that thread the first id
+    ("webboard: board", "/forums/b/lessons/", 100, "public"),
+    ("webboard: board page 3000", "/forums/b/lessons/?page=3000", 100, "public"),
+    ("webboard: thread", "/forums/t/1/", 100, "public"),
+    ("webboard: thread last page", "/forums/t/1/?page=last", 100, "public"),
+    # the wiki: a demo page (การจัดเก็บภาษีที่ดินและสิ่งปลูกสร้าง, stored HTML) and the diff of its
+    # first and third revisions (cluster diff, cached)
+    (
+        "wiki page",
+        "/knowledge/wiki/%E0%B8%81%E0%B8%B2%E0%B8%A3%E0%B8%88%E0%B8%B1%E0%B8%94%E0%B9%80%E0%B8%81%E0%B9%87%E0%B8%9A%E0%B8%A0%E0%B8%B2%E0%B8%A9%E0%B8%B5%E0%B8%97%E0%B8%B5%E0%B9%88%E0%B8"
+        "%94%E0%B8%B4%E0%B8%99%E0%B9%81%E0%B8%A5%E0%B8%B0%E0%B8%AA%E0%B8%B4%E0%B9%88%E0%B8%87%E0%B8%9B%E0%B8%A5%E0%B8%B9%E0%B8%81%E0%B8%AA%E0%B8%A3%E0%B9%89%E0%B8%B2%E0%B8%87/",
+        100,
+        "public",
+    ),
+    (
+        "wiki diff",
+        "/knowledge/wiki/%E0%B8%81%E0%B8%B2%E0%B8%A3%E0%B8%88%E0%B8%B1%E0%B8%94%E0%B9%80%E0%B8%81%E0%B9%87%E0%B8%9A%E0%B8%A0%E0%B8%B2%E0%B8%A9%E0%B8%B5%E0%B8%97%E0%B8%B5%E0%B9%88%E0%B8"
+        "%94%E0%B8%B4%E0%B8%99%E0%B9%81%E0%B8%A5%E0%B8%B0%E0%B8%AA%E0%B8%B4%E0%B9%88%E0%B8%87%E0%B8%9B%E0%B8%A5%E0%B8%B9%E0%B8%81%E0%B8%AA%E0%B8%A3%E0%B9%89%E0%B8%B2%E0%B8%87/diff/?from=1&to=3",
+        100,
+        "public",
+    ),
 ]

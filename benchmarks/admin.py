@@ -27,6 +27,13 @@ DECLARED_FIELDS = [
 ]
 
 
+def _declared_imported(indicator: Indicator) -> bool:
+    """LPA and ITA are declared in benchmarks/imported.py: the sync would undo edits made here."""
+    from benchmarks.imported import imported_indicators
+
+    return any(declaration.code == indicator.code for declaration in imported_indicators())
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
     """Computed indicators are read-only but for whether they are shown; imported ones (made
@@ -37,7 +44,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_th", "name_en"]
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.source == Source.COMPUTED:
+        if obj is not None and (obj.source == Source.COMPUTED or _declared_imported(obj)):
             return DECLARED_FIELDS
         # Rows made here are imported indicators; only the declarations make computed ones.
         return ["source"]
@@ -49,7 +56,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # A declared indicator would come back at the next sync; hide it instead.
-        if obj is not None and obj.source == Source.COMPUTED:
+        if obj is not None and (obj.source == Source.COMPUTED or _declared_imported(obj)):
             return False
         return super().has_delete_permission(request, obj)
 

@@ -1,15 +1,21 @@
-"""Writes of benchmarks: the Indicator rows from the declarations, and the recompute of the
-computed values."""
+"""Writes of benchmarks: the Indicator rows from the declarations, the recompute of the computed
+values, and the whole recompute pipeline (values, peers, neighbours, ranks, composite,
+completeness)."""
 
 import datetime
+import time
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from benchmarks.composite import composite_recompute
 from benchmarks.figures import figures_stage, fiscal_years_with_data
 from benchmarks.indicators import ComputedIndicator, computed_indicators
-from benchmarks.models import Indicator, Reason, Source
+from benchmarks.models import Indicator, IndicatorValue, Reason, Source
+from benchmarks.neighbours import neighbours_recompute
+from benchmarks.peers import peer_memberships_recompute
+from benchmarks.ranking import indicator_ranks_recompute
 
 
 @transaction.atomic
@@ -145,3 +151,76 @@ def indicator_values_recompute(
         # (a test, a seed) and collide with the next recompute in it.
         cursor.execute("DROP TABLE IF EXISTS bm_grid, bm_budget, bm_projects, bm_reports")
     return written
+
+
+# One recompute at a time: the worker may run several tasks at once, and two pipelines ranking
+# the same year would each see the other's half-written state.
+PIPELINE_LOCK_KEY = 7_000_002
+
+
+def _completeness_step():
+    """The completeness recompute (benchmarks.completeness), or None while that module is not
+    there yet."""
+    try:
+        from benchmarks.completeness import completeness_recompute
+    except ModuleNotFoundError as error:
+        if error.name != "benchmarks.completeness":
+            raise  # the module is there but broken: say so
+        return None
+    return completeness_recompute
+
+
+@transaction.atomic
+def benchmarks_recompute(
+    *,
+    fiscal_years: Iterable[int] | None = None,
+    lao_ids: Iterable[int] | None = None,
+    today: datetime.date | None = None,
+) -> dict:
+    """Everything benchmarks computes, in order, in one transaction (readers never see ranks of
+    half-updated values): indicator values → peer groups → nearest neighbours → statistics,
+    saturation and ranks → composite → completeness.
+
+    `fiscal_years` None: every year with data or values. `lao_ids` None: every LAO. With
+    `lao_ids` (one LAO's data changed) the values, peer groups, neighbour lists and completeness
+    of those LAOs only are recomputed, but the ranks and composite of their years are redone for
+    everyone, since one value moves everyone's rank. Returns {"timings": {step: seconds},
+    "written": {step: what the step returned}}."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PIPELINE_LOCK_KEY])
+    today = today or timezone.localdate()
+    lao_ids = None if lao_ids is None else sorted(set(lao_ids))
+    if fiscal_years is None:
+        years = sorted(
+            set(fiscal_years_with_data())
+            | set(
+                IndicatorValue.objects.order_by().values_list("fiscal_year", flat=True).distinct()
+            )
+        )
+    else:
+        years = sorted(set(fiscal_years))
+    steps = [
+        (
+            "indicators",
+            lambda: indicator_values_recompute(fiscal_years=years, lao_ids=lao_ids, today=today),
+        ),
+        ("peers", lambda: peer_memberships_recompute(fiscal_years=years, lao_ids=lao_ids)),
+        ("neighbours", lambda: neighbours_recompute(fiscal_years=years, lao_ids=lao_ids)),
+        ("ranks", lambda: indicator_ranks_recompute(fiscal_years=years)),
+        ("composite", lambda: composite_recompute(fiscal_years=years)),
+    ]
+    completeness = _completeness_step()
+    if completeness is not None:
+        steps.append(
+            (
+                "completeness",
+                lambda: completeness(fiscal_years=years, lao_ids=lao_ids, today=today),
+            )
+        )
+    timings: dict[str, float] = {}
+    written: dict[str, object] = {}
+    for name, step in steps:
+        started = time.perf_counter()
+        written[name] = step()
+        timings[name] = round(time.perf_counter() - started, 3)
+    return {"years": years, "timings": timings, "written": written}

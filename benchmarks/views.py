@@ -1,13 +1,18 @@
-"""Public pages of benchmarks: the indicators, their methodology, one indicator's values.
-No login; reads only stored values."""
+"""Public pages of benchmarks: the indicators, their methodology, one indicator's values, the
+ranking tables, an LAO's benchmark page and the comparison of LAOs. No login; every page reads
+stored results only (values, ranks, medians, neighbours, composite scores)."""
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from benchmarks import selectors
-from benchmarks.filters import IndicatorValueFilter
+from benchmarks import peers, selectors
+from benchmarks import ranking as ranking_rules
+from benchmarks.filters import COMPARE_MIN, CompareForm, IndicatorValueFilter, RankingForm, YearForm
 from benchmarks.models import REASON_EXPLANATIONS, Area, Rating, Reason
+from units import access
+from units.caching import fragment_key
 from units.filters import filter_query
 from units.slices import display_name
 from units.tables import Column, label, table_response
@@ -23,10 +28,25 @@ def index(request):
 def methodology(request):
     """`/benchmarks/methodology/`: every indicator's definition, and what each reason for a
     missing value means, written from the Indicator rows."""
+    version = selectors.current_composite_version()
     context = {
         "indicators": selectors.indicators_listed(),
         "areas": Area.choices,
         "reasons": [(Reason(code).label, text) for code, text in REASON_EXPLANATIONS.items()],
+        "bands": [(band, peers.band_label(band.number)) for band in peers.POPULATION_BANDS],
+        "saturation_share": ranking_rules.SATURATION_SHARE,
+        "saturation_distinct": ranking_rules.SATURATION_DISTINCT,
+        "saturated": selectors.saturated_in_newest_year(),
+        "version": version,
+        # The method as data, with every key the page words (older versions may lack some).
+        "method": {
+            "normalization": "",
+            "minimum_peers": None,
+            "minimum_indicators": None,
+            "weights": {},
+            **(version.method if version else {}),
+        },
+        "versions": selectors.composite_versions(),
     }
     return render(request, "benchmarks/methodology.html", context)
 
@@ -51,6 +71,7 @@ def indicator_detail(request, code):
         "fiscal_year": filterset.shown_year,
         "page_obj": page,
         "keep_query": filter_query(filterset),
+        "national": selectors.indicator_year(indicator=indicator, fiscal_year=filterset.shown_year),
     }
     return render(request, "benchmarks/indicator.html", context)
 
@@ -86,3 +107,232 @@ def indicator_download(request, code, file_format):
         format=file_format,
         sheet_title=indicator.code,
     )
+
+
+# --- ranking tables ----------------------------------------------------------------------------
+
+
+def _ranking(request):
+    """The ranking form (validated against the loaded choices) and what it selects: the
+    selection, the table's rows and the national figures of the indicator (or the composite's
+    version and its ranked count)."""
+    years = selectors.ranked_years()
+    groups = selectors.peer_groups_of_year(fiscal_year=years[0] if years else None)
+    form = RankingForm(
+        request.GET or None,
+        indicators=list(selectors.indicators_listed()),
+        years=years,
+        provinces=list(selectors.provinces()),
+        peer_groups=[(code, selectors.peer_group_label(code)) for code in groups],
+    )
+    chosen = form.selection()
+    year = chosen["fiscal_year"]
+    narrowing = {k: chosen[k] for k in ("kind", "province", "peer_group")}
+    table = {"form": form, "fiscal_year": year, "indicator": chosen["indicator"], **narrowing}
+    if year is None:
+        return {**table, "rows": None}
+    if chosen["indicator"] is not None:
+        national = selectors.indicator_year(indicator=chosen["indicator"], fiscal_year=year)
+        if national is not None:
+            national.indicator = chosen["indicator"]  # pass/fail reads it: no query per row
+        rows = selectors.ranking_values(
+            indicator=chosen["indicator"], fiscal_year=year, **narrowing
+        )
+        return {**table, "rows": rows, "national": national, "ranked_count": None}
+    version = selectors.composite_version(number=chosen["version"])
+    if version is None and chosen["version"] is not None:
+        form.add_error(
+            "version", _("There is no version %(number)s.") % {"number": chosen["version"]}
+        )
+        version = selectors.current_composite_version()
+    if version is None:
+        return {**table, "rows": None, "version": None}
+    rows = selectors.ranking_composite(version=version, fiscal_year=year, **narrowing)
+    return {
+        **table,
+        "rows": rows,
+        "version": version,
+        "is_current": chosen["version"] is None,
+        "ranked_count": selectors.composite_ranked_count(version=version, fiscal_year=year),
+    }
+
+
+def ranking(request):
+    """`/benchmarks/ranking/`: an indicator's (or the composite score's) ranks of a year,
+    filtered by kind, province and peer group, 50 a page; a value without a rank (with a
+    reason) after the ranked ones; a saturated indicator as pass/fail. The table is a cached
+    fragment keyed by the validated selection and page."""
+    table = _ranking(request)
+    page = None
+    if table["rows"] is not None:
+        page = Paginator(table["rows"], PAGE_SIZE).get_page(request.GET.get("page"))
+    query = table["form"].canonical_query()
+    stamp = table.get("version").number if table.get("version") else None
+    context = {
+        **table,
+        "page_obj": page,
+        "keep_query": query,
+        "table_key": fragment_key(query.urlencode(), page.number if page else None, stamp),
+    }
+    return render(request, "benchmarks/ranking.html", context)
+
+
+def ranking_columns(table):
+    """The ranking download's columns: as the table, one row per LAO, the reason where there
+    is no value."""
+    indicator = table["indicator"]
+    if indicator is None:
+        value = [
+            Column(_("Composite score"), "score"),
+            Column(_("Version"), lambda r: table["version"].number),
+        ]
+    else:
+        value = [
+            Column(indicator.get_unit_display(), "value"),
+            Column(_("Rating"), lambda row: indicator.rating_of(row.value), format=_rating_label),
+        ]
+    return (
+        Column(_("Fiscal year"), "fiscal_year"),
+        Column(_("National rank"), "national_rank"),
+        Column(_("DLA code"), "lao.dla_code"),
+        Column(_("LAO"), "lao", format=display_name),
+        Column(_("LAO kind"), "lao.kind_label", format=label),
+        Column(_("Province"), "lao.province", format=display_name),
+        *value,
+        Column(_("Reason for no value"), "get_reason_display", format=label),
+        Column(_("Rank in province"), "province_rank"),
+        Column(_("Ranked in province"), "province_count"),
+        Column(_("Rank in peer group"), "peer_rank"),
+        Column(_("Ranked in peer group"), "peer_count"),
+        Column(_("Percentile in peer group"), "peer_percentile"),
+        Column(_("Quartile in peer group"), "peer_quartile"),
+        Column(_("Places gained since the year before"), "movement"),
+    )
+
+
+def ranking_download(request, file_format):
+    """The ranking table as CSV or XLSX: every row of the same selection, no paging."""
+    table = _ranking(request)
+    if table["rows"] is None:
+        raise Http404("Nothing has been ranked yet.")
+    name = table["indicator"].code if table["indicator"] else "composite"
+    return table_response(
+        ranking_columns(table),
+        table["rows"],
+        filename=f"ranking-{name}-{table['fiscal_year']}.{file_format}",
+        format=file_format,
+        sheet_title=f"{name} {table['fiscal_year']}",
+    )
+
+
+# --- an LAO's benchmark page -------------------------------------------------------------------
+
+
+def _lao_page(request, code):
+    lao = selectors.lao_for_benchmarks(code=code)
+    values = selectors.lao_values_all_years(lao=lao)
+    years = sorted({value.fiscal_year for value in values}, reverse=True)
+    form = YearForm(request.GET or None, years=years)
+    year = form.shown_year()
+    context = {"lao": lao, "form": form, "fiscal_year": year, "figures": []}
+    if year is None:
+        return context
+    neighbours = selectors.neighbours_of(lao=lao, fiscal_year=year)
+    context.update(
+        selectors.lao_figures(lao=lao, fiscal_year=year, values=values, neighbours=neighbours),
+        neighbours=neighbours,
+        composite=selectors.lao_composite(lao=lao, fiscal_year=year),
+        trend_years=selectors.TREND_YEARS,
+    )
+    return context
+
+
+def lao_benchmark(request, code):
+    """`/benchmarks/lao/<code>/`: every shown indicator of the LAO in a year (the newest with
+    values by default) against its peer and national medians, with its ranks, trend,
+    explanations and open questions; the composite score; better-doing similar LAOs; the peer
+    group and the nearest neighbours."""
+    context = _lao_page(request, code)
+    # The LAO's officers see "Explain this figure" beside each value (no query).
+    context["may_explain"] = access.can_explain(request.user, context["lao"])
+    neighbours = context.get("neighbours") or []
+    context["compare_codes"] = [context["lao"].dla_code] + [
+        n.neighbour.dla_code for n in neighbours[:2] if n.neighbour.dla_code
+    ]
+    return render(request, "benchmarks/lao.html", context)
+
+
+def lao_columns():
+    """The benchmark page's download: one row per indicator."""
+
+    def peer_median(figure):
+        return figure.peer.median if figure.peer else None
+
+    def national_median(figure):
+        return figure.national.median if figure.national else None
+
+    def national_count(figure):
+        return figure.national.ranked_count if figure.national else None
+
+    return (
+        Column(_("Fiscal year"), "value.fiscal_year"),
+        Column(_("Indicator code"), "indicator.code"),
+        Column(_("Indicator"), "indicator.name"),
+        Column(_("Unit"), "indicator.get_unit_display", format=label),
+        Column(_("Value"), "value.value"),
+        Column(_("Reason for no value"), "value.get_reason_display", format=label),
+        Column(_("Rating"), "rating", format=_rating_label),
+        Column(_("Peer median"), peer_median),
+        Column(_("National median"), national_median),
+        Column(_("National rank"), "value.national_rank"),
+        Column(_("Ranked nationally"), national_count),
+        Column(_("Rank in province"), "value.province_rank"),
+        Column(_("Ranked in province"), "value.province_count"),
+        Column(_("Rank in peer group"), "value.peer_rank"),
+        Column(_("Ranked in peer group"), "value.peer_count"),
+        Column(_("Percentile in peer group"), "value.peer_percentile"),
+        Column(_("Quartile in peer group"), "value.peer_quartile"),
+        Column(_("Places gained since the year before"), "value.movement"),
+        Column(_("Status"), "value.get_status_display", format=label),
+        Column(_("As of"), "value.as_of"),
+    )
+
+
+def lao_download(request, code, file_format):
+    """The benchmark page's figures as CSV or XLSX (the same year)."""
+    context = _lao_page(request, code)
+    return table_response(
+        lao_columns(),
+        context["figures"],
+        filename=f"benchmarks-{context['lao'].url_code}-{context['fiscal_year']}.{file_format}",
+        format=file_format,
+        sheet_title=f"{context['lao'].url_code} {context['fiscal_year']}",
+    )
+
+
+# --- compare -----------------------------------------------------------------------------------
+
+
+def compare(request):
+    """`/benchmarks/compare/?lao=…&lao=…`: 2 to 5 LAOs side by side in a year; a name search
+    adds more. Unknown codes, fewer than two or more than five LAOs are form errors."""
+    form = CompareForm(request.GET or None, years=selectors.ranked_years())
+    codes = form.codes()
+    laos = selectors.laos_by_codes(codes=codes) if codes else []
+    form.check_found(laos)
+    order = {code: index for index, code in enumerate(codes)}
+    laos.sort(key=lambda lao: order[lao.dla_code])
+    year = form.shown_year()
+    context = {
+        "form": form,
+        "laos": laos,
+        "fiscal_year": year,
+        "codes": [lao.dla_code for lao in laos],
+        "found": None,
+        "rows": None,
+    }
+    if form.is_bound and form.cleaned_data.get("q"):
+        context["found"] = selectors.search_to_add(query=form.cleaned_data["q"], exclude=codes)
+    if len(laos) >= COMPARE_MIN and year is not None and not form.errors.get("lao"):
+        context.update(selectors.comparison(laos=laos, fiscal_year=year))
+    return render(request, "benchmarks/compare.html", context)

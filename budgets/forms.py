@@ -5,7 +5,6 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -252,6 +251,12 @@ class SubmitForm(StepForm):
         ),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+        error_messages={
+            "required": _(
+                "Expenditure exceeds the estimated revenue: say why before submitting, for "
+                "example the reserve that covers the gap."
+            )
+        },
     )
 
     def __init__(self, *args, **kwargs):
@@ -298,20 +303,6 @@ class ExplorerForm(SliceForm):
     def plan_status(self) -> str:
         """The plan status kept in the province's LAO table ("" for every LAO)."""
         return self.valid_data.get("status") or ""
-
-    def keep_query(self) -> QueryDict:
-        """The valid values as a query string (fields in name order, objects by their key): what
-        the cached tables are keyed by and what their links keep, so junk parameters or another
-        order of the same values reuse one entry."""
-        query = QueryDict(mutable=True)
-        for name, value in sorted(self.valid_data.items()):
-            if value in (None, ""):
-                continue
-            field = self.fields[name]
-            query[name] = str(
-                getattr(value, field.key) if isinstance(field, ItemChoiceField) else value
-            )
-        return query
 
     def cuts(self, data: dict) -> dict:
         sector = data.get("sector")

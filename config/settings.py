@@ -143,7 +143,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_LOCKOUT_CALLABLE = "portal.views.lockout"
-AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "units.limits.client_ip"
 # Sign-up confirmation links: their own signing salt and lifetime (seconds; default 3 days).
 PORTAL_SIGNUP_CONFIRM_TIMEOUT = env.int("PORTAL_SIGNUP_CONFIRM_TIMEOUT", default=3 * 24 * 3600)
 # Password-reset and sign-up e-mails asked for within the window, per address and per client
@@ -151,6 +151,17 @@ PORTAL_SIGNUP_CONFIRM_TIMEOUT = env.int("PORTAL_SIGNUP_CONFIRM_TIMEOUT", default
 PORTAL_MAIL_WINDOW_MINUTES = env.int("PORTAL_MAIL_WINDOW_MINUTES", default=60)
 PORTAL_MAIL_LIMIT_PER_ADDRESS = env.int("PORTAL_MAIL_LIMIT_PER_ADDRESS", default=3)
 PORTAL_MAIL_LIMIT_PER_CLIENT = env.int("PORTAL_MAIL_LIMIT_PER_CLIENT", default=20)
+# The webboard: posts (threads and replies) per account and per client address in a window;
+# links allowed to accounts younger than FORUMS_NEW_ACCOUNT_DAYS; how long an author may edit;
+# flags from different users that hide a post until reviewed; when a question to an LAO counts
+# as waiting too long for its answer.
+FORUMS_POST_LIMIT = env.int("FORUMS_POST_LIMIT", default=6)
+FORUMS_POST_WINDOW_MINUTES = env.int("FORUMS_POST_WINDOW_MINUTES", default=10)
+FORUMS_NEW_ACCOUNT_DAYS = env.int("FORUMS_NEW_ACCOUNT_DAYS", default=3)
+FORUMS_NEW_ACCOUNT_LINKS = env.int("FORUMS_NEW_ACCOUNT_LINKS", default=1)
+FORUMS_EDIT_WINDOW_MINUTES = env.int("FORUMS_EDIT_WINDOW_MINUTES", default=30)
+FORUMS_FLAGS_TO_HIDE = env.int("FORUMS_FLAGS_TO_HIDE", default=2)
+FORUMS_UNANSWERED_DAYS = env.int("FORUMS_UNANSWERED_DAYS", default=7)
 # Back-office sessions end after this much inactivity; citizens keep Django's two weeks.
 PORTAL_BACK_OFFICE_IDLE_MINUTES = env.int("PORTAL_BACK_OFFICE_IDLE_MINUTES", default=30)
 # `seed_demo` creates accounts with published passwords: with DEBUG off only when allowed here
@@ -257,6 +268,12 @@ UPLOAD_MAX_COLUMNS = env.int("PORTAL_UPLOAD_MAX_COLUMNS", default=50)
 # that needs more ends that process with a clear message, not the worker (baseline ~35 MB).
 UPLOAD_PARSE_MEMORY_MB = env.int("PORTAL_UPLOAD_PARSE_MEMORY_MB", default=1024)
 
+# Files attached to knowledge documents (knowledge/files.py): refused above this size; their
+# text is read in a child process with this address-space ceiling, up to this many characters.
+KNOWLEDGE_FILE_MAX_BYTES = env.int("PORTAL_KNOWLEDGE_FILE_MAX_BYTES", default=30 * 1024 * 1024)
+KNOWLEDGE_EXTRACT_MEMORY_MB = env.int("PORTAL_KNOWLEDGE_EXTRACT_MEMORY_MB", default=768)
+KNOWLEDGE_EXTRACT_MAX_CHARS = env.int("PORTAL_KNOWLEDGE_EXTRACT_MAX_CHARS", default=2_000_000)
+
 # The folder of public reference data (geography, DLA registry, budget classification).
 PORTAL_DATA_DIR = Path(env.str("PORTAL_DATA_DIR", default=str(BASE_DIR / "data")))
 # The portal's public address, for links in e-mails sent by the task worker.
@@ -265,6 +282,12 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rs
 PORTAL_HOTLINE = env.str("PORTAL_HOTLINE", default="1111")
 PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="saraban@dla.go.th")
 PORTAL_CONTACT_PHONE = env.str("PORTAL_CONTACT_PHONE", default="0 2241 9000")
+# Days an LAO has to answer a question about one of its figures ("Question this figure");
+# open questions past it count against the LAO's data completeness.
+BENCHMARKS_QUESTION_ANSWER_DAYS = env.int("BENCHMARKS_QUESTION_ANSWER_DAYS", default=15)
+# Composite scores are kept for this many newest versions; older versions keep only their
+# number, date, method and note.
+BENCHMARKS_COMPOSITE_VERSIONS_KEPT = env.int("BENCHMARKS_COMPOSITE_VERSIONS_KEPT", default=10)
 
 LOGGING = {
     "version": 1,

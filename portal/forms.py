@@ -5,7 +5,7 @@ from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from portal.tasks import send_email
+from units.mail import send_email
 from units.models import User
 
 

@@ -1,24 +1,10 @@
-"""Account security helpers: the client's address and the sign-up confirmation token."""
+"""Account security helpers: the sign-up confirmation token. (The client's address is
+`units.limits.client_ip`.)"""
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int
-
-
-def client_ip(request) -> str | None:
-    """The address of the client, for login lockouts and e-mail limits.
-
-    Behind a proxy (DJANGO_BEHIND_PROXY) the right-most X-Forwarded-For entry is the one our proxy
-    appended; entries to its left are whatever the client sent. Without a proxy the header is
-    ignored, or anyone could pose as any address and dodge every limit.
-    """
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class SignUpTokenGenerator(PasswordResetTokenGenerator):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 
 from budgets import selectors as budget_selectors
+from forums import selectors as forum_selectors
 from projects import reports
 from projects import selectors as project_selectors
 from projects.models import ReportStatus
@@ -122,6 +123,7 @@ def header_counts(*, user: User, today: datetime.date) -> dict:
     reports not already counted as returned; provincial staff and administrators: plans and
     reports waiting for their review). `waiting` is None without a work page."""
     counts = {"notifications": _count(project_selectors.unread_notifications(user=user))}
+    counts["forum_notifications"] = _count(forum_selectors.unread_notifications(user=user))
     work_page = access.has_work_page(user)
     overdue = []
     if work_page and user.role == Role.OFFICER:
@@ -142,7 +144,7 @@ def header_counts(*, user: User, today: datetime.date) -> dict:
     # Hung on the user's own row, under names that clash with none of its fields.
     row = User.objects.filter(pk=user.pk).values(**{f"n_{k}": v for k, v in counts.items()}).get()
     row = {name.removeprefix("n_"): value for name, value in row.items()}
-    notifications = row.pop("notifications")
+    notifications = row.pop("notifications") + row.pop("forum_notifications")
     if not work_page:
         return {"notifications": notifications, "waiting": None}
     late = len(overdue) - row.pop("not_late", 0)

@@ -16,10 +16,11 @@ from django.views.generic import FormView, TemplateView
 
 from portal.forms import QueuedPasswordResetForm, SignUpForm
 from portal.models import MailRequestKind
-from portal.security import client_ip, signup_token_generator
+from portal.security import signup_token_generator
 from portal.selectors import pending_signup_account
 from portal.services import mail_request_create, pending_signup_confirm, signup_create
-from portal.tasks import send_email
+from units.limits import client_ip
+from units.mail import send_email
 from units.selectors import lao_counts_by_kind
 
 

@@ -109,6 +109,21 @@ def progress_after(stage: str, progress: int) -> int:
     return COMPLETE if stage == Stage.COMPLETED else progress
 
 
+def progress_violation(stage: str, progress: int) -> Violation | None:
+    """Progress is 0–100 %, and a completed project stays at 100 %: a person asking a completed
+    project for less is told so (an upload, which may repeat old rows, keeps 100 % silently
+    through `progress_after`)."""
+    if not 0 <= progress <= 100:
+        return Violation("progress", _("Progress is between 0 and 100 %."), "progress_percent")
+    if stage == Stage.COMPLETED and progress != COMPLETE:
+        return Violation(
+            "progress",
+            _("A completed project is at 100 %; move it back to ongoing to record less."),
+            "progress_percent",
+        )
+    return None
+
+
 # --- contract -----------------------------------------------------------------------------------
 
 

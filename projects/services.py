@@ -360,8 +360,7 @@ def project_set_progress(
     """Record a project's physical progress, 0–100 %."""
     _check_can_edit(user, project.lao)
     project = _lock(project, version=version)
-    if not 0 <= progress_percent <= 100:
-        raise ValidationError({"progress_percent": _("Progress is between 0 and 100 %.")})
+    _refuse(rules.progress_violation(project.stage, progress_percent))
     project.progress_percent = progress_percent
     project.version = F("version") + 1
     project.save(update_fields=["progress_percent", "version", "updated_at"])

@@ -35,9 +35,9 @@ def dashboard_page(request):
         slice=the_slice,
         reference=form.reference,
         page=request.GET.get("page"),
-        query=request.GET.urlencode(),
+        query=form.keep_query().urlencode(),
     )
-    context = {"form": form, "slice": the_slice, **data}
+    context = {"form": form, "slice": the_slice, "keep_query": form.keep_query(), **data}
     return render(request, "projects/dashboard.html", context)
 
 
@@ -51,7 +51,13 @@ def lagging_page(request):
         projects=dashboard.lagging_projects(slice=the_slice, lao=lao),
         page=request.GET.get("page"),
     )
-    context = {"form": form, "slice": the_slice, "lao": lao, "lagging": lagging}
+    context = {
+        "form": form,
+        "slice": the_slice,
+        "lao": lao,
+        "lagging": lagging,
+        "keep_query": form.keep_query(),
+    }
     return render(request, "projects/dashboard_lagging.html", context)
 
 

@@ -57,11 +57,12 @@ def test_every_string_in_the_code_is_in_the_thai_catalogue(tmp_path):
 # --- Text that never reaches the catalogue ---------------------------------------------------
 # Django's own messages, form help texts, history notes and data show in Thai mode too: the key
 # pages are rendered in Thai over a small data set and every English word is reported, except
-# codes, brands and units (ALLOWED) and what is marked as another language (`lang="en"`).
+# codes, brands, units and acronyms Thai texts use as they are (LPA, ITA): ALLOWED; and what is
+# marked as another language (`lang="en"`).
 
 ALLOWED = {
     "CSV", "XLSX", "xlsx", "Excel", "PDF", "MB", "KB", "km", "OCHA", "CC", "BY", "IGO",
-    "Open", "Data", "Common", "LAO", "Portal", "Q",
+    "Open", "Data", "Common", "LAO", "Portal", "Q", "LPA", "ITA",
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z]{2,}")
 PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[sdr]")

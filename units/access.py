@@ -111,6 +111,18 @@ def can_review(user: User, lao: LAO) -> bool:
     return provinces_managed_by(user).filter(pk=lao.province_id).exists()
 
 
+def can_explain(user: User, lao: LAO) -> bool:
+    """May `user` write "the LAO says" beside this LAO's indicator values, and withdraw it while
+    it waits? Its officers and administrators; not its provincial staff, who approve or return
+    what the LAO writes (`can_review`), so that no one publishes an explanation alone. No
+    query."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_admin(user):
+        return True
+    return user.role == Role.OFFICER and user.lao_id == lao.pk
+
+
 def reviews_any_province(user: User) -> bool:
     """Does `user` review the submitted plans and reports of some province (provincial staff,
     administrators)? One query (none for anonymous visitors)."""
@@ -123,6 +135,15 @@ def reads_report_status(user: User) -> bool:
     (theirs); not officers, who see their own LAO's quarters instead, nor editors. One query for
     provincial staff, none otherwise."""
     return reads_all(user) or reviews_any_province(user)
+
+
+def provinces_read_by(user: User) -> QuerySet[Province]:
+    """Provinces whose back-office status pages (data completeness and its reminder list)
+    `user` may read: every province for executives and administrators, their own for
+    provincial staff, none for anyone else."""
+    if reads_all(user):
+        return Province.objects.all()
+    return provinces_managed_by(user)
 
 
 def has_work_page(user: User) -> bool:
@@ -138,6 +159,69 @@ def has_work_page(user: User) -> bool:
     if user.role == Role.PROVINCIAL:
         return user.province_id is not None
     return False
+
+
+def can_edit_protected_wiki(user: User) -> bool:
+    """May `user` change protected wiki pages, and protect or unprotect pages? Active editors
+    and administrators. No query."""
+    return bool(
+        user.is_authenticated and user.is_active and (is_admin(user) or user.role == Role.EDITOR)
+    )
+
+
+def can_edit_wiki(user: User, page=None) -> bool:
+    """May `user` write this wiki page (or, without a page, create pages)? Any registered user
+    whose account is active; a protected page only editors (`can_edit_protected_wiki`). No
+    query."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return not getattr(page, "protected", False) or can_edit_protected_wiki(user)
+
+
+def is_knowledge_editor(user: User) -> bool:
+    """May `user` publish documents of the knowledge base, and publish or return the good
+    practices LAOs propose? Active editors and administrators. No query."""
+    return bool(
+        user.is_authenticated and user.is_active and (is_admin(user) or user.role == Role.EDITOR)
+    )
+
+
+def can_propose_good_practice(user: User, lao: LAO) -> bool:
+    """May `user` propose (and revise) a good practice of this LAO? Its own active officers and
+    administrators. No query."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return is_admin(user) or (user.role == Role.OFFICER and user.lao_id == lao.pk)
+
+
+def can_post_in_forums(user: User) -> bool:
+    """May `user` start threads, reply, flag and follow on the webboard? Any active account
+    (citizens sign up with a confirmed e-mail address). No query."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_forum_moderator(user: User) -> bool:
+    """May `user` hide, restore, lock, pin and move on the webboard? Active administrators and
+    editors (the DLA's content staff), and staff accounts given the `forums.moderate_board`
+    permission in the admin. No query for anyone else."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_admin(user) or user.role == Role.EDITOR:
+        return True
+    return user.is_staff and user.has_perm("forums.moderate_board")
+
+
+def can_answer_for_lao(user: User, lao: LAO) -> bool:
+    """May `user` answer a question to this LAO officially, as the LAO's answer? Only its own
+    active officers: not provincial staff, nor administrators, nor another LAO's officers. No
+    query."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.OFFICER
+        and user.lao_id is not None
+        and user.lao_id == lao.pk
+    )
 
 
 class Submission(Protocol):
@@ -210,3 +294,9 @@ def uploader_required(view: Callable) -> Callable:
     """The view for those who upload workbooks (`can_upload`): anonymous visitors are sent to the
     login page, other signed-in users get a 403."""
     return _guarded(view, can_upload, PermissionDenied)
+
+
+def forum_moderator_required(view: Callable) -> Callable:
+    """The view for webboard moderators (`is_forum_moderator`): anonymous visitors are sent to
+    the login page, other signed-in users get a 404."""
+    return _guarded(view, is_forum_moderator, Http404)

@@ -401,3 +401,23 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.hostname}:{self.pid} ({self.worker_id})"
+
+
+class Attempt(models.Model):
+    """One attempt of a rate-limited action (a post, a question, a report) under one key (an
+    account or a client address): counted by `units.limits.attempt_allowed` across every worker."""
+
+    action = models.CharField(_("action"), max_length=64)
+    key = models.CharField(_("key"), max_length=128)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rate-limited attempt")
+        verbose_name_plural = _("rate-limited attempts")
+        indexes = [
+            models.Index(fields=["action", "key", "created_at"], name="attempt_action_key_at"),
+            models.Index(fields=["created_at"], name="attempt_created_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.key}"

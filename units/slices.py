@@ -12,6 +12,7 @@ only objects with a `pk`, a code and names, so `units` imports no app above it.
 from dataclasses import dataclass
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -139,6 +140,20 @@ class SliceForm(forms.Form):
             return {}
         self.is_valid()
         return self.cleaned_data
+
+    def keep_query(self) -> QueryDict:
+        """The valid values as a query string (fields in name order, objects by their key): what
+        cached tables are keyed by and what their links keep, so junk parameters or another
+        order of the same values reuse one entry."""
+        query = QueryDict(mutable=True)
+        for name, value in sorted(self.valid_data.items()):
+            if value in (None, ""):
+                continue
+            field = self.fields[name]
+            query[name] = str(
+                getattr(value, field.key) if isinstance(field, ItemChoiceField) else value
+            )
+        return query
 
     def cuts(self, data: dict) -> dict:
         """The Slice's classification fields of the valid data (none here)."""

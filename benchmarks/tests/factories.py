@@ -54,3 +54,44 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
     source = Source.COMPUTED
     as_of = datetime.date(2026, 11, 1)
     status = ValueStatus.PROVISIONAL
+
+
+class IndicatorYearFactory(factory.django.DjangoModelFactory):
+    """The national figures of an indicator in 2569 (not saturated)."""
+
+    class Meta:
+        model = "benchmarks.IndicatorYear"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    fiscal_year = 2569
+    laos_total = 3
+    ranked_count = 2
+    distinct_values = 2
+    at_best_count = 1
+    share_at_best = Decimal("50")
+    median = Decimal("30")
+    minimum = Decimal("10")
+    maximum = Decimal("50")
+
+
+class CompositeVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "benchmarks.CompositeVersion"
+
+    number = factory.Sequence(lambda n: n + 1)
+    method = factory.LazyFunction(
+        lambda: {"normalization": "peer_percentile", "minimum_indicators": 3, "weights": {}}
+    )
+    note_th = "ฉบับแรก"
+    note_en = "First version"
+
+
+class CompositeScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "benchmarks.CompositeScore"
+
+    version = factory.SubFactory(CompositeVersionFactory)
+    lao = factory.SubFactory(LAOFactory)
+    fiscal_year = 2569
+    score = Decimal("61.25")
+    reason = ""

@@ -121,6 +121,7 @@ def test_submitting_a_flagged_plan_asks_for_the_reason_and_shows_it_to_the_revie
     refused = client.post(url, confirmed(version=plan.version, imbalance_reason=""))
     assert refused.status_code == 400
     assert refused.context["form"].has_error("imbalance_reason")
+    assert "say why before submitting" in refused.content.decode()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
     client.post(url, confirmed(version=plan.version, imbalance_reason="รอเงินอุดหนุนเพิ่มเติม"))

@@ -13,8 +13,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from portal.models import MailRequest, MailRequestKind, PendingSignUp
-from portal.security import client_ip, signup_token_generator
+from portal.security import signup_token_generator
 from units.demo import DEMO_PASSWORD
+from units.limits import client_ip
 from units.models import Role, User
 from units.tests.factories import LAOFactory, UserFactory
 

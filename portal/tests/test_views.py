@@ -9,9 +9,6 @@ from units.tests.factories import LAOFactory
 pytestmark = pytest.mark.django_db
 
 AREA_PAGES = [
-    "knowledge:index",
-    "knowledge:academic",
-    "forums:index",
     "portal:e-government",
     "portal:e-services",
     "portal:news",

@@ -359,6 +359,20 @@ def test_citizens_get_their_notifications_but_no_work_link(client, tree):
     assert reverse("projects:following") in html
 
 
+def test_the_badges_count_unread_webboard_notifications_too(
+    client, tree, django_assert_num_queries
+):
+    from forums import services as forum_services
+
+    board = forum_services.lao_board(lao=tree.lao)
+    thread = forum_services.thread_create(board=board, user=tree.citizen, title="ถาม", body="ถาม")
+    forum_services.post_reply(thread=thread, user=tree.officer, body="ตอบ", official=True)
+    Notification.objects.create(user=tree.citizen, message="โครงการเปลี่ยนขั้น")
+    client.force_login(tree.citizen)
+    with django_assert_num_queries(3):  # session, user, the counts
+        assert client.get(BADGES).context["notifications"] == 2
+
+
 def test_anonymous_visitors_get_no_badges(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get(BADGES)

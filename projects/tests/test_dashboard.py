@@ -159,6 +159,26 @@ def test_a_bad_filter_value_is_ignored(client, seeded):
     assert response.context["slice"].province is None
 
 
+def test_cached_tables_are_keyed_by_the_valid_filters_and_keep_no_junk(client, seeded):
+    """Junk parameters or another order of the same filters reuse one cached entry, and no raw
+    input reaches the cached tables' links."""
+    client.force_login(seeded.executive)
+    year = current_fiscal_year()
+    keys, pages = set(), []
+    for query in (
+        f"?fiscal_year={year}&kind=sao&utm_source=junk",
+        f"?utm_source=other&kind=sao&fiscal_year={year}&province=ZZ",
+        f"?kind=sao&fiscal_year={year}",
+    ):
+        response = client.get(URL + query)
+        keys.add((response.context["tables_key"], response.context["reports_key"]))
+        # What follows the filter form (the language switch keeps the full path, on purpose).
+        html = response.content.decode().split('class="filter-form explorer-filters"', 1)[1]
+        pages.append(html.split("</form>", 1)[1].split('class="language-switch', 1)[0])
+    assert len(keys) == 1
+    assert "utm_source" not in pages[0] and "ZZ" not in pages[1]
+
+
 def expected_lagging(year, **filters):
     today = timezone.localdate()
     threshold = dashboard.elapsed_share(fiscal_year=year) - dashboard.UNDER_DISBURSED_MARGIN

@@ -261,3 +261,21 @@ def test_development_plan_strategies_are_renumbered(world):
         services.development_plan_update(
             plan=plan, user=world.neighbour_officer, vision="", strategies=[]
         )
+
+
+def test_completed_project_cannot_be_set_below_100_percent(world):
+    project = world.project
+    project.stage = Stage.COMPLETED
+    project.progress_percent = 100
+    project.save(update_fields=["stage", "progress_percent"])
+    with pytest.raises(ValidationError) as error:
+        services.project_set_progress(
+            project=project, user=world.officer, version=project.version, progress_percent=80
+        )
+    assert "100" in str(error.value.error_dict["progress_percent"])
+    project.refresh_from_db()
+    assert project.progress_percent == 100
+    with pytest.raises(ValidationError):
+        services.project_set_progress(
+            project=project, user=world.officer, version=project.version, progress_percent=101
+        )

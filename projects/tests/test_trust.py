@@ -40,8 +40,10 @@ def test_profile_card_and_project_list_show_the_same_year_by_default(
     make_project(world, name="ปีหน้า", fiscal_year=current + 1, budget="700000")
     expected = world.lao.projects.filter(fiscal_year=current)
 
-    # anonymous: the LAO (with geography), the budget section (1), the projects section (2)
-    with django_assert_num_queries(4):
+    # anonymous: the LAO (with geography), the budget section (1), the projects section (2),
+    # ranking (2), completeness (1), discussion (1), documents and good practices (3, one to
+    # find the LAO's nearest neighbours)
+    with django_assert_num_queries(11):
         profile = english_client.get(reverse("units:detail", args=[world.lao.url_code]))
     summary = card(profile)
     html = profile.content.decode()
@@ -170,8 +172,8 @@ def test_follow_an_lao_from_its_profile(client, world, django_assert_num_queries
     assert not Follow.objects.exists()
 
     client.force_login(world.citizen)
-    # session, user, the LAO, budget (1) and projects (2) sections, is the LAO followed (1)
-    with django_assert_num_queries(7):
+    # session, user, the LAO, the sections (as above: 10), is the LAO followed (1)
+    with django_assert_num_queries(14):
         html = client.get(profile_url).content.decode()
     assert f'action="{follow_url}"' in html and 'name="back" value="profile"' in html
     response = client.post(follow_url, {"action": "follow", "back": "profile"})

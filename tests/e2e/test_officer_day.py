@@ -151,7 +151,7 @@ def test_the_officers_day(live_server, page: Page, artefacts, scene, screen):
     expect(confirm.locator(".step-consequence")).to_contain_text("ถอน")
     expect(confirm.locator(".step-warnings")).to_be_visible()
     confirm.locator("button.step-confirm-button").click()
-    expect(confirm.locator(".errorlist")).to_contain_text("ฟิลด์นี้จำเป็น")
+    expect(confirm.locator(".errorlist")).to_contain_text("โปรดระบุเหตุผลก่อนส่ง")
     day.step("submit-needs-reason")
     confirm.locator("textarea[name=imbalance_reason]").fill(REASON)
     confirm.locator("button.step-confirm-button").click()

@@ -117,6 +117,26 @@ def test_work_page_and_report_status_rights(
     assert not access.has_work_page(user) and not access.reads_report_status(user)
 
 
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", set()),
+        ("citizen", set()),
+        ("officer", set()),
+        ("editor", set()),
+        ("provincial", {"40"}),
+        ("far provincial", {"41"}),
+        ("executive", {"40", "41"}),
+        ("admin", {"40", "41"}),
+        ("inactive executive", set()),
+        ("inactive provincial", set()),
+    ],
+)
+def test_provinces_read_by(who, expected, tree):
+    user = person(who, tree)
+    assert set(access.provinces_read_by(user).values_list("code", flat=True)) == expected
+
+
 def test_anonymous_visitors_have_no_work_page_nor_report_status():
     assert not access.has_work_page(AnonymousUser())
     assert not access.reads_report_status(AnonymousUser())
@@ -170,6 +190,120 @@ def test_read_and_review_scope(who, tree):
     assert access.reads_all(user) is reads_all
     assert access.can_see_unpublished_plans(user, tree["own"]) is sees_unpublished
     assert access.can_review(user, tree["own"]) is reviews
+
+
+# who → may explain (own LAO, LAO of the same province)
+EXPLAIN = {
+    "anonymous": (False, False),
+    "citizen": (False, False),
+    "editor": (False, False),
+    "executive": (False, False),
+    "neighbour officer": (False, True),
+    "officer": (True, False),
+    "provincial": (False, False),  # approves what the LAO writes, writes none itself
+    "far provincial": (False, False),
+    "admin": (True, True),
+    "inactive admin": (False, False),
+}
+
+
+@pytest.mark.parametrize("who", list(EXPLAIN))
+def test_explain_scope(who, tree):
+    user = person(who, tree)
+    own, same_province = EXPLAIN[who]
+    assert access.can_explain(user, tree["own"]) is own
+    assert access.can_explain(user, tree["same_province"]) is same_province
+
+
+# who → may (create or edit an open wiki page, edit a protected one / protect pages)
+WIKI = {
+    "anonymous": (False, False),
+    "citizen": (True, False),  # any registered user edits the wiki
+    "officer": (True, False),
+    "executive": (True, False),
+    "editor": (True, True),
+    "admin": (True, True),
+    "inactive citizen": (False, False),
+    "inactive editor": (False, False),
+}
+
+
+@pytest.mark.parametrize("who", list(WIKI))
+def test_wiki_scope(who, tree, django_assert_num_queries):
+    user = person(who, tree)
+    edits, edits_protected = WIKI[who]
+    with django_assert_num_queries(0):
+        assert access.can_edit_wiki(user) is edits
+        assert access.can_edit_wiki(user, SimpleNamespace(protected=False)) is edits
+        assert access.can_edit_wiki(user, SimpleNamespace(protected=True)) is edits_protected
+        assert access.can_edit_protected_wiki(user) is edits_protected
+
+
+# who → (publishes documents and reviews good practices, proposes one for the own LAO, for a
+# neighbour)
+KNOWLEDGE = {
+    "anonymous": (False, False, False),
+    "citizen": (False, False, False),
+    "officer": (False, True, False),
+    "neighbour officer": (False, False, True),
+    "provincial": (False, False, False),
+    "executive": (False, False, False),
+    "editor": (True, False, False),
+    "admin": (True, True, True),
+    "inactive officer": (False, False, False),
+    "inactive editor": (False, False, False),
+}
+
+
+@pytest.mark.parametrize("who", list(KNOWLEDGE))
+def test_knowledge_scope(who, tree, django_assert_num_queries):
+    user = person(who, tree)
+    edits, proposes_own, proposes_neighbour = KNOWLEDGE[who]
+    with django_assert_num_queries(0):
+        assert access.is_knowledge_editor(user) is edits
+        assert access.can_propose_good_practice(user, tree["own"]) is proposes_own
+        assert access.can_propose_good_practice(user, tree["same_province"]) is proposes_neighbour
+
+
+# who → (may post, moderates the webboard, answers officially for the own LAO, for a neighbour)
+FORUMS = {
+    "anonymous": (False, False, False, False),
+    "citizen": (True, False, False, False),
+    "officer": (True, False, True, False),
+    "neighbour officer": (True, False, False, True),  # answers for their own LAO only
+    "provincial": (True, False, False, False),
+    "executive": (True, False, False, False),
+    "editor": (True, True, False, False),
+    "admin": (True, True, False, False),
+    "inactive officer": (False, False, False, False),
+    "inactive editor": (False, False, False, False),
+}
+
+
+@pytest.mark.parametrize("who", list(FORUMS))
+def test_forum_scope(who, tree, django_assert_num_queries):
+    user = person(who, tree)
+    posts, moderates, answers_own, answers_neighbour = FORUMS[who]
+    with django_assert_num_queries(0):
+        assert access.can_post_in_forums(user) is posts
+        assert access.is_forum_moderator(user) is moderates
+        assert access.can_answer_for_lao(user, tree["own"]) is answers_own
+        assert access.can_answer_for_lao(user, tree["same_province"]) is answers_neighbour
+
+
+def test_forum_moderator_by_permission_needs_a_staff_account(tree):
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.get(codename="moderate_board", content_type__app_label="forums")
+    staff = UserFactory(role=Role.EXECUTIVE, is_staff=True)
+    citizen = UserFactory(role=Role.CITIZEN)
+    assert not access.is_forum_moderator(staff)
+    for user in (staff, citizen):
+        user.user_permissions.add(permission)
+    staff = type(staff).objects.get(pk=staff.pk)  # a fresh object: permissions are cached
+    citizen = type(citizen).objects.get(pk=citizen.pk)
+    assert access.is_forum_moderator(staff)
+    assert not access.is_forum_moderator(citizen)
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,16 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from benchmarks.services import indicator_values_recompute, indicators_sync
+from benchmarks.services import benchmarks_recompute, indicators_sync
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute the computed indicator values of every active LAO (or --lao DLA codes) for "
-        "every fiscal year with data (or --year). Syncs the declarations first. Safe to re-run: "
-        "unchanged values are not written again."
+        "Recompute everything benchmarks computes (indicator values, peer groups, nearest "
+        "neighbours, statistics and ranks, the composite, completeness) for every active LAO (or "
+        "--lao DLA codes) and every fiscal year with data (or --year). Syncs the declarations "
+        "first and prints what each step wrote and how long it took. Safe to re-run: unchanged "
+        "rows are not written again."
     )
 
     def add_arguments(self, parser):
@@ -24,8 +26,13 @@ class Command(BaseCommand):
         if codes:
             lao_ids = list(LAO.objects.filter(dla_code__in=codes).values_list("pk", flat=True))
         started = time.perf_counter()
-        written = indicator_values_recompute(fiscal_years=years, lao_ids=lao_ids)
+        result = benchmarks_recompute(fiscal_years=years, lao_ids=lao_ids)
         elapsed = time.perf_counter() - started
-        for code, count in written.items():
+        for code, count in result["written"]["indicators"].items():
             self.stdout.write(f"{code}: {count}")
+        for step, seconds in result["timings"].items():
+            details = result["written"][step]
+            if step == "indicators":
+                details = sum(count for name, count in details.items() if name != "removed")
+            self.stdout.write(f"{step}: {seconds:.2f} s ({details})")
         self.stdout.write(f"recomputed in {elapsed:.1f} s")

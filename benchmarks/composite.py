@@ -1,0 +1,248 @@
+"""The composite score of every LAO and fiscal year, its ranks, and its versions.
+
+Method (stored as data in each CompositeVersion.method, see `composite_method()`):
+
+1. Indicators counted: shown (`is_active`), weight > 0, and not saturated that year
+   (benchmarks/ranking.py). Budget per capita has weight 0: it is context, not performance.
+2. Normalization: each value becomes its percentile (0–100, 100 = best in the indicator's
+   direction, ties equal) within the LAO's peer group (kind and population band); where fewer
+   than MINIMUM_PEERS LAOs of the group have a value (Bangkok and Pattaya are groups of one),
+   within all LAOs nationally instead.
+3. Aggregation: the weighted mean of those percentiles, weights from the Indicator rows, rounded
+   to 2 decimals (0–100).
+4. Missing values: a value with a reason is left out (never counted as zero, never imputed) and
+   the mean is taken over the indicators the LAO has. An LAO with fewer than MINIMUM_INDICATORS
+   counted indicators gets no score but the reason "too few indicators with a value".
+
+Ranks of the score are those of an indicator (benchmarks/ranking.py): national, in the province,
+in the peer group with percentile and quartile, and last year's national rank, within the version.
+
+Versions: the current version is the highest number. A recompute compares the scores it makes
+with the current version's; a new version (with a note in Thai and English) is made when
+
+- the method differs from the current version's (first version, a weight changed, an indicator
+  shown, hidden or added): every year is scored again under it;
+- or any score, reason or count of indicators in the years recomputed differs (a corrected or
+  new figure, a changed saturation): the note says how many LAOs changed in which years; the
+  years not recomputed are carried over unchanged.
+
+Otherwise nothing is written but the ranks (which follow the scores and the geography). Old
+versions keep their scores, so a page can say which version it showed and still show it.
+"""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from benchmarks.models import CompositeVersion, Indicator, IndicatorValue, Reason
+from benchmarks.ranking import ranks_update
+
+MINIMUM_INDICATORS = 3
+MINIMUM_PEERS = 5
+
+METHOD = {
+    "normalization": "peer_percentile",
+    "minimum_peers": MINIMUM_PEERS,
+    "fallback": "national_percentile",
+    "aggregation": "weighted_mean",
+    "minimum_indicators": MINIMUM_INDICATORS,
+    "missing": "left_out",
+    "saturated": "left_out",
+}
+
+# A lock of its own, so that two recomputes (the worker's tasks) never make the same version
+# number or score the same year at once.
+LOCK_KEY = 7_000_001
+
+_SCORES = """
+    CREATE TEMPORARY TABLE bm_composite ON COMMIT DROP AS
+    WITH used AS (
+        SELECT v.lao_id, v.fiscal_year, i.weight,
+               CASE WHEN v.peer_count >= %(minimum_peers)s THEN v.peer_percentile
+                    WHEN iy.ranked_count > 1
+                        THEN ROUND(100.0 * (iy.ranked_count - v.national_rank)
+                                   / (iy.ranked_count - 1), 2)
+                    ELSE 100 END AS percentile
+        FROM benchmarks_indicatorvalue v
+        JOIN benchmarks_indicator i ON i.id = v.indicator_id
+        JOIN benchmarks_indicatoryear iy
+            ON iy.indicator_id = v.indicator_id AND iy.fiscal_year = v.fiscal_year
+        WHERE v.fiscal_year = ANY(%(years)s::integer[]) AND i.code = ANY(%(codes)s::text[])
+          AND NOT iy.saturated AND v.value IS NOT NULL AND v.national_rank IS NOT NULL
+    ),
+    laos AS (
+        SELECT DISTINCT v.lao_id, v.fiscal_year
+        FROM benchmarks_indicatorvalue v
+        JOIN units_lao l ON l.id = v.lao_id
+        WHERE l.is_active AND v.fiscal_year = ANY(%(years)s::integer[])
+    )
+    SELECT a.lao_id, a.fiscal_year,
+           CASE WHEN COUNT(u.percentile) >= %(minimum)s AND SUM(u.weight) > 0
+                THEN ROUND(SUM(u.weight * u.percentile) / SUM(u.weight), 2) END AS score,
+           CASE WHEN COUNT(u.percentile) >= %(minimum)s AND SUM(u.weight) > 0
+                THEN '' ELSE %(too_few)s END AS reason,
+           COUNT(u.percentile) AS indicators_used
+    FROM laos a
+    LEFT JOIN used u ON u.lao_id = a.lao_id AND u.fiscal_year = a.fiscal_year
+    GROUP BY a.lao_id, a.fiscal_year
+"""
+
+# LAOs whose score, reason or count differs between the new scores and the current version's.
+_CHANGED = """
+    SELECT fiscal_year, COUNT(DISTINCT lao_id)
+    FROM (
+        (SELECT lao_id, fiscal_year, score, reason, indicators_used FROM bm_composite
+         EXCEPT
+         SELECT lao_id, fiscal_year, score, reason, indicators_used
+         FROM benchmarks_compositescore
+         WHERE version_id = %(version)s AND fiscal_year = ANY(%(years)s::integer[]))
+        UNION ALL
+        (SELECT lao_id, fiscal_year, score, reason, indicators_used
+         FROM benchmarks_compositescore
+         WHERE version_id = %(version)s AND fiscal_year = ANY(%(years)s::integer[])
+         EXCEPT
+         SELECT lao_id, fiscal_year, score, reason, indicators_used FROM bm_composite)
+    ) differences
+    GROUP BY fiscal_year
+    ORDER BY fiscal_year
+"""
+
+# The new version: the new scores of the years recomputed, and the current version's scores of
+# the other years carried over with their ranks (only the year after a recomputed one needs its
+# "rank the year before" refreshed, which the rank step does).
+_COPY = """
+    INSERT INTO benchmarks_compositescore
+        (version_id, lao_id, fiscal_year, score, reason, indicators_used, national_rank,
+         province_rank, province_count, peer_rank, peer_count, peer_percentile, peer_quartile,
+         previous_national_rank)
+    SELECT %(new)s, lao_id, fiscal_year, score, reason, indicators_used,
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM bm_composite
+    UNION ALL
+    SELECT %(new)s, lao_id, fiscal_year, score, reason, indicators_used, national_rank,
+           province_rank, province_count, peer_rank, peer_count, peer_percentile, peer_quartile,
+           previous_national_rank
+    FROM benchmarks_compositescore
+    WHERE version_id = %(previous)s AND NOT fiscal_year = ANY(%(years)s::integer[])
+"""
+
+
+def composite_method() -> dict:
+    """The method as it stands: METHOD and the weight of every indicator counted (shown,
+    weight > 0), by code."""
+    weights = {
+        code: str(weight.normalize())
+        for code, weight in Indicator.objects.active()
+        .filter(weight__gt=0)
+        .order_by("code")
+        .values_list("code", "weight")
+    }
+    return {**METHOD, "weights": weights}
+
+
+def _years_note(years: list[int]) -> str:
+    return ", ".join(str(year) for year in years)
+
+
+def version_notes(*, previous: CompositeVersion | None, method_changed: bool, changed: dict):
+    """The Thai and English notes of a new version: why it was made."""
+    if previous is None:
+        return ("คะแนนรวมฉบับแรก", "First version of the composite scores.")
+    if method_changed:
+        return (
+            f"เปลี่ยนวิธีคำนวณจากฉบับที่ {previous.number} (น้ำหนักหรือตัวชี้วัดที่นับ) คำนวณคะแนนทุกปีใหม่",
+            f"Method changed since version {previous.number} (weights or indicators counted); "
+            "every year scored again.",
+        )
+    count = sum(changed.values())
+    years = _years_note(sorted(changed))
+    return (
+        f"แก้ไขตัวเลข: คะแนนของ อปท. {count:,} แห่งเปลี่ยนไปจากฉบับที่ {previous.number} "
+        f"(ปีงบประมาณ {years})",
+        f"Corrected figures: the scores of {count:,} LAOs changed since version "
+        f"{previous.number} (fiscal years {years}).",
+    )
+
+
+@transaction.atomic
+def _prune_old_scores(cursor, *, newest: int) -> int:
+    """Delete the scores of versions older than the newest BENCHMARKS_COMPOSITE_VERSIONS_KEPT:
+    every corrected figure copies a whole version (~39,000 rows nationally), so keeping them all
+    would grow without end. The versions themselves (number, date, method, note) stay, so an old
+    page can still say which version it showed and why the next one was made."""
+    cursor.execute(
+        """
+        DELETE FROM benchmarks_compositescore s
+        USING benchmarks_compositeversion v
+        WHERE s.version_id = v.id AND v.number <= %s
+        """,
+        [newest - settings.BENCHMARKS_COMPOSITE_VERSIONS_KEPT],
+    )
+    return cursor.rowcount
+
+
+def composite_recompute(*, fiscal_years: Iterable[int] | None = None) -> dict:
+    """Score every active LAO in `fiscal_years` (None: every year with indicator values) from
+    the ranks already written (run benchmarks.ranking first), and make a new version when the
+    method or any score changed (module docstring). Returns {"version": number or None,
+    "created": bool, "changed": {year: LAOs changed}, "ranks": rows ranked}."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+    all_years = sorted(
+        IndicatorValue.objects.order_by().values_list("fiscal_year", flat=True).distinct()
+    )
+    years = sorted(set(all_years if fiscal_years is None else fiscal_years))
+    method = composite_method()
+    current = CompositeVersion.objects.order_by("-number").first()
+    method_changed = current is None or current.method != method
+    if method_changed:
+        years = all_years
+    result = {"version": current and current.number, "created": False, "changed": {}, "ranks": 0}
+    if not years:
+        return result
+    params = {
+        "years": years,
+        "codes": sorted(method["weights"]),
+        "minimum": MINIMUM_INDICATORS,
+        "minimum_peers": MINIMUM_PEERS,
+        "too_few": Reason.TOO_FEW.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_SCORES, params)
+        changed = {}
+        if not method_changed:
+            cursor.execute(_CHANGED, {"version": current.pk, "years": years})
+            changed = dict(cursor.fetchall())
+        version = current
+        if method_changed or changed:
+            note_th, note_en = version_notes(
+                previous=current, method_changed=method_changed, changed=changed
+            )
+            version = CompositeVersion.objects.create(
+                number=(current.number + 1) if current else 1,
+                method=method,
+                note_th=note_th,
+                note_en=note_en,
+            )
+            cursor.execute(
+                _COPY,
+                {"new": version.pk, "previous": current and current.pk, "years": years},
+            )
+            result.update(created=True, changed=changed)
+            result["pruned"] = _prune_old_scores(cursor, newest=version.number)
+        result["version"] = version.number
+        result["ranks"] = ranks_update(
+            cursor,
+            table="benchmarks_compositescore",
+            key="version_id",
+            badness="-t.score",
+            joins="",
+            where=f"t.version_id = {int(version.pk)}",
+            rankable="t.score IS NOT NULL",
+            params={"years": years},
+            # A new version's rows were just written: the planner must know them.
+            analyze=result["created"],
+        )
+        cursor.execute("DROP TABLE bm_composite")
+    return result

@@ -1,0 +1,143 @@
+"""Forms of benchmarks: the LAO's explanations, questions about figures and their steps, and the
+query strings that name the figure a page is about."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from benchmarks.models import ExplanationReason, Indicator
+from benchmarks.voice import EXPLANATION_MAX_CHARS, QUESTION_MAX_CHARS
+from units.models import LAO
+from units.views.workflow import StepForm
+
+YEAR_BOUNDS = {"min_value": 2500, "max_value": 2700}
+
+
+class FigureForm(forms.Form):
+    """The figure a page is about, from the query string (GET) or the form's hidden fields
+    (POST): an LAO by DLA code, and an indicator with a fiscal year or a figure named in words.
+    Cleaned: `lao` and `indicator` are the rows (two queries); a missing or hidden one is an
+    error."""
+
+    lao = forms.CharField(max_length=16, widget=forms.HiddenInput)
+    indicator = forms.SlugField(max_length=64, required=False, widget=forms.HiddenInput)
+    year = forms.IntegerField(required=False, widget=forms.HiddenInput, **YEAR_BOUNDS)
+    figure = forms.CharField(max_length=200, required=False, widget=forms.HiddenInput)
+
+    def clean_lao(self):
+        lao = (
+            LAO.objects.active()
+            .select_related("province")
+            .by_url_code(self.cleaned_data["lao"])
+            .first()
+        )
+        if lao is None:
+            raise forms.ValidationError(_("No LAO has this code."))
+        return lao
+
+    def clean_indicator(self):
+        code = self.cleaned_data["indicator"]
+        if not code:
+            return None
+        indicator = Indicator.objects.active().filter(code=code).first()
+        if indicator is None:
+            raise forms.ValidationError(_("No indicator has this code."))
+        return indicator
+
+    def clean(self):
+        data = super().clean()
+        if data.get("indicator") and not data.get("year"):
+            self.add_error("year", _("Say which fiscal year."))
+        return data
+
+
+class ExplanationTargetForm(FigureForm):
+    """The value an explanation is about: LAO, indicator and year are all required."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].required = True
+        self.fields["year"].required = True
+
+
+class ExplanationForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=ExplanationReason.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Explanation"),
+        help_text=_(
+            "Plain text, at most 2,000 characters. It is published beside the value once the "
+            "provincial office approves it."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=EXPLANATION_MAX_CHARS,
+    )
+
+
+class ExplanationReturnForm(StepForm):
+    comment = forms.CharField(
+        label=_("What should the LAO change?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class QuestionForm(FigureForm):
+    """A question about a figure: the figure (hidden), what looks wrong, and an optional
+    contact shown only to those who answer."""
+
+    text = forms.CharField(
+        label=_("What looks wrong?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=QUESTION_MAX_CHARS,
+        help_text=_("At most 1,000 characters. Shown publicly: do not write personal data."),
+    )
+    contact = forms.CharField(
+        label=_("Your e-mail or phone (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Only the LAO's officers and its provincial office see it, to ask you more; it is "
+            "never shown publicly."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("indicator") and not (data.get("figure") or "").strip():
+            # The hidden fields come from the figure's page; without them there is no figure.
+            raise forms.ValidationError(_("Say which figure you question."))
+        return data
+
+
+class QuestionAnswerForm(StepForm):
+    answer = forms.CharField(
+        label=_("Answer"),
+        help_text=_("Shown publicly under the LAO's name."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+
+
+class QuestionCorrectForm(StepForm):
+    note = forms.CharField(
+        label=_("What was corrected?"),
+        help_text=_("Shown publicly in the question's history."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+class QuestionCloseForm(StepForm):
+    reason = forms.CharField(
+        label=_("Why does the figure stand?"),
+        help_text=_("Shown publicly in the question's history."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+class ReasonsForm(forms.Form):
+    """The fiscal year of the national rollup of reasons (empty: every year)."""
+
+    year = forms.IntegerField(label=_("Fiscal year"), required=False, **YEAR_BOUNDS)

@@ -1,0 +1,348 @@
+"""Ranks, the saturation check and the statistics of every indicator and fiscal year, all LAOs at
+once with SQL window functions (a handful of statements whatever the number of LAOs).
+
+Order. Rank 1 is best in the indicator's direction: the highest value (higher is better), the
+lowest (lower is better), or for a target the smallest distance to it, a value within the
+tolerance counting as on target (distance 0, best). Ties share a rank (`RANK()`: 1, 1, 3). Only
+values are ranked: a row with a reason keeps empty ranks, and so does every row of a saturated
+indicator-year.
+
+Ranks written to each IndicatorValue: national, in the province (with the number ranked there),
+in the peer group (with the number ranked there; benchmarks/peers.py), and:
+
+- `peer_percentile` = 100 × (n − rank) ÷ (n − 1) in a peer group of n ranked LAOs (100 = best,
+  0 = last; the complement of PERCENT_RANK, so ties share it); empty in a group of one, where it
+  would say nothing (Bangkok, Pattaya);
+- `peer_quartile` from the percentile: 75–100 → 1 (the best quarter), 50–75 → 2, 25–50 → 3,
+  below 25 → 4; ties share it, as they do not with NTILE;
+- `previous_national_rank`: the national rank of the same indicator the fiscal year before.
+
+Saturation (IndicatorYear), checked before ranking: among the LAOs with a value, how many are at
+the best value and how many distinct values there are. An indicator-year is **saturated** when at
+least SATURATION_SHARE % of them are at the best value or it has at most SATURATION_DISTINCT
+distinct values: it cannot tell LAOs apart (LPA 2564: 98.8 % passed). A saturated indicator-year
+gets no ranks (pages show pass/fail: at the best value or not) and stays out of the composite.
+
+IndicatorYear also keeps the national median, minimum, maximum, a histogram of HISTOGRAM_BINS
+equal-width bins between the minimum and maximum (the maximum falls in the last bin) and the
+missing values by reason; PeerStatistic the median and count per peer group.
+
+Every write is an upsert or update guarded by IS DISTINCT FROM: a rerun over unchanged values
+writes nothing.
+"""
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+SATURATION_SHARE = 90  # % of the LAOs with a value at the best value
+SATURATION_DISTINCT = 2  # this many distinct values or fewer: a pass/fail indicator already
+HISTOGRAM_BINS = 10
+
+# How far a value is from the best, per indicator direction (smaller is better). Only for rows
+# with a value: GREATEST ignores NULLs, so a missing value would read as on target.
+BADNESS = """
+    CASE i.direction
+        WHEN 'higher' THEN -{value}
+        WHEN 'lower' THEN {value}
+        ELSE GREATEST(ABS({value} - i.target) - i.tolerance, 0)
+    END
+"""
+
+_YEARS = """
+    INSERT INTO benchmarks_indicatoryear
+        (indicator_id, fiscal_year, laos_total, ranked_count, distinct_values, at_best_count,
+         share_at_best, saturated, median, minimum, maximum, histogram, reasons, computed_at)
+    WITH vals AS (
+        SELECT v.indicator_id, v.fiscal_year, v.value, v.reason,
+               {badness} AS badness
+        FROM benchmarks_indicatorvalue v
+        JOIN benchmarks_indicator i ON i.id = v.indicator_id
+        WHERE v.fiscal_year = ANY(%(years)s::integer[])
+    ),
+    best AS (
+        SELECT indicator_id, fiscal_year, MIN(badness) AS best
+        FROM vals WHERE value IS NOT NULL GROUP BY 1, 2
+    ),
+    stats AS (
+        SELECT x.indicator_id, x.fiscal_year, COUNT(*) AS laos_total,
+               COUNT(x.value) AS ranked_count, COUNT(DISTINCT x.value) AS distinct_values,
+               COUNT(*) FILTER (WHERE x.value IS NOT NULL AND x.badness = b.best)
+                   AS at_best_count,
+               ROUND((percentile_cont(0.5) WITHIN GROUP (ORDER BY x.value))::numeric, 4)
+                   AS median,
+               MIN(x.value) AS minimum, MAX(x.value) AS maximum
+        FROM vals x
+        LEFT JOIN best b ON b.indicator_id = x.indicator_id AND b.fiscal_year = x.fiscal_year
+        GROUP BY 1, 2
+    ),
+    binned AS (
+        SELECT x.indicator_id, x.fiscal_year,
+               CASE WHEN s.maximum > s.minimum
+                    THEN LEAST(width_bucket(x.value, s.minimum, s.maximum, %(bins)s), %(bins)s)
+                    ELSE 1 END AS bin,
+               COUNT(*) AS n
+        FROM vals x
+        JOIN stats s ON s.indicator_id = x.indicator_id AND s.fiscal_year = x.fiscal_year
+        WHERE x.value IS NOT NULL
+        GROUP BY 1, 2, 3
+    ),
+    histograms AS (
+        SELECT s.indicator_id, s.fiscal_year,
+               jsonb_agg(jsonb_build_object(
+                   'from', trim_scale(ROUND(s.minimum + (g.bin - 1) * w.width, 4))::text,
+                   'to', trim_scale(ROUND(
+                       CASE WHEN g.bin = w.bins THEN s.maximum ELSE s.minimum + g.bin * w.width END,
+                       4))::text,
+                   'count', COALESCE(b.n, 0)
+               ) ORDER BY g.bin) AS histogram
+        FROM stats s
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN s.maximum > s.minimum THEN %(bins)s ELSE 1 END AS bins,
+                   (s.maximum - s.minimum) / %(bins)s AS width
+        ) w
+        CROSS JOIN LATERAL generate_series(1, w.bins) AS g(bin)
+        LEFT JOIN binned b
+            ON b.indicator_id = s.indicator_id AND b.fiscal_year = s.fiscal_year AND b.bin = g.bin
+        WHERE s.ranked_count > 0
+        GROUP BY 1, 2
+    ),
+    reasons AS (
+        SELECT indicator_id, fiscal_year, jsonb_object_agg(reason, n) AS reasons
+        FROM (
+            SELECT indicator_id, fiscal_year, reason, COUNT(*) AS n
+            FROM vals WHERE reason <> '' GROUP BY 1, 2, 3
+        ) counted
+        GROUP BY 1, 2
+    )
+    SELECT s.indicator_id, s.fiscal_year, s.laos_total, s.ranked_count, s.distinct_values,
+           s.at_best_count,
+           CASE WHEN s.ranked_count > 0
+                THEN ROUND(100.0 * s.at_best_count / s.ranked_count, 2) ELSE 0 END,
+           s.ranked_count > 0 AND (
+               100.0 * s.at_best_count >= %(share)s * s.ranked_count
+               OR s.distinct_values <= %(distinct)s
+           ),
+           s.median, s.minimum, s.maximum,
+           COALESCE(h.histogram, '[]'::jsonb), COALESCE(r.reasons, '{{}}'::jsonb), now()
+    FROM stats s
+    LEFT JOIN histograms h ON h.indicator_id = s.indicator_id AND h.fiscal_year = s.fiscal_year
+    LEFT JOIN reasons r ON r.indicator_id = s.indicator_id AND r.fiscal_year = s.fiscal_year
+    ON CONFLICT (indicator_id, fiscal_year) DO UPDATE
+    SET laos_total = EXCLUDED.laos_total, ranked_count = EXCLUDED.ranked_count,
+        distinct_values = EXCLUDED.distinct_values, at_best_count = EXCLUDED.at_best_count,
+        share_at_best = EXCLUDED.share_at_best, saturated = EXCLUDED.saturated,
+        median = EXCLUDED.median, minimum = EXCLUDED.minimum, maximum = EXCLUDED.maximum,
+        histogram = EXCLUDED.histogram, reasons = EXCLUDED.reasons,
+        computed_at = EXCLUDED.computed_at
+    WHERE (benchmarks_indicatoryear.laos_total, benchmarks_indicatoryear.ranked_count,
+           benchmarks_indicatoryear.distinct_values, benchmarks_indicatoryear.at_best_count,
+           benchmarks_indicatoryear.share_at_best, benchmarks_indicatoryear.saturated,
+           benchmarks_indicatoryear.median, benchmarks_indicatoryear.minimum,
+           benchmarks_indicatoryear.maximum, benchmarks_indicatoryear.histogram::jsonb,
+           benchmarks_indicatoryear.reasons::jsonb)
+          IS DISTINCT FROM
+          (EXCLUDED.laos_total, EXCLUDED.ranked_count, EXCLUDED.distinct_values,
+           EXCLUDED.at_best_count, EXCLUDED.share_at_best, EXCLUDED.saturated, EXCLUDED.median,
+           EXCLUDED.minimum, EXCLUDED.maximum, EXCLUDED.histogram::jsonb,
+           EXCLUDED.reasons::jsonb)
+"""
+
+_YEARS_PRUNE = """
+    DELETE FROM benchmarks_indicatoryear y
+    WHERE y.fiscal_year = ANY(%(years)s::integer[])
+      AND NOT EXISTS (
+          SELECT 1 FROM benchmarks_indicatorvalue v
+          WHERE v.indicator_id = y.indicator_id AND v.fiscal_year = y.fiscal_year
+      )
+"""
+
+# The rank update, shared by indicator values and composite scores: `{key}` is the column that
+# splits the rows into separate rankings besides the year (indicator_id, version_id). The new
+# ranks are staged in an analysed temporary table: joined back as a CTE, the planner misjudged
+# its size and chose nested loops (minutes at national scale instead of seconds).
+RANKED = """
+    CREATE TEMPORARY TABLE bm_ranked ON COMMIT DROP AS
+    WITH scoped AS (
+        SELECT t.id, t.lao_id, t.fiscal_year, t.{key} AS key, l.province_id, pm.peer_group,
+               {badness} AS badness
+        FROM {table} t
+        JOIN units_lao l ON l.id = t.lao_id
+        {joins}
+        LEFT JOIN benchmarks_peermembership pm
+            ON pm.lao_id = t.lao_id AND pm.fiscal_year = t.fiscal_year
+        WHERE t.fiscal_year = ANY(%(years)s::integer[]) AND {where} AND {rankable}
+    ),
+    ranked AS (
+        SELECT id, lao_id, fiscal_year, key, peer_group,
+               RANK() OVER (PARTITION BY key, fiscal_year ORDER BY badness) AS national_rank,
+               RANK() OVER (PARTITION BY key, fiscal_year, province_id ORDER BY badness)
+                   AS province_rank,
+               COUNT(*) OVER (PARTITION BY key, fiscal_year, province_id) AS province_count,
+               RANK() OVER (PARTITION BY key, fiscal_year, peer_group ORDER BY badness)
+                   AS peer_rank,
+               COUNT(*) OVER (PARTITION BY key, fiscal_year, peer_group) AS peer_count
+        FROM scoped
+    )
+    SELECT id, lao_id, fiscal_year, key, national_rank, province_rank, province_count,
+           CASE WHEN peer_group IS NOT NULL THEN peer_rank END AS peer_rank,
+           CASE WHEN peer_group IS NOT NULL THEN peer_count END AS peer_count,
+           CASE WHEN peer_group IS NOT NULL AND peer_count > 1
+                THEN ROUND(100.0 * (peer_count - peer_rank) / (peer_count - 1), 2)
+           END AS peer_percentile
+    FROM ranked
+"""
+
+RANKS = """
+    WITH new AS (
+        SELECT t.id, p.national_rank, p.province_rank, p.province_count, p.peer_rank,
+               p.peer_count, p.peer_percentile,
+               CASE WHEN p.peer_percentile >= 75 THEN 1
+                    WHEN p.peer_percentile >= 50 THEN 2
+                    WHEN p.peer_percentile >= 25 THEN 3
+                    WHEN p.peer_percentile IS NOT NULL THEN 4 END AS peer_quartile,
+               CASE WHEN t.fiscal_year - 1 = ANY(%(years)s::integer[]) THEN before.national_rank
+                    ELSE stored.national_rank END AS previous_national_rank
+        FROM {table} t
+        LEFT JOIN bm_ranked p ON p.id = t.id
+        LEFT JOIN bm_ranked before
+            ON before.key = t.{key} AND before.lao_id = t.lao_id
+           AND before.fiscal_year = t.fiscal_year - 1
+        LEFT JOIN {table} stored
+            ON stored.{key} = t.{key} AND stored.lao_id = t.lao_id
+           AND stored.fiscal_year = t.fiscal_year - 1
+           AND stored.fiscal_year = ANY(%(previous)s::integer[])
+        WHERE t.fiscal_year = ANY(%(years)s::integer[]) AND {where}
+    )
+    UPDATE {table} u
+    SET national_rank = new.national_rank, province_rank = new.province_rank,
+        province_count = new.province_count, peer_rank = new.peer_rank,
+        peer_count = new.peer_count, peer_percentile = new.peer_percentile,
+        peer_quartile = new.peer_quartile, previous_national_rank = new.previous_national_rank
+    FROM new
+    WHERE u.id = new.id
+      AND (u.national_rank, u.province_rank, u.province_count, u.peer_rank, u.peer_count,
+           u.peer_percentile, u.peer_quartile, u.previous_national_rank)
+          IS DISTINCT FROM
+          (new.national_rank, new.province_rank, new.province_count, new.peer_rank,
+           new.peer_count, new.peer_percentile, new.peer_quartile, new.previous_national_rank)
+"""
+
+# The year after those ranked keeps the rank of its year before: refreshed when that moved.
+FOLLOWING_YEAR = """
+    UPDATE {table} u
+    SET previous_national_rank = moved.national_rank
+    FROM (
+        SELECT t.id, stored.national_rank
+        FROM {table} t
+        LEFT JOIN {table} stored
+            ON stored.{key} = t.{key} AND stored.lao_id = t.lao_id
+           AND stored.fiscal_year = t.fiscal_year - 1
+           AND stored.fiscal_year = ANY(%(years)s::integer[])
+        WHERE t.fiscal_year = ANY(%(following)s::integer[]) AND {where}
+          AND t.previous_national_rank IS DISTINCT FROM stored.national_rank
+    ) moved
+    WHERE u.id = moved.id
+"""
+
+_PEER_STATISTICS = """
+    INSERT INTO benchmarks_peerstatistic (indicator_id, fiscal_year, peer_group, ranked_count,
+                                          median)
+    SELECT v.indicator_id, v.fiscal_year, pm.peer_group, COUNT(v.value),
+           ROUND((percentile_cont(0.5) WITHIN GROUP (ORDER BY v.value))::numeric, 4)
+    FROM benchmarks_indicatorvalue v
+    JOIN benchmarks_peermembership pm ON pm.lao_id = v.lao_id AND pm.fiscal_year = v.fiscal_year
+    WHERE v.fiscal_year = ANY(%(years)s::integer[])
+    GROUP BY 1, 2, 3
+    ON CONFLICT (indicator_id, fiscal_year, peer_group) DO UPDATE
+    SET ranked_count = EXCLUDED.ranked_count, median = EXCLUDED.median
+    WHERE (benchmarks_peerstatistic.ranked_count, benchmarks_peerstatistic.median)
+          IS DISTINCT FROM (EXCLUDED.ranked_count, EXCLUDED.median)
+"""
+
+# NOT IN over a few hundred groups is one hashed set; a correlated NOT EXISTS took seconds.
+_PEER_STATISTICS_PRUNE = """
+    DELETE FROM benchmarks_peerstatistic s
+    WHERE s.fiscal_year = ANY(%(years)s::integer[])
+      AND (s.indicator_id, s.fiscal_year, s.peer_group) NOT IN (
+          SELECT v.indicator_id, v.fiscal_year, pm.peer_group
+          FROM benchmarks_indicatorvalue v
+          JOIN benchmarks_peermembership pm
+              ON pm.lao_id = v.lao_id AND pm.fiscal_year = v.fiscal_year
+          WHERE v.fiscal_year = ANY(%(years)s::integer[])
+          GROUP BY 1, 2, 3
+      )
+"""
+
+
+def ranks_update(
+    cursor,
+    *,
+    table: str,
+    key: str,
+    badness: str,
+    joins: str,
+    where: str,
+    rankable: str,
+    params,
+    analyze: bool = False,
+) -> int:
+    """Rank the rows of `table` in the years of `params["years"]` (see RANKS), then refresh the
+    previous-year rank of the year after them; `analyze` first when many rows were just written
+    (the planner would not know them). Returns the rows written."""
+    years = params["years"]
+    following = sorted({year + 1 for year in years} - set(years))
+    parts = {"table": table, "key": key, "badness": badness, "joins": joins, "where": where}
+    if analyze:
+        cursor.execute(f"ANALYZE {table}")
+    cursor.execute(RANKED.format(rankable=rankable, **parts), params)
+    cursor.execute("CREATE INDEX ON bm_ranked (id)")
+    cursor.execute("CREATE INDEX ON bm_ranked (key, lao_id, fiscal_year)")
+    cursor.execute("ANALYZE bm_ranked")
+    cursor.execute(RANKS.format(**parts), {**params, "previous": [year - 1 for year in years]})
+    written = cursor.rowcount
+    # Dropped now, not at the commit: the pipeline ranks indicators, then the composite.
+    cursor.execute("DROP TABLE bm_ranked")
+    cursor.execute(FOLLOWING_YEAR.format(**parts), {**params, "following": following})
+    return written + cursor.rowcount
+
+
+@transaction.atomic
+def indicator_ranks_recompute(*, fiscal_years: Iterable[int]) -> dict[str, int]:
+    """The saturation check and statistics (IndicatorYear), the ranks of every IndicatorValue
+    and the peer medians (PeerStatistic) of every indicator in `fiscal_years`, over all LAOs:
+    when one LAO's value changes, everyone's rank may, so a year is always ranked whole.
+    Returns the rows written per table."""
+    years = sorted(set(fiscal_years))
+    if not years:
+        return {"years": 0, "ranks": 0, "peer_statistics": 0}
+    params = {
+        "years": years,
+        "bins": HISTOGRAM_BINS,
+        "share": SATURATION_SHARE,
+        "distinct": SATURATION_DISTINCT,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_YEARS.format(badness=BADNESS.format(value="v.value")), params)
+        written_years = cursor.rowcount
+        cursor.execute(_YEARS_PRUNE, params)
+        written_years += cursor.rowcount
+        ranks = ranks_update(
+            cursor,
+            table="benchmarks_indicatorvalue",
+            key="indicator_id",
+            badness=BADNESS.format(value="t.value"),
+            joins="""
+                JOIN benchmarks_indicator i ON i.id = t.indicator_id
+                JOIN benchmarks_indicatoryear iy
+                    ON iy.indicator_id = t.indicator_id AND iy.fiscal_year = t.fiscal_year
+            """,
+            where="TRUE",
+            rankable="t.value IS NOT NULL AND NOT iy.saturated",
+            params=params,
+        )
+        cursor.execute(_PEER_STATISTICS, params)
+        peer_statistics = cursor.rowcount
+        cursor.execute(_PEER_STATISTICS_PRUNE, params)
+        peer_statistics += cursor.rowcount
+    return {"years": written_years, "ranks": ranks, "peer_statistics": peer_statistics}

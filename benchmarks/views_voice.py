@@ -1,0 +1,383 @@
+"""Pages of the voice of the LAO and of the public: explanations with their review steps and
+queue, the national rollup of reasons, questions about figures with their public status page,
+steps and queue. Writes go through benchmarks.voice; scope through units.access (404 out of
+scope)."""
+
+from datetime import timedelta
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from benchmarks import voice
+from benchmarks.forms import (
+    ExplanationForm,
+    ExplanationReturnForm,
+    ExplanationTargetForm,
+    FigureForm,
+    QuestionAnswerForm,
+    QuestionCloseForm,
+    QuestionCorrectForm,
+    QuestionForm,
+    ReasonsForm,
+)
+from benchmarks.models import ExplanationStatus, IndicatorValue, QuestionStatus
+from units import access, limits
+from units.models import Role
+from units.tables import Column, table_response
+from units.views.workflow import Confirmation, workflow_step
+
+PAGE_SIZE = 50
+# Questions one client (its account and its address, each counted) may send: enough for a
+# citizen going through an LAO's figures, too few to flood the LAO's officers.
+QUESTION_LIMITS = (
+    ("benchmarks.question.hour", 5, timedelta(hours=1)),
+    ("benchmarks.question.day", 20, timedelta(days=1)),
+)
+
+
+def _form_error(form, error: ValidationError) -> None:
+    """A service's refusal on the form: on its fields where it names them, else on the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Explanations -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def explanation_create(request):
+    """`?lao=&indicator=&year=`: the LAO's officer explains one of its values."""
+    target = ExplanationTargetForm(request.GET)
+    if not target.is_valid():
+        raise Http404("No such value.")
+    lao, indicator = target.cleaned_data["lao"], target.cleaned_data["indicator"]
+    year = target.cleaned_data["year"]
+    if not access.can_explain(request.user, lao):
+        raise Http404("Only the LAO's officers explain its values.")
+    value = IndicatorValue.objects.filter(lao=lao, indicator=indicator, fiscal_year=year).first()
+    if value is None:
+        raise Http404("No such value.")
+    form = ExplanationForm(request.POST or None)
+    if form.is_valid():
+        try:
+            explanation = voice.explanation_create(
+                lao=lao,
+                indicator=indicator,
+                fiscal_year=year,
+                user=request.user,
+                **form.cleaned_data,
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The explanation is sent to the provincial office."))
+            return redirect("benchmarks:explanation", pk=explanation.pk)
+    context = {
+        "form": form,
+        "lao": lao,
+        "indicator": indicator,
+        "fiscal_year": year,
+        "value": value,
+    }
+    return render(
+        request, "benchmarks/explanation_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def explanation_detail(request, pk):
+    """An explanation with its status and the steps the user may take."""
+    explanation = voice.explanation_for_user(user=request.user, pk=pk)
+    pending = explanation.status == ExplanationStatus.PENDING
+    reviewer = pending and access.can_review(request.user, explanation.lao)
+    author = explanation.author_id == request.user.pk
+    context = {
+        "explanation": explanation,
+        "can_withdraw": pending and access.can_explain(request.user, explanation.lao),
+        "can_review": reviewer and not author,
+        "reviewer_wrote_it": reviewer and author,
+        "return_form": ExplanationReturnForm(),
+    }
+    return render(request, "benchmarks/explanation_detail.html", context)
+
+
+def _explanation_subject(explanation) -> str:
+    return _("%(lao)s · %(indicator)s · fiscal year %(year)s") % {
+        "lao": explanation.lao.full_name_th,
+        "indicator": explanation.indicator.name,
+        "year": explanation.fiscal_year,
+    }
+
+
+_explanation_step = partial(
+    workflow_step,
+    load=voice.explanation_for_user,
+    argument="explanation",
+    page="benchmarks:explanation",
+)
+explanation_withdraw = _explanation_step(
+    service=voice.explanation_withdraw,
+    done=gettext_lazy("The explanation is withdrawn."),
+    allowed=access.can_explain,
+)
+explanation_approve = _explanation_step(
+    service=voice.explanation_approve,
+    done=gettext_lazy("The explanation is published beside the value."),
+    allowed=access.can_review,
+    confirm=Confirmation(
+        question=gettext_lazy("Publish the LAO's explanation?"),
+        consequence=gettext_lazy(
+            "The explanation is shown publicly beside the value and counted in the national "
+            "rollup of reasons; it replaces the LAO's earlier explanation of the same value. It "
+            "cannot be undone."
+        ),
+        button=gettext_lazy("Approve and publish"),
+        subject=_explanation_subject,
+    ),
+)
+explanation_return = _explanation_step(
+    service=voice.explanation_return,
+    done=gettext_lazy("The explanation is returned to the LAO with your comment."),
+    allowed=access.can_review,
+    form=ExplanationReturnForm,
+    confirm=Confirmation(
+        question=gettext_lazy("Return the explanation to the LAO?"),
+        consequence=gettext_lazy(
+            "It is not published; the LAO reads your comment and may write a new one."
+        ),
+        button=gettext_lazy("Return to the LAO"),
+        subject=_explanation_subject,
+    ),
+)
+
+
+@access.back_office_required
+def explanations(request):
+    """Provincial staff (administrators: every province): explanations waiting for review.
+    Officers: their LAO's explanations and what became of them."""
+    reviewing = access.reviews_any_province(request.user)
+    own = request.user.role == Role.OFFICER and request.user.lao_id
+    if not (reviewing or own):
+        raise Http404("No explanations for this role.")
+    context = {
+        "page_obj": Paginator(
+            voice.explanation_review_queue(user=request.user), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        if reviewing
+        else None,
+        "own": list(voice.lao_explanations(lao_id=request.user.lao_id)[:PAGE_SIZE])
+        if own
+        else None,
+    }
+    return render(request, "benchmarks/explanation_list.html", context)
+
+
+# --- The national rollup of reasons -----------------------------------------------------------
+
+
+def _reasons(request):
+    form = ReasonsForm(request.GET or None)
+    year = form.cleaned_data["year"] if form.is_valid() else None
+    return form, year, voice.reason_rollup(fiscal_year=year)
+
+
+def reasons(request):
+    """`/benchmarks/reasons/`: why LAOs say their values are what they are, added up nationally
+    per indicator and year (published explanations only). One query."""
+    form, year, rows = _reasons(request)
+    context = {"form": form, "fiscal_year": year, "rows": rows}
+    return render(request, "benchmarks/reasons.html", context)
+
+
+REASON_COLUMNS = (
+    Column(gettext_lazy("Fiscal year"), "fiscal_year"),
+    Column(gettext_lazy("Indicator code"), "indicator_code"),
+    Column(gettext_lazy("Indicator"), "name"),
+    Column(gettext_lazy("Reason"), "reason_label"),
+    Column(gettext_lazy("LAOs giving the reason"), "laos"),
+    Column(gettext_lazy("LAOs explaining"), "explaining"),
+    Column(gettext_lazy("Share (%)"), lambda row: round(row.share, 1)),
+)
+
+
+def reasons_download(request, file_format):
+    """The rollup of reasons as CSV or XLSX, with the page's year."""
+    _form, year, rows = _reasons(request)
+    return table_response(
+        REASON_COLUMNS,
+        rows,
+        filename=f"reasons-{year or 'all'}.{file_format}",
+        format=file_format,
+        sheet_title=_("Reasons"),
+    )
+
+
+# --- Questions --------------------------------------------------------------------------------
+
+
+def _question_allowed(request) -> bool:
+    keys = limits.request_keys(request)
+    return all(
+        limits.attempt_allowed(action, keys=keys, limit=limit, window=window)
+        for action, limit, window in QUESTION_LIMITS
+    )
+
+
+def _target_error(form) -> bool:
+    return any(name in form.errors for name in FigureForm.base_fields)
+
+
+@require_http_methods(["GET", "POST"])
+def question_create(request):
+    """`?lao=<dla_code>&indicator=<code>&year=<BE>` or `&figure=<text>`: anyone questions a
+    figure of an LAO; rate-limited per account and per address (429 beyond, the text kept)."""
+    if request.method == "GET":
+        target = FigureForm(request.GET)
+        if not target.is_valid() or not (
+            target.cleaned_data["indicator"] or target.cleaned_data["figure"].strip()
+        ):
+            raise Http404("No such figure.")
+        form = QuestionForm(initial=request.GET.dict())
+        data = target.cleaned_data
+    else:
+        form = QuestionForm(request.POST)
+        valid = form.is_valid()
+        if _target_error(form):
+            raise Http404("No such figure.")
+        data = form.cleaned_data
+        if valid:
+            if not _question_allowed(request):
+                form.add_error(
+                    None, _("You have sent too many questions. Please try again in an hour or so.")
+                )
+                return _question_form(request, form, data, status=429)
+            try:
+                question = voice.question_ask(
+                    lao=data["lao"],
+                    indicator=data["indicator"],
+                    fiscal_year=data["year"],
+                    figure=data["figure"],
+                    text=data["text"],
+                    contact=data["contact"],
+                )
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you: the question is sent to the LAO and its provincial office. "
+                        "Keep this page's address to follow it."
+                    ),
+                )
+                return redirect("benchmarks:question", pk=question.pk)
+    return _question_form(request, form, data, status=400 if form.errors else 200)
+
+
+def _question_form(request, form, data, *, status):
+    context = {
+        "form": form,
+        "lao": data["lao"],
+        "indicator": data.get("indicator"),
+        "fiscal_year": data.get("year"),
+        "figure": data.get("figure"),
+    }
+    return render(request, "benchmarks/question_form.html", context, status=status)
+
+
+def question_detail(request, pk):
+    """A question's public status and history (no personal data); those who answer for the
+    LAO also see the contact and the steps."""
+    question = voice.question_public(pk=pk)
+    can_answer = access.can_edit_lao(request.user, question.lao)
+    voice.mark_overdue([question], today=timezone.localdate())
+    steps_open = can_answer and question.status in voice.QUESTION_OPEN_STEPS
+    context = {
+        "question": question,
+        "figure_label": voice.question_figure_label(question),
+        "history": voice.question_history(question=question),
+        "can_answer": can_answer,
+        "can_reply": can_answer and question.status == QuestionStatus.OPEN,
+        "can_settle": steps_open,
+        "answer_form": QuestionAnswerForm() if steps_open else None,
+        "correct_form": QuestionCorrectForm() if steps_open else None,
+        "close_form": QuestionCloseForm() if steps_open else None,
+    }
+    return render(request, "benchmarks/question_detail.html", context)
+
+
+def _question_subject(question) -> str:
+    return _("%(lao)s · %(figure)s") % {
+        "lao": question.lao.full_name_th,
+        "figure": voice.question_figure_label(question),
+    }
+
+
+_question_step = partial(
+    workflow_step,
+    load=voice.question_for_step,
+    argument="question",
+    page="benchmarks:question",
+    allowed=access.can_edit_lao,
+)
+question_answer = _question_step(
+    service=voice.question_answer,
+    done=gettext_lazy("The answer is published on the question's page."),
+    form=QuestionAnswerForm,
+)
+question_correct = _question_step(
+    service=voice.question_correct,
+    done=gettext_lazy("The question is marked corrected."),
+    form=QuestionCorrectForm,
+    confirm=Confirmation(
+        question=gettext_lazy("Mark the figure corrected?"),
+        consequence=gettext_lazy(
+            "The question is settled as corrected and your note is published in its history; "
+            "it cannot be undone."
+        ),
+        button=gettext_lazy("Mark corrected"),
+        subject=_question_subject,
+    ),
+)
+question_close = _question_step(
+    service=voice.question_close,
+    done=gettext_lazy("The question is closed without change."),
+    form=QuestionCloseForm,
+    confirm=Confirmation(
+        question=gettext_lazy("Close the question without change?"),
+        consequence=gettext_lazy(
+            "The figure stands: the question is settled and your reason is published in its "
+            "history; it cannot be undone."
+        ),
+        button=gettext_lazy("Close without change"),
+        subject=_question_subject,
+    ),
+)
+
+
+@access.back_office_required
+def questions(request):
+    """The questions about the LAOs the user answers for: open ones first by deadline, overdue
+    ones marked."""
+    if not access.has_work_page(request.user):
+        raise Http404("No questions for this role.")
+    page = Paginator(voice.questions_queue(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    voice.mark_overdue(page, today=timezone.localdate())
+    return render(request, "benchmarks/question_list.html", {"page_obj": page})

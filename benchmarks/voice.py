@@ -1,0 +1,563 @@
+"""The voice of the LAO and of the public: services and selectors of explanations ("the LAO
+says") and of questions about figures ("question this figure").
+
+Explanations: an LAO's officer writes one beside an indicator value (`explanation_create`); it
+waits for the provincial staff of the LAO's province, who approve it (it is published) or return
+it with a comment; the LAO may withdraw it while it waits. Approving a new explanation of a value
+withdraws the one published before, so each value has at most one published explanation and the
+national rollup of reasons counts each LAO once.
+
+Questions: anyone asks (`question_ask`), the LAO's officers and provincial staff are told by
+e-mail and answer by a deadline (`BENCHMARKS_QUESTION_ANSWER_DAYS`): an answer, a correction
+(with what was corrected) or a close without change (with the reason). Every step is written to
+the question's public history (`QuestionEvent`), which never names the person who asked, and
+the contact they left is shown only to those who answer.
+
+Every step takes the version the user saw and refuses a stale one (as budgets and projects do).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benchmarks.models import (
+    Explanation,
+    ExplanationReason,
+    ExplanationStatus,
+    FigureQuestion,
+    Indicator,
+    IndicatorValue,
+    QuestionEvent,
+    QuestionStatus,
+)
+from units import access
+from units.mail import send_email_on_commit
+from units.models import LAO, Role, User
+from units.slices import in_language
+from units.thai import format_date
+
+EXPLANATION_MAX_CHARS = 2000
+QUESTION_MAX_CHARS = 1000
+# Questions that still wait for the LAO; answered ones may yet be corrected or closed.
+QUESTION_OPEN_STEPS = {QuestionStatus.OPEN, QuestionStatus.ANSWERED}
+
+
+def _stale(thing: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "Someone else changed this %(thing)s after you opened it. Reload the page to see it "
+            "as it is now."
+        )
+        % {"thing": thing},
+        code="stale",
+    )
+
+
+def _link(name: str, pk: int) -> str:
+    return settings.PORTAL_BASE_URL + reverse(name, kwargs={"pk": pk})
+
+
+def _recipients(*, lao: LAO, officers: bool) -> list[str]:
+    """E-mail addresses of the active provincial staff of the LAO's province, and with
+    `officers` of the LAO's officers too. One query."""
+    scope = Q(role=Role.PROVINCIAL, province_id=lao.province_id)
+    if officers:
+        scope |= Q(role=Role.OFFICER, lao_id=lao.pk)
+    return list(
+        User.objects.filter(scope, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+
+
+# --- Explanations: services -------------------------------------------------------------------
+
+
+@transaction.atomic
+def explanation_create(
+    *, lao: LAO, indicator: Indicator, fiscal_year: int, reason: str, text: str, user: User
+) -> Explanation:
+    """The LAO's explanation of its value of `indicator` in `fiscal_year`, waiting for its
+    provincial staff, who are told by e-mail once it is saved. Only the LAO's officers (and
+    administrators) write one (`access.can_explain`); the value must exist, and a value has at
+    most one explanation waiting at a time."""
+    if not access.can_explain(user, lao):
+        raise PermissionDenied
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the explanation.")})
+    if len(text) > EXPLANATION_MAX_CHARS:
+        raise ValidationError(
+            {"text": _("At most %(count)s characters.") % {"count": EXPLANATION_MAX_CHARS}}
+        )
+    if reason not in ExplanationReason.values:
+        raise ValidationError({"reason": _("Choose a reason.")})
+    if not IndicatorValue.objects.filter(
+        indicator=indicator, lao=lao, fiscal_year=fiscal_year
+    ).exists():
+        raise ValidationError(_("The LAO has no value of this indicator in this fiscal year."))
+    # Locks the LAO's row so that two officers cannot both start an explanation of one value.
+    LAO.objects.select_for_update().filter(pk=lao.pk).first()
+    waiting = Explanation.objects.filter(
+        lao=lao, indicator=indicator, fiscal_year=fiscal_year, status=ExplanationStatus.PENDING
+    )
+    if waiting.exists():
+        raise ValidationError(
+            _("An explanation of this value already waits for approval: withdraw it first.")
+        )
+    explanation = Explanation.objects.create(
+        lao=lao,
+        indicator=indicator,
+        fiscal_year=fiscal_year,
+        reason=reason,
+        text=text,
+        author=user,
+    )
+    send_email_on_commit(
+        subject=_("An explanation awaits your approval: %(lao)s") % {"lao": lao.full_name_th},
+        body=_(
+            "%(lao)s has explained its value of “%(indicator)s” in fiscal year %(year)s. Approve "
+            "it to publish it beside the value, or return it with a comment:\n\n%(link)s"
+        )
+        % {
+            "lao": lao.full_name_th,
+            "indicator": indicator.name_th,
+            "year": fiscal_year,
+            "link": _link("benchmarks:explanation", explanation.pk),
+        },
+        to=_recipients(lao=lao, officers=False),
+    )
+    return explanation
+
+
+def _lock_explanation(explanation: Explanation, *, version: int) -> Explanation:
+    current = (
+        Explanation.objects.select_for_update()
+        .select_related("lao", "indicator")
+        .get(pk=explanation.pk)
+    )
+    if current.version != version:
+        raise _stale(_("explanation"))
+    return current
+
+
+def _check_reviewable(user: User, explanation: Explanation) -> None:
+    if explanation.status != ExplanationStatus.PENDING:
+        raise ValidationError(_("Only an explanation that waits for approval can be reviewed."))
+    if explanation.author_id == user.pk:
+        raise ValidationError(
+            _("You wrote this explanation: another reviewer of the province must review it.")
+        )
+
+
+@transaction.atomic
+def explanation_withdraw(*, explanation: Explanation, user: User, version: int) -> Explanation:
+    """The LAO takes back an explanation that still waits for approval."""
+    if not access.can_explain(user, explanation.lao):
+        raise PermissionDenied
+    explanation = _lock_explanation(explanation, version=version)
+    if explanation.status != ExplanationStatus.PENDING:
+        raise ValidationError(_("Only an explanation that waits for approval can be withdrawn."))
+    explanation.status = ExplanationStatus.WITHDRAWN
+    explanation.version = F("version") + 1
+    explanation.save(update_fields=["status", "version"])
+    explanation.refresh_from_db()
+    return explanation
+
+
+@transaction.atomic
+def explanation_approve(*, explanation: Explanation, user: User, version: int) -> Explanation:
+    """The provincial staff publish the explanation beside the value; the LAO's explanation of
+    the same value published before is withdrawn (replaced). Its author may not approve it."""
+    if not access.can_review(user, explanation.lao):
+        raise PermissionDenied
+    explanation = _lock_explanation(explanation, version=version)
+    _check_reviewable(user, explanation)
+    Explanation.objects.filter(
+        lao_id=explanation.lao_id,
+        indicator_id=explanation.indicator_id,
+        fiscal_year=explanation.fiscal_year,
+        status=ExplanationStatus.APPROVED,
+    ).update(status=ExplanationStatus.WITHDRAWN, version=F("version") + 1)
+    explanation.status = ExplanationStatus.APPROVED
+    explanation.reviewed_by, explanation.reviewed_at = user, timezone.now()
+    explanation.review_comment = ""
+    explanation.version = F("version") + 1
+    explanation.save()
+    explanation.refresh_from_db()
+    return explanation
+
+
+@transaction.atomic
+def explanation_return(
+    *, explanation: Explanation, user: User, version: int, comment: str
+) -> Explanation:
+    """The provincial staff send the explanation back to the LAO with a comment; the LAO may
+    write a new one. Its author may not return it."""
+    if not access.can_review(user, explanation.lao):
+        raise PermissionDenied
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what the LAO should change.")})
+    explanation = _lock_explanation(explanation, version=version)
+    _check_reviewable(user, explanation)
+    explanation.status = ExplanationStatus.RETURNED
+    explanation.reviewed_by, explanation.reviewed_at = user, timezone.now()
+    explanation.review_comment = comment
+    explanation.version = F("version") + 1
+    explanation.save()
+    explanation.refresh_from_db()
+    return explanation
+
+
+# --- Explanations: selectors ------------------------------------------------------------------
+
+
+def explanation_for_user(*, user: User, pk: int) -> Explanation:
+    """An explanation the user may open in the back office, with its LAO, province, indicator,
+    author and reviewer: those of the LAOs they manage (officers, provincial staff,
+    administrators) and every one for executives; 404 otherwise, whether missing or not."""
+    explanations = Explanation.objects.select_related(
+        "lao", "lao__province", "indicator", "author", "reviewed_by"
+    )
+    if not access.reads_all(user):
+        explanations = explanations.filter(lao__in=access.laos_managed_by(user))
+    try:
+        return explanations.get(pk=pk)
+    except Explanation.DoesNotExist:
+        raise Http404("No explanation in your scope has this number.") from None
+
+
+def explanation_review_queue(*, user: User) -> QuerySet[Explanation]:
+    """Explanations waiting for the user's review (their province; every province for
+    administrators), oldest first, with LAO, indicator and author."""
+    return (
+        Explanation.objects.filter(
+            status=ExplanationStatus.PENDING,
+            lao__province__in=access.provinces_managed_by(user),
+        )
+        .select_related("lao", "indicator", "author")
+        .order_by("created_at", "pk")
+    )
+
+
+def lao_explanations(*, lao_id: int) -> QuerySet[Explanation]:
+    """Every explanation of one LAO (its officers' list), newest first, with the indicator."""
+    return (
+        Explanation.objects.filter(lao_id=lao_id)
+        .select_related("indicator")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def published_explanations(*, lao_id: int, fiscal_years) -> list[Explanation]:
+    """The LAO's published explanations of the given fiscal years (at most one per indicator
+    and year), in indicator order and newest year first, with the indicator. One query."""
+    return list(
+        Explanation.objects.filter(
+            lao_id=lao_id, fiscal_year__in=list(fiscal_years), status=ExplanationStatus.APPROVED
+        )
+        .select_related("indicator")
+        .order_by("indicator__sort_order", "indicator__code", "-fiscal_year")
+    )
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    """One reason of one indicator and year in the national rollup: `laos` LAOs explained their
+    value by it, out of `explaining` LAOs with a published explanation of that value."""
+
+    indicator_code: str
+    name_th: str
+    name_en: str
+    fiscal_year: int
+    reason: str
+    laos: int
+    explaining: int
+
+    @property
+    def name(self) -> str:
+        return in_language(self, "name")
+
+    @property
+    def reason_label(self) -> str:
+        return str(ExplanationReason(self.reason).label)
+
+    @property
+    def share(self) -> float:
+        """Share (0–100) of the LAOs explaining this value that gave this reason."""
+        return 100 * self.laos / self.explaining if self.explaining else 0.0
+
+
+REASON_ROLLUP_SQL = """
+SELECT i.code, i.name_th, i.name_en, e.fiscal_year, e.reason,
+       COUNT(DISTINCT e.lao_id) AS laos,
+       SUM(COUNT(DISTINCT e.lao_id)) OVER (PARTITION BY e.indicator_id, e.fiscal_year)
+FROM benchmarks_explanation e
+JOIN benchmarks_indicator i ON i.id = e.indicator_id
+WHERE e.status = %s AND i.is_active {year_filter}
+GROUP BY e.indicator_id, i.code, i.name_th, i.name_en, i.sort_order, e.fiscal_year, e.reason
+ORDER BY e.fiscal_year DESC, i.sort_order, i.code, laos DESC, e.reason
+"""
+
+
+def reason_rollup(*, fiscal_year: int | None = None) -> list[ReasonRow]:
+    """Published explanations added up nationally: per shown indicator, fiscal year (one year,
+    or all) and reason, how many LAOs gave that reason and their share among the LAOs that
+    explained the indicator that year. One aggregate query (a window over the grouped counts)."""
+    params: list = [ExplanationStatus.APPROVED.value]
+    year_filter = ""
+    if fiscal_year is not None:
+        year_filter = "AND e.fiscal_year = %s"
+        params.append(fiscal_year)
+    with connection.cursor() as cursor:
+        cursor.execute(REASON_ROLLUP_SQL.format(year_filter=year_filter), params)
+        return [
+            ReasonRow(code, name_th, name_en, year, reason, laos, int(explaining))
+            for code, name_th, name_en, year, reason, laos, explaining in cursor.fetchall()
+        ]
+
+
+# --- Questions: services ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_ask(
+    *,
+    lao: LAO,
+    text: str,
+    contact: str = "",
+    indicator: Indicator | None = None,
+    fiscal_year: int | None = None,
+    figure: str = "",
+    today: datetime.date | None = None,
+) -> FigureQuestion:
+    """Anyone's question about one of the LAO's figures (an indicator's value of a year, or a
+    figure named in words), due for an answer BENCHMARKS_QUESTION_ANSWER_DAYS days from today.
+    The history starts with "asked" and never records who asked; the LAO's officers and its
+    provincial staff are told by e-mail once it is saved. Rate limits are the caller's (they
+    depend on the request)."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Say what looks wrong.")})
+    if len(text) > QUESTION_MAX_CHARS:
+        raise ValidationError(
+            {"text": _("At most %(count)s characters.") % {"count": QUESTION_MAX_CHARS}}
+        )
+    if indicator is not None and fiscal_year is None:
+        raise ValidationError(_("Say which fiscal year's value of the indicator you question."))
+    if indicator is None and not figure.strip():
+        raise ValidationError(_("Say which figure you question."))
+    today = today or timezone.localdate()
+    question = FigureQuestion.objects.create(
+        lao=lao,
+        indicator=indicator,
+        fiscal_year=fiscal_year,
+        figure=figure.strip()[:200],
+        text=text,
+        contact=(contact or "").strip()[:200],
+        deadline=today + datetime.timedelta(days=settings.BENCHMARKS_QUESTION_ANSWER_DAYS),
+    )
+    QuestionEvent.objects.create(question=question, status=QuestionStatus.OPEN)
+    send_email_on_commit(
+        subject=_("A question about a figure of %(lao)s") % {"lao": lao.full_name_th},
+        body=_(
+            "Someone has questioned a figure of %(lao)s (%(figure)s):\n\n%(text)s\n\nPlease "
+            "answer by %(deadline)s, correct the figure, or close the question with the reason:"
+            "\n\n%(link)s"
+        )
+        % {
+            "lao": lao.full_name_th,
+            "figure": question_figure_label(question),
+            "text": text,
+            "deadline": format_date(question.deadline),
+            "link": _link("benchmarks:question", question.pk),
+        },
+        to=_recipients(lao=lao, officers=True),
+    )
+    return question
+
+
+def _lock_question(question: FigureQuestion, *, version: int) -> FigureQuestion:
+    current = FigureQuestion.objects.select_for_update().select_related("lao").get(pk=question.pk)
+    if current.version != version:
+        raise _stale(_("question"))
+    return current
+
+
+def _question_step(
+    *, question: FigureQuestion, user: User, version: int, status: str, note: str, empty: str,
+    field: str, allowed_from: set[str]
+) -> FigureQuestion:  # fmt: skip
+    if not access.can_edit_lao(user, question.lao):
+        raise PermissionDenied
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({field: empty})
+    question = _lock_question(question, version=version)
+    if question.status not in allowed_from:
+        raise ValidationError(_("This question is already settled."), code="settled")
+    question.status = status
+    question.answer = note
+    question.answered_by, question.answered_at = user, timezone.now()
+    question.version = F("version") + 1
+    question.save()
+    QuestionEvent.objects.create(question=question, status=status, note=note, by=user)
+    question.refresh_from_db()
+    return question
+
+
+@transaction.atomic
+def question_answer(
+    *, question: FigureQuestion, user: User, version: int, answer: str
+) -> FigureQuestion:
+    """The LAO's officers or its provincial staff answer an open question publicly; it may
+    still be corrected or closed afterwards."""
+    return _question_step(
+        question=question,
+        user=user,
+        version=version,
+        status=QuestionStatus.ANSWERED,
+        note=answer,
+        empty=_("Write the answer."),
+        field="answer",
+        allowed_from={QuestionStatus.OPEN},
+    )
+
+
+@transaction.atomic
+def question_correct(
+    *, question: FigureQuestion, user: User, version: int, note: str
+) -> FigureQuestion:
+    """The figure was wrong and has been corrected: the note says what was corrected. Final."""
+    return _question_step(
+        question=question,
+        user=user,
+        version=version,
+        status=QuestionStatus.CORRECTED,
+        note=note,
+        empty=_("Say what was corrected."),
+        field="note",
+        allowed_from=QUESTION_OPEN_STEPS,
+    )
+
+
+@transaction.atomic
+def question_close(
+    *, question: FigureQuestion, user: User, version: int, reason: str
+) -> FigureQuestion:
+    """The figure stands: the question is closed without change, with the reason. Final."""
+    return _question_step(
+        question=question,
+        user=user,
+        version=version,
+        status=QuestionStatus.CLOSED,
+        note=reason,
+        empty=_("Say why the figure stands."),
+        field="reason",
+        allowed_from=QUESTION_OPEN_STEPS,
+    )
+
+
+# --- Questions: selectors ---------------------------------------------------------------------
+
+
+def question_figure_label(question: FigureQuestion) -> str:
+    """What the question is about, in words: "<indicator> · fiscal year <year>" or the figure
+    named by the asker. Uses the question's indicator (select it with the question)."""
+    if question.indicator_id:
+        return _("%(indicator)s · fiscal year %(year)s") % {
+            "indicator": question.indicator.name,
+            "year": question.fiscal_year,
+        }
+    return question.figure
+
+
+def question_public(*, pk: int) -> FigureQuestion:
+    """A question with its LAO, province and indicator (its public page and its steps); 404
+    when missing. The contact is loaded too: the page shows it only to those who answer."""
+    try:
+        return FigureQuestion.objects.select_related("lao", "lao__province", "indicator").get(pk=pk)
+    except FigureQuestion.DoesNotExist:
+        raise Http404("No question has this number.") from None
+
+
+def question_for_step(*, user: User, pk: int) -> FigureQuestion:
+    """The question a step is taken on (`units.views.workflow`): any question; the step itself
+    checks who may take it."""
+    return question_public(pk=pk)
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    """One entry of a question's public history: what happened, when, the note, and who in
+    words that name no person (the LAO, its provincial office, DLA)."""
+
+    at: datetime.datetime
+    status: str
+    note: str
+    speaker: str
+
+    @property
+    def status_label(self) -> str:
+        return str(QuestionStatus(self.status).label)
+
+
+def question_history(*, question: FigureQuestion) -> list[PublicEvent]:
+    """The question's public history, oldest first: each step with the LAO's name for its
+    officers, "provincial office" for provincial staff, "DLA" for administrators, and nothing
+    for the asker. One query (only the role of whoever took the step is read)."""
+    events = question.events.order_by("at", "pk").values_list("at", "status", "note", "by__role")
+    speakers = {
+        Role.OFFICER: question.lao.full_name_th,
+        Role.PROVINCIAL: _("Provincial office of %(province)s")
+        % {"province": question.lao.province.name_th},
+        Role.ADMIN: _("Department of Local Administration"),
+    }
+    return [
+        PublicEvent(at=at, status=status, note=note, speaker=speakers.get(role, "") if role else "")
+        for at, status, note, role in events
+    ]
+
+
+def questions_queue(*, user: User) -> QuerySet[FigureQuestion]:
+    """Questions about the LAOs the user manages (an officer's LAO, a provincial office's
+    province, every LAO for administrators): open ones first by deadline, then the settled ones
+    newest first; with LAO and indicator."""
+    open_first = Case(
+        When(status=QuestionStatus.OPEN, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        FigureQuestion.objects.filter(lao__in=access.laos_managed_by(user))
+        .select_related("lao", "indicator")
+        .annotate(open_first=open_first)
+        .order_by("open_first", "deadline", "-created_at", "-pk")
+    )
+
+
+def mark_overdue(questions, *, today: datetime.date) -> None:
+    """Set `overdue` on each question: still open after its deadline."""
+    for question in questions:
+        question.overdue = question.status == QuestionStatus.OPEN and question.deadline < today
+
+
+def open_questions(*, lao_id: int) -> list[FigureQuestion]:
+    """The LAO's open questions for its public pages, earliest deadline first, with the
+    indicator; the contact is not loaded. One query."""
+    return list(
+        FigureQuestion.objects.filter(lao_id=lao_id, status=QuestionStatus.OPEN)
+        .select_related("indicator")
+        .defer("contact")
+        .order_by("deadline", "pk")
+    )

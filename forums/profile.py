@@ -1,0 +1,9 @@
+"""The "discussion" section of the LAO profile (registered with units.profile in ForumsConfig)."""
+
+from forums.selectors import lao_recent_threads
+
+
+def discussion_section_context(lao, request) -> dict:
+    """The latest threads about the LAO (one query on the partial (lao, last post) index) and
+    the link to ask it a question."""
+    return {"threads": lao_recent_threads(lao=lao)}

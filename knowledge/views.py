@@ -1,0 +1,266 @@
+"""Pages of the knowledge base's documents: landing pages, Thai search, a document's page and its
+files, the editor's and the LAO officer's forms, and the review of proposed good practices."""
+
+from functools import partial
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from knowledge import selectors, services
+from knowledge.citation import citation_en, citation_th
+from knowledge.files import FILE_TYPES
+from knowledge.filters import DocumentFilter
+from knowledge.forms import DocumentForm, GoodPracticeForm, ReturnForm
+from knowledge.models import DocumentFile, DocumentKind
+from units import access
+from units.filters import filter_query, valid_filters
+from units.views.workflow import Confirmation, workflow_step
+
+
+def _links(user) -> dict:
+    return {
+        "is_editor": access.is_knowledge_editor(user),
+        "proposes": bool(getattr(user, "lao_id", None))
+        and access.can_propose_good_practice(user, user.lao),
+    }
+
+
+def index(request):
+    """Area 4: search, the newest research, reports and good practices."""
+    context = {
+        "documents": selectors.latest_documents(),
+        "filter": DocumentFilter(),
+        **_links(request.user),
+    }
+    return render(request, "knowledge/index.html", context)
+
+
+def academic(request):
+    """Area 6: the newest academic papers, articles and manuals."""
+    context = {"documents": selectors.latest_documents(academic=True), "filter": DocumentFilter()}
+    return render(request, "knowledge/academic.html", context)
+
+
+def search(request):
+    """Published documents filtered by kind, topic, year, LAO, province; ranked by `q`."""
+    documents = DocumentFilter(request.GET, queryset=selectors.published_documents())
+    query = valid_filters(documents).get("q") or ""
+    page = selectors.document_search(
+        documents=documents.qs, query=query, number=_page_number(request)
+    )
+    keep = filter_query(documents)
+    return render(
+        request,
+        "knowledge/search.html",
+        {"filter": documents, "page": page, "keep": keep.urlencode()},
+    )
+
+
+def _page_number(request) -> int:
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() and len(value) < 6 else 1
+
+
+def document(request, pk):
+    """A document's stable page: text, files, citation, share links, related documents, and
+    the review buttons for editors."""
+    doc = selectors.document_for_user(user=request.user, pk=pk)
+    url = request.build_absolute_uri(doc.get_absolute_url())
+    context = {
+        "document": doc,
+        **selectors.document_page(document=doc),
+        "citation_th": citation_th(doc, url),
+        "citation_en": citation_en(doc, url),
+        "share": _share_links(doc, url),
+        "can_review": access.is_knowledge_editor(request.user)
+        and not access.is_submitter(request.user, doc),
+        "can_edit": _can_edit(request.user, doc),
+        "return_form": ReturnForm(subject=doc),
+    }
+    return render(request, "knowledge/document.html", context)
+
+
+def _can_edit(user, doc) -> bool:
+    if access.is_knowledge_editor(user):
+        return True
+    return (
+        doc.kind == DocumentKind.GOOD_PRACTICE
+        and not doc.is_published
+        and access.can_propose_good_practice(user, doc.lao)
+    )
+
+
+def _share_links(doc, url: str) -> list[tuple[str, str]]:
+    link, title = quote(url, safe=""), quote(doc.title, safe="")
+    return [
+        ("LINE", f"https://social-plugins.line.me/lineit/share?url={link}"),
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={link}"),
+        ("X", f"https://twitter.com/intent/tweet?url={link}&text={title}"),
+        (_("E-mail"), f"mailto:?subject={title}&body={link}"),
+    ]
+
+
+def document_file(request, pk, file_pk):
+    """A document's file as an attachment (never shown inline): its cleaned original name
+    (RFC 5987 for Thai), the type its content was checked to be, `nosniff`; counted."""
+    doc = selectors.document_for_user(user=request.user, pk=pk)
+    attached = get_object_or_404(DocumentFile, pk=file_pk, document=doc)
+    try:
+        handle = attached.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.") from None
+    services.document_download_count(document=doc)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attached.original_name,
+        content_type=FILE_TYPES[attached.file_type],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def document_new(request):
+    """An editor publishes a document."""
+    if not access.is_knowledge_editor(request.user):
+        raise Http404
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        doc = services.document_publish_new(
+            user=request.user, data=form.cleaned_data, files=form.cleaned_data["files"]
+        )
+        messages.success(request, _("The document is published."))
+        return redirect(doc)
+    return render(
+        request, "knowledge/document_form.html", {"form": form, "heading": _("New document")}
+    )
+
+
+@login_required
+def good_practice_new(request):
+    """An LAO's officer proposes a good practice of their LAO (404 for anyone else)."""
+    lao = request.user.lao if getattr(request.user, "lao_id", None) else None
+    if lao is None or not access.can_propose_good_practice(request.user, lao):
+        raise Http404
+    form = GoodPracticeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        doc = services.good_practice_propose(
+            user=request.user, lao=lao, data=form.cleaned_data, files=form.cleaned_data["files"]
+        )
+        messages.success(request, _("The good practice is sent to the editors for review."))
+        return redirect(doc)
+    return render(
+        request,
+        "knowledge/document_form.html",
+        {"form": form, "heading": _("Propose a good practice"), "lao": lao},
+    )
+
+
+@login_required
+def document_edit(request, pk):
+    """Editors change any document; an officer their LAO's good practice until it is published
+    (a returned one goes back for review)."""
+    doc = selectors.document_for_user(user=request.user, pk=pk)
+    if not _can_edit(request.user, doc):
+        raise Http404
+    form_class = GoodPracticeForm if doc.kind == DocumentKind.GOOD_PRACTICE else DocumentForm
+    form = form_class(request.POST or None, request.FILES or None, initial=_initial(doc))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_update(
+                document=doc,
+                user=request.user,
+                data=form.cleaned_data,
+                version=int(request.POST.get("version", 0)),
+                files=form.cleaned_data["files"],
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        messages.success(request, _("The document is saved."))
+        return redirect(doc)
+    return render(
+        request,
+        "knowledge/document_form.html",
+        {"form": form, "heading": _("Edit the document"), "document": doc},
+    )
+
+
+def _initial(doc) -> dict:
+    fields = (
+        "kind",
+        "title",
+        "authors",
+        "year",
+        "source",
+        "abstract",
+        "body",
+        "topics",
+        "tags",
+        "practice_result",
+        "practice_cost",
+        "practice_contact",
+    )
+    return {name: getattr(doc, name) for name in fields} | {"laos": list(doc.laos.all())}
+
+
+@login_required
+def good_practices(request):
+    """An officer's good practices (every status, with the editor's comment); for editors, the
+    proposals waiting for review."""
+    if access.is_knowledge_editor(request.user):
+        rows, mine = selectors.review_queue(), False
+    elif getattr(request.user, "lao_id", None) and access.can_propose_good_practice(
+        request.user, request.user.lao
+    ):
+        rows, mine = selectors.lao_good_practices(lao=request.user.lao), True
+    else:
+        raise Http404
+    page_obj = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "knowledge/good_practices.html", {"page_obj": page_obj, "mine": mine})
+
+
+def _reviews(user, lao) -> bool:
+    return access.is_knowledge_editor(user)
+
+
+_step = partial(
+    workflow_step,
+    load=selectors.document_for_user,
+    argument="document",
+    page="knowledge:document",
+    allowed=_reviews,
+)
+
+good_practice_publish = _step(
+    service=services.good_practice_publish,
+    done=gettext_lazy("The good practice is published."),
+    confirm=Confirmation(
+        question=gettext_lazy("Publish the good practice?"),
+        consequence=gettext_lazy(
+            "Everyone can read it; it shows on its LAO's profile and is suggested to similar LAOs."
+        ),
+        button=gettext_lazy("Publish"),
+    ),
+)
+good_practice_return = _step(
+    service=services.good_practice_return,
+    done=gettext_lazy("The good practice is returned to the LAO with your comment."),
+    form=ReturnForm,
+    confirm=Confirmation(
+        question=gettext_lazy("Return the good practice to the LAO?"),
+        consequence=gettext_lazy(
+            "The LAO reads your comment, revises it and sends it again; until then it is not "
+            "published."
+        ),
+        button=gettext_lazy("Return to the LAO"),
+    ),
+)
