@@ -28,15 +28,33 @@ with the current version's; a new version (with a note in Thai and English) is m
 
 Otherwise nothing is written but the ranks (which follow the scores and the geography). Old
 versions keep their scores, so a page can say which version it showed and still show it.
+
+Corrections in a row. Every new version copies all its scores (~39,000 rows nationally, 7,850 a
+year), and only the newest BENCHMARKS_COMPOSITE_VERSIONS_KEPT versions keep theirs: an officer
+correcting five projects one after the other would make five versions in as many minutes, and
+push last month's versions out of that window. So a version made by corrected figures stays
+open for BENCHMARKS_COMPOSITE_COALESCE_MINUTES after it was made: further corrections in that
+time are written into it (only the scores that change, then their ranks), and its note is
+rewritten against the version before it (which LAOs and years now differ from it). A version
+made by a method change, the first version, and any version older than that are never changed;
+0 minutes turns this off (a new version per correction).
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
-from benchmarks.models import CompositeVersion, Indicator, IndicatorValue, Reason
-from benchmarks.ranking import ranks_update
+from benchmarks.models import (
+    CompositeScore,
+    CompositeVersion,
+    Indicator,
+    IndicatorValue,
+    Reason,
+)
+from benchmarks.ranking import ranks_update, scope_stage
 
 MINIMUM_INDICATORS = 3
 MINIMUM_PEERS = 5
@@ -128,6 +146,66 @@ _COPY = """
 """
 
 
+# Corrections written into the open version: only the scores that differ, rows of LAOs new in
+# the recomputed years added, rows of LAOs gone from them removed (their ranks follow).
+_AMEND = """
+    WITH updated AS (
+        UPDATE benchmarks_compositescore s
+        SET score = b.score, reason = b.reason, indicators_used = b.indicators_used
+        FROM bm_composite b
+        WHERE s.version_id = %(version)s AND s.lao_id = b.lao_id
+          AND s.fiscal_year = b.fiscal_year
+          AND (s.score, s.reason, s.indicators_used)
+              IS DISTINCT FROM (b.score, b.reason, b.indicators_used)
+        RETURNING 1
+    ),
+    inserted AS (
+        INSERT INTO benchmarks_compositescore
+            (version_id, lao_id, fiscal_year, score, reason, indicators_used)
+        SELECT %(version)s, b.lao_id, b.fiscal_year, b.score, b.reason, b.indicators_used
+        FROM bm_composite b
+        WHERE NOT EXISTS (
+            SELECT 1 FROM benchmarks_compositescore s
+            WHERE s.version_id = %(version)s AND s.lao_id = b.lao_id
+              AND s.fiscal_year = b.fiscal_year
+        )
+        RETURNING 1
+    ),
+    deleted AS (
+        DELETE FROM benchmarks_compositescore s
+        WHERE s.version_id = %(version)s AND s.fiscal_year = ANY(%(years)s::integer[])
+          AND NOT EXISTS (
+              SELECT 1 FROM bm_composite b
+              WHERE b.lao_id = s.lao_id AND b.fiscal_year = s.fiscal_year
+          )
+        RETURNING 1
+    )
+    SELECT (SELECT COUNT(*) FROM updated) + (SELECT COUNT(*) FROM inserted)
+           + (SELECT COUNT(*) FROM deleted)
+"""
+
+# LAOs whose score, reason or count differs between two versions, per year: the note of an
+# amended version, against the version before it.
+_BETWEEN = """
+    SELECT fiscal_year, COUNT(DISTINCT lao_id)
+    FROM (
+        (SELECT lao_id, fiscal_year, score, reason, indicators_used
+         FROM benchmarks_compositescore WHERE version_id = %(new)s
+         EXCEPT
+         SELECT lao_id, fiscal_year, score, reason, indicators_used
+         FROM benchmarks_compositescore WHERE version_id = %(old)s)
+        UNION ALL
+        (SELECT lao_id, fiscal_year, score, reason, indicators_used
+         FROM benchmarks_compositescore WHERE version_id = %(old)s
+         EXCEPT
+         SELECT lao_id, fiscal_year, score, reason, indicators_used
+         FROM benchmarks_compositescore WHERE version_id = %(new)s)
+    ) differences
+    GROUP BY fiscal_year
+    ORDER BY fiscal_year
+"""
+
+
 def composite_method() -> dict:
     """The method as it stands: METHOD and the weight of every indicator counted (shown,
     weight > 0), by code."""
@@ -154,6 +232,12 @@ def version_notes(*, previous: CompositeVersion | None, method_changed: bool, ch
             f"เปลี่ยนวิธีคำนวณจากฉบับที่ {previous.number} (น้ำหนักหรือตัวชี้วัดที่นับ) คำนวณคะแนนทุกปีใหม่",
             f"Method changed since version {previous.number} (weights or indicators counted); "
             "every year scored again.",
+        )
+    if not changed:  # an open version whose corrections were all undone
+        return (
+            f"แก้ไขตัวเลขแล้วแก้กลับ: คะแนนเท่ากับฉบับที่ {previous.number}",
+            f"Corrected figures, then corrected back: the scores are those of version "
+            f"{previous.number}.",
         )
     count = sum(changed.values())
     years = _years_note(sorted(changed))
@@ -182,23 +266,48 @@ def _prune_old_scores(cursor, *, newest: int) -> int:
     return cursor.rowcount
 
 
+def open_version_base(current: CompositeVersion | None) -> CompositeVersion | None:
+    """The version before `current` when corrections still go into `current` (module
+    docstring): `current` was made by corrected figures (same method as the version before it,
+    whose scores are still kept) less than BENCHMARKS_COMPOSITE_COALESCE_MINUTES ago. None: a
+    correction makes a new version."""
+    minutes = settings.BENCHMARKS_COMPOSITE_COALESCE_MINUTES
+    if not minutes or current is None:
+        return None
+    if current.created_at < timezone.now() - datetime.timedelta(minutes=minutes):
+        return None
+    previous = CompositeVersion.objects.filter(number=current.number - 1).first()
+    if previous is None or previous.method != current.method:
+        return None
+    if not CompositeScore.objects.filter(version=previous).exists():
+        return None  # its note could not be said against it
+    return previous
+
+
 def composite_recompute(*, fiscal_years: Iterable[int] | None = None) -> dict:
     """Score every active LAO in `fiscal_years` (None: every year with indicator values) from
     the ranks already written (run benchmarks.ranking first), and make a new version when the
-    method or any score changed (module docstring). Returns {"version": number or None,
-    "created": bool, "changed": {year: LAOs changed}, "ranks": rows ranked}."""
+    method or any score changed, or write corrections into the version still open for them
+    (module docstring). Returns {"version": number or None, "created": bool, "amended": bool,
+    "changed": {year: LAOs changed}, "ranks": rows ranked}."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-    all_years = sorted(
-        IndicatorValue.objects.order_by().values_list("fiscal_year", flat=True).distinct()
-    )
-    years = sorted(set(all_years if fiscal_years is None else fiscal_years))
     method = composite_method()
     current = CompositeVersion.objects.order_by("-number").first()
     method_changed = current is None or current.method != method
-    if method_changed:
-        years = all_years
-    result = {"version": current and current.number, "created": False, "changed": {}, "ranks": 0}
+    if fiscal_years is None or method_changed:
+        years = sorted(
+            IndicatorValue.objects.order_by().values_list("fiscal_year", flat=True).distinct()
+        )
+    else:
+        years = sorted(set(fiscal_years))
+    result = {
+        "version": current and current.number,
+        "created": False,
+        "amended": False,
+        "changed": {},
+        "ranks": 0,
+    }
     if not years:
         return result
     params = {
@@ -215,7 +324,16 @@ def composite_recompute(*, fiscal_years: Iterable[int] | None = None) -> dict:
             cursor.execute(_CHANGED, {"version": current.pk, "years": years})
             changed = dict(cursor.fetchall())
         version = current
-        if method_changed or changed:
+        base = None if method_changed or not changed else open_version_base(current)
+        if base is not None:
+            cursor.execute(_AMEND, {"version": current.pk, "years": years})
+            cursor.execute(_BETWEEN, {"new": current.pk, "old": base.pk})
+            note_th, note_en = version_notes(
+                previous=base, method_changed=False, changed=dict(cursor.fetchall())
+            )
+            CompositeVersion.objects.filter(pk=current.pk).update(note_th=note_th, note_en=note_en)
+            result.update(amended=True, changed=changed)
+        elif method_changed or changed:
             note_th, note_en = version_notes(
                 previous=current, method_changed=method_changed, changed=changed
             )
@@ -232,7 +350,8 @@ def composite_recompute(*, fiscal_years: Iterable[int] | None = None) -> dict:
             result.update(created=True, changed=changed)
             result["pruned"] = _prune_old_scores(cursor, newest=version.number)
         result["version"] = version.number
-        result["ranks"] = ranks_update(
+        scope_stage(cursor, [(version.pk, year) for year in years])
+        ranked, following = ranks_update(
             cursor,
             table="benchmarks_compositescore",
             key="version_id",
@@ -240,9 +359,9 @@ def composite_recompute(*, fiscal_years: Iterable[int] | None = None) -> dict:
             joins="",
             where=f"t.version_id = {int(version.pk)}",
             rankable="t.score IS NOT NULL",
-            params={"years": years},
             # A new version's rows were just written: the planner must know them.
             analyze=result["created"],
         )
-        cursor.execute("DROP TABLE bm_composite")
+        result["ranks"] = sum(ranked.values()) + following
+        cursor.execute("DROP TABLE bm_composite, bm_scope")
     return result

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from benchmarks.models import IndicatorValue
 from units.filters import NameChoiceFilter
 from units.models import LAOKind, Province
-from units.slices import ItemChoiceField
+from units.slices import ItemChoiceField, KeptQuery
 from units.thai import fiscal_year_label_lazy
 from units.widgets import FastSelect
 
@@ -63,7 +63,7 @@ class IndicatorValueFilter(django_filters.FilterSet):
 COMPOSITE = "composite"
 
 
-class RankingForm(forms.Form):
+class RankingForm(KeptQuery, forms.Form):
     """The ranking table's selection: an indicator or the composite score, a fiscal year (among
     the ranked years; the newest by default), LAO kind, province, peer group, and for the
     composite an older `version`. Choices come from lists the view has loaded; a bad value
@@ -95,13 +95,6 @@ class RankingForm(forms.Form):
         self.fields["province"].offer(provinces)
         self.fields["peer_group"].choices = [("", _("All")), *peer_groups]
 
-    @property
-    def valid_data(self) -> dict:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return self.cleaned_data
-
     def selection(self) -> dict:
         """The validated selection: `indicator` (None for the composite), `fiscal_year`,
         `kind`, `province`, `peer_group`, `version` (a number or None)."""
@@ -119,13 +112,7 @@ class RankingForm(forms.Form):
     def canonical_query(self) -> QueryDict:
         """The validated selection as a query string (what links, downloads and the cached
         table are keyed by; no raw input)."""
-        data = {**self.valid_data, "year": self.selection()["fiscal_year"]}
-        query = QueryDict(mutable=True)
-        for name, value in sorted(data.items()):
-            if value in (None, ""):
-                continue
-            query[name] = str(self.fields[name].prepare_value(value))
-        return query
+        return self.keep_query({**self.valid_data, "year": self.selection()["fiscal_year"]})
 
 
 # How many LAOs a comparison shows side by side.

@@ -4,7 +4,7 @@ query strings that name the figure a page is about."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from benchmarks.models import ExplanationReason, Indicator
+from benchmarks.models import ExplanationReason, HideReason, Indicator
 from benchmarks.voice import EXPLANATION_MAX_CHARS, QUESTION_MAX_CHARS
 from units.models import LAO
 from units.views.workflow import StepForm
@@ -82,15 +82,35 @@ class ExplanationReturnForm(StepForm):
     )
 
 
+class HoneypotBoundField(forms.BoundField):
+    """A field people never see: its row in the form is visually hidden (the portal's
+    `visually-hidden` class), so it takes no room either."""
+
+    def css_classes(self, extra_classes=None):
+        return super().css_classes(extra_classes=["visually-hidden", *(extra_classes or [])])
+
+
 class QuestionForm(FigureForm):
-    """A question about a figure: the figure (hidden), what looks wrong, and an optional
-    contact shown only to those who answer."""
+    """A question about a figure: the figure (hidden), what looks wrong, an optional contact
+    shown only to those who answer, and a honeypot (HONEYPOT) that only robots fill in."""
+
+    # Named like a field a spam robot fills in; an unusual name keeps browsers from autofilling it.
+    HONEYPOT = "homepage"
 
     text = forms.CharField(
         label=_("What looks wrong?"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=QUESTION_MAX_CHARS,
         help_text=_("At most 1,000 characters. Shown publicly: do not write personal data."),
+    )
+    # Hidden from sight (the row's class), from assistive technology (aria-hidden around it) and
+    # from the keyboard (tabindex -1); the label tells anyone who still meets it to leave it.
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        template_name="benchmarks/_honeypot_field.html",
+        bound_field_class=HoneypotBoundField,
     )
     contact = forms.CharField(
         label=_("Your e-mail or phone (optional)"),
@@ -108,6 +128,11 @@ class QuestionForm(FigureForm):
             # The hidden fields come from the figure's page; without them there is no figure.
             raise forms.ValidationError(_("Say which figure you question."))
         return data
+
+    @property
+    def caught(self) -> bool:
+        """Did the sender fill in the honeypot (a robot, since people never see it)?"""
+        return self.is_bound and bool(self.data.get(self.add_prefix(self.HONEYPOT), "").strip())
 
 
 class QuestionAnswerForm(StepForm):
@@ -137,7 +162,27 @@ class QuestionCloseForm(StepForm):
     )
 
 
-class ReasonsForm(forms.Form):
-    """The fiscal year of the national rollup of reasons (empty: every year)."""
+class QuestionHideForm(StepForm):
+    reason = forms.ChoiceField(
+        label=_("Why hide it?"),
+        help_text=_(
+            "Only this category is shown publicly, not the question's text nor the figure named "
+            "in words."
+        ),
+        choices=HideReason.choices,
+        widget=forms.RadioSelect,
+    )
 
-    year = forms.IntegerField(label=_("Fiscal year"), required=False, **YEAR_BOUNDS)
+
+class ReasonsForm(forms.Form):
+    """The fiscal year of the national rollup of reasons (empty: every year), one of `years`
+    (those the rollup has rows for): any other year is an error, so that no query string makes
+    the rollup compute, or the cache hold, anything but what the page offers."""
+
+    year = forms.TypedChoiceField(
+        label=_("Fiscal year"), required=False, coerce=int, empty_value=None, choices=()
+    )
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("All years"))] + [(year, year) for year in years]

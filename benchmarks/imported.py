@@ -25,51 +25,16 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from benchmarks.indicators import Band
+from benchmarks.indicators import Band, Declaration
 from benchmarks.models import Area, Direction, Indicator, Rating, Source, Unit
 
 # After the computed indicators (their sort_order counts from 1).
 SORT_ORDER_START = 100
 
 
-@dataclass(frozen=True)
-class ImportedIndicator:
-    code: str
-    name_th: str
-    name_en: str
-    meaning_th: str
-    meaning_en: str
-    formula_th: str
-    formula_en: str
-    unit: str
-    direction: str
-    area: str
-    bands: tuple[Band, ...] = ()
-    norm_th: str = ""
-    norm_en: str = ""
-    weight: Decimal = Decimal("1")
-
-    def indicator_fields(self, *, sort_order: int) -> dict:
-        """The Indicator row this declaration describes (is_active is the admin's choice)."""
-        return {
-            "name_th": self.name_th,
-            "name_en": self.name_en,
-            "meaning_th": self.meaning_th,
-            "meaning_en": self.meaning_en,
-            "formula_th": self.formula_th,
-            "formula_en": self.formula_en,
-            "unit": str(self.unit),
-            "direction": str(self.direction),
-            "target": None,
-            "tolerance": None,
-            "area": str(self.area),
-            "bands": [band.as_json() for band in self.bands],
-            "norm_th": self.norm_th,
-            "norm_en": self.norm_en,
-            "weight": self.weight,
-            "kinds": [],
-            "sort_order": sort_order,
-        }
+@dataclass(frozen=True, kw_only=True)
+class ImportedIndicator(Declaration):
+    """An imported indicator's declaration; its row's is_active is the admin's choice."""
 
 
 LPA_NORM_TH = (

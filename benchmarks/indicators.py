@@ -33,8 +33,11 @@ class Band:
         return {"rating": str(self.rating), "from": text(self.low), "to": text(self.high)}
 
 
-@dataclass(frozen=True)
-class ComputedIndicator:
+@dataclass(frozen=True, kw_only=True)
+class Declaration:
+    """What every declared indicator says, computed here or imported (benchmarks/imported.py):
+    its texts, unit, direction, area, rating bands, norm and weight."""
+
     code: str
     name_th: str
     name_en: str
@@ -45,14 +48,40 @@ class ComputedIndicator:
     unit: str
     direction: str
     area: str
-    # Which staged figures the expressions read: "budget", "projects" or "reports".
-    figures: str
-    numerator: str
-    denominator: str
     bands: tuple[Band, ...] = ()
     norm_th: str = ""
     norm_en: str = ""
     weight: Decimal = Decimal("1")
+
+    def indicator_fields(self, *, sort_order: int) -> dict:
+        """The Indicator row this declaration describes (no target, tolerance or kinds)."""
+        return {
+            "name_th": self.name_th,
+            "name_en": self.name_en,
+            "meaning_th": self.meaning_th,
+            "meaning_en": self.meaning_en,
+            "formula_th": self.formula_th,
+            "formula_en": self.formula_en,
+            "unit": str(self.unit),
+            "direction": str(self.direction),
+            "target": None,
+            "tolerance": None,
+            "area": str(self.area),
+            "bands": [band.as_json() for band in self.bands],
+            "norm_th": self.norm_th,
+            "norm_en": self.norm_en,
+            "weight": self.weight,
+            "kinds": [],
+            "sort_order": sort_order,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComputedIndicator(Declaration):
+    # Which staged figures the expressions read: "budget", "projects" or "reports".
+    figures: str
+    numerator: str
+    denominator: str
     kinds: tuple[str, ...] = field(default_factory=tuple)
     target: Decimal | None = None
     tolerance: Decimal | None = None
@@ -65,23 +94,10 @@ class ComputedIndicator:
     def indicator_fields(self, *, sort_order: int) -> dict:
         """The Indicator row this declaration describes."""
         return {
-            "name_th": self.name_th,
-            "name_en": self.name_en,
-            "meaning_th": self.meaning_th,
-            "meaning_en": self.meaning_en,
-            "formula_th": self.formula_th,
-            "formula_en": self.formula_en,
-            "unit": str(self.unit),
-            "direction": str(self.direction),
+            **super().indicator_fields(sort_order=sort_order),
             "target": self.target,
             "tolerance": self.tolerance,
-            "area": str(self.area),
-            "bands": [band.as_json() for band in self.bands],
-            "norm_th": self.norm_th,
-            "norm_en": self.norm_en,
-            "weight": self.weight,
             "kinds": [str(kind) for kind in self.kinds],
-            "sort_order": sort_order,
         }
 
 

@@ -675,6 +675,20 @@ class QuestionStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     CORRECTED = "corrected", _("Corrected")
     CLOSED = "closed", _("Closed without change")
+    # Taken off the public pages by the LAO's provincial office (or DLA): the text and the
+    # figure named in words are no longer shown, only the category of reason (HideReason).
+    HIDDEN = "hidden", _("Hidden")
+
+
+class HideReason(models.TextChoices):
+    """Why a question was taken off the public pages: a category only, so that hiding publishes
+    nothing of what was hidden."""
+
+    PERSONAL_DATA = "personal_data", _("It contained personal data")
+    ABUSIVE = "abusive", _("It was abusive or threatening")
+    MISLEADING = "misleading", _("It could mislead readers (a fake contact, link or notice)")
+    SPAM = "spam", _("Advertising or spam")
+    OFF_TOPIC = "off_topic", _("It was not about the LAO's figures")
 
 
 class FigureQuestion(models.Model):
@@ -718,6 +732,10 @@ class FigureQuestion(models.Model):
         verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # Set with the status "hidden" and only then (see the constraint).
+    hidden_reason = models.CharField(
+        _("reason for hiding"), max_length=16, choices=HideReason.choices, blank=True
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -728,6 +746,13 @@ class FigureQuestion(models.Model):
             models.Index(fields=["lao", "status", "deadline"], name="figurequestion_lao"),
             models.Index(fields=["status", "deadline"], name="figurequestion_due"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="hidden") & ~Q(hidden_reason=""))
+                | (~Q(status="hidden") & Q(hidden_reason="")),
+                name="figurequestion_hidden_has_reason",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.lao_id}: {self.text[:40]}"
@@ -736,9 +761,13 @@ class FigureQuestion(models.Model):
     def is_open(self) -> bool:
         return self.status == QuestionStatus.OPEN
 
+    @property
+    def is_hidden(self) -> bool:
+        return self.status == QuestionStatus.HIDDEN
+
 
 class QuestionEvent(models.Model):
-    """One step in a question's public history: asked, answered, corrected, closed."""
+    """One step in a question's public history: asked, answered, corrected, closed, hidden."""
 
     question = models.ForeignKey(
         FigureQuestion, on_delete=models.CASCADE, related_name="events", verbose_name=_("question")

@@ -49,12 +49,16 @@ _FEATURES = """
     SELECT l.id, y.fiscal_year, l.kind, l.population, l.area_km2, bpc.value, own.value
     FROM units_lao l
     CROSS JOIN unnest(%(years)s::integer[]) AS y(fiscal_year)
-    LEFT JOIN benchmarks_indicator bi ON bi.code = %(budget_per_capita)s
+    -- The indicator ids as scalar subqueries: joined as rows, the planner read all values of
+    -- every indicator twice (0.6 s for one year) instead of probing the unique index.
     LEFT JOIN benchmarks_indicatorvalue bpc
-        ON bpc.indicator_id = bi.id AND bpc.lao_id = l.id AND bpc.fiscal_year = y.fiscal_year
-    LEFT JOIN benchmarks_indicator oi ON oi.code = %(own_source)s
+        ON bpc.indicator_id = (
+               SELECT id FROM benchmarks_indicator WHERE code = %(budget_per_capita)s
+           )
+       AND bpc.lao_id = l.id AND bpc.fiscal_year = y.fiscal_year
     LEFT JOIN benchmarks_indicatorvalue own
-        ON own.indicator_id = oi.id AND own.lao_id = l.id AND own.fiscal_year = y.fiscal_year
+        ON own.indicator_id = (SELECT id FROM benchmarks_indicator WHERE code = %(own_source)s)
+       AND own.lao_id = l.id AND own.fiscal_year = y.fiscal_year
     WHERE l.is_active
     ORDER BY y.fiscal_year, l.id
 """

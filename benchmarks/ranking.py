@@ -29,11 +29,18 @@ missing values by reason; PeerStatistic the median and count per peer group.
 
 Every write is an upsert or update guarded by IS DISTINCT FROM: a rerun over unchanged values
 writes nothing.
+
+Scope. A national run ranks every indicator of the years given. After one LAO's change the
+pipeline (benchmarks/services.py) passes only the indicator-years whose values were written
+(`indicator_years`): one changed value moves the ranks of its own indicator and year only, so the
+others are not read again, and nothing is ranked when nothing changed.
 """
 
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+
+from benchmarks.models import Indicator
 
 SATURATION_SHARE = 90  # % of the LAOs with a value at the best value
 SATURATION_DISTINCT = 2  # this many distinct values or fewer: a pass/fail indicator already
@@ -58,7 +65,7 @@ _YEARS = """
                {badness} AS badness
         FROM benchmarks_indicatorvalue v
         JOIN benchmarks_indicator i ON i.id = v.indicator_id
-        WHERE v.fiscal_year = ANY(%(years)s::integer[])
+        JOIN bm_scope sc ON sc.key = v.indicator_id AND sc.fiscal_year = v.fiscal_year
     ),
     best AS (
         SELECT indicator_id, fiscal_year, MIN(badness) AS best
@@ -146,32 +153,43 @@ _YEARS = """
            EXCLUDED.at_best_count, EXCLUDED.share_at_best, EXCLUDED.saturated, EXCLUDED.median,
            EXCLUDED.minimum, EXCLUDED.maximum, EXCLUDED.histogram::jsonb,
            EXCLUDED.reasons::jsonb)
+    RETURNING fiscal_year
 """
 
 _YEARS_PRUNE = """
     DELETE FROM benchmarks_indicatoryear y
-    WHERE y.fiscal_year = ANY(%(years)s::integer[])
+    USING bm_scope sc
+    WHERE sc.key = y.indicator_id AND sc.fiscal_year = y.fiscal_year
       AND NOT EXISTS (
           SELECT 1 FROM benchmarks_indicatorvalue v
           WHERE v.indicator_id = y.indicator_id AND v.fiscal_year = y.fiscal_year
       )
+    RETURNING y.fiscal_year
 """
 
 # The rank update, shared by indicator values and composite scores: `{key}` is the column that
-# splits the rows into separate rankings besides the year (indicator_id, version_id). The new
-# ranks are staged in an analysed temporary table: joined back as a CTE, the planner misjudged
-# its size and chose nested loops (minutes at national scale instead of seconds).
+# splits the rows into separate rankings besides the year (indicator_id, version_id); bm_scope
+# holds the (key, fiscal year) pairs to rank. The new ranks are staged in an analysed temporary
+# table: joined back as a CTE, the planner misjudged its size and chose nested loops (minutes at
+# national scale instead of seconds).
+SCOPE = """
+    CREATE TEMPORARY TABLE bm_scope ON COMMIT DROP AS
+    SELECT DISTINCT key, fiscal_year
+    FROM unnest(%(scope_keys)s::bigint[], %(scope_years)s::integer[]) AS s(key, fiscal_year)
+"""
+
 RANKED = """
     CREATE TEMPORARY TABLE bm_ranked ON COMMIT DROP AS
     WITH scoped AS (
         SELECT t.id, t.lao_id, t.fiscal_year, t.{key} AS key, l.province_id, pm.peer_group,
                {badness} AS badness
-        FROM {table} t
+        FROM bm_scope sc
+        JOIN {table} t ON t.{key} = sc.key AND t.fiscal_year = sc.fiscal_year
         JOIN units_lao l ON l.id = t.lao_id
         {joins}
         LEFT JOIN benchmarks_peermembership pm
             ON pm.lao_id = t.lao_id AND pm.fiscal_year = t.fiscal_year
-        WHERE t.fiscal_year = ANY(%(years)s::integer[]) AND {where} AND {rankable}
+        WHERE {where} AND {rankable}
     ),
     ranked AS (
         SELECT id, lao_id, fiscal_year, key, peer_group,
@@ -193,6 +211,8 @@ RANKED = """
     FROM ranked
 """
 
+# Rows of a pair ranked now take last year's rank from bm_ranked when last year is ranked too,
+# else as stored. Returns the years of the rows written.
 RANKS = """
     WITH new AS (
         SELECT t.id, p.national_rank, p.province_rank, p.province_count, p.peer_rank,
@@ -201,45 +221,56 @@ RANKS = """
                     WHEN p.peer_percentile >= 50 THEN 2
                     WHEN p.peer_percentile >= 25 THEN 3
                     WHEN p.peer_percentile IS NOT NULL THEN 4 END AS peer_quartile,
-               CASE WHEN t.fiscal_year - 1 = ANY(%(years)s::integer[]) THEN before.national_rank
+               CASE WHEN last_year.key IS NOT NULL THEN before.national_rank
                     ELSE stored.national_rank END AS previous_national_rank
-        FROM {table} t
+        FROM bm_scope sc
+        JOIN {table} t ON t.{key} = sc.key AND t.fiscal_year = sc.fiscal_year
         LEFT JOIN bm_ranked p ON p.id = t.id
+        LEFT JOIN bm_scope last_year
+            ON last_year.key = sc.key AND last_year.fiscal_year = sc.fiscal_year - 1
         LEFT JOIN bm_ranked before
             ON before.key = t.{key} AND before.lao_id = t.lao_id
            AND before.fiscal_year = t.fiscal_year - 1
         LEFT JOIN {table} stored
             ON stored.{key} = t.{key} AND stored.lao_id = t.lao_id
            AND stored.fiscal_year = t.fiscal_year - 1
-           AND stored.fiscal_year = ANY(%(previous)s::integer[])
-        WHERE t.fiscal_year = ANY(%(years)s::integer[]) AND {where}
+        WHERE {where}
+    ),
+    written AS (
+        UPDATE {table} u
+        SET national_rank = new.national_rank, province_rank = new.province_rank,
+            province_count = new.province_count, peer_rank = new.peer_rank,
+            peer_count = new.peer_count, peer_percentile = new.peer_percentile,
+            peer_quartile = new.peer_quartile,
+            previous_national_rank = new.previous_national_rank
+        FROM new
+        WHERE u.id = new.id
+          AND (u.national_rank, u.province_rank, u.province_count, u.peer_rank, u.peer_count,
+               u.peer_percentile, u.peer_quartile, u.previous_national_rank)
+              IS DISTINCT FROM
+              (new.national_rank, new.province_rank, new.province_count, new.peer_rank,
+               new.peer_count, new.peer_percentile, new.peer_quartile,
+               new.previous_national_rank)
+        RETURNING u.fiscal_year
     )
-    UPDATE {table} u
-    SET national_rank = new.national_rank, province_rank = new.province_rank,
-        province_count = new.province_count, peer_rank = new.peer_rank,
-        peer_count = new.peer_count, peer_percentile = new.peer_percentile,
-        peer_quartile = new.peer_quartile, previous_national_rank = new.previous_national_rank
-    FROM new
-    WHERE u.id = new.id
-      AND (u.national_rank, u.province_rank, u.province_count, u.peer_rank, u.peer_count,
-           u.peer_percentile, u.peer_quartile, u.previous_national_rank)
-          IS DISTINCT FROM
-          (new.national_rank, new.province_rank, new.province_count, new.peer_rank,
-           new.peer_count, new.peer_percentile, new.peer_quartile, new.previous_national_rank)
+    SELECT fiscal_year, COUNT(*) FROM written GROUP BY fiscal_year
 """
 
-# The year after those ranked keeps the rank of its year before: refreshed when that moved.
+# The year after a ranked pair, when not ranked itself, keeps the rank of its year before:
+# refreshed when that moved.
 FOLLOWING_YEAR = """
     UPDATE {table} u
     SET previous_national_rank = moved.national_rank
     FROM (
         SELECT t.id, stored.national_rank
-        FROM {table} t
+        FROM bm_scope sc
+        JOIN {table} t ON t.{key} = sc.key AND t.fiscal_year = sc.fiscal_year + 1
+        LEFT JOIN bm_scope next_year
+            ON next_year.key = sc.key AND next_year.fiscal_year = sc.fiscal_year + 1
         LEFT JOIN {table} stored
             ON stored.{key} = t.{key} AND stored.lao_id = t.lao_id
-           AND stored.fiscal_year = t.fiscal_year - 1
-           AND stored.fiscal_year = ANY(%(years)s::integer[])
-        WHERE t.fiscal_year = ANY(%(following)s::integer[]) AND {where}
+           AND stored.fiscal_year = sc.fiscal_year
+        WHERE next_year.key IS NULL AND {where}
           AND t.previous_national_rank IS DISTINCT FROM stored.national_rank
     ) moved
     WHERE u.id = moved.id
@@ -250,9 +281,10 @@ _PEER_STATISTICS = """
                                           median)
     SELECT v.indicator_id, v.fiscal_year, pm.peer_group, COUNT(v.value),
            ROUND((percentile_cont(0.5) WITHIN GROUP (ORDER BY v.value))::numeric, 4)
-    FROM benchmarks_indicatorvalue v
+    FROM bm_scope sc
+    JOIN benchmarks_indicatorvalue v
+        ON v.indicator_id = sc.key AND v.fiscal_year = sc.fiscal_year
     JOIN benchmarks_peermembership pm ON pm.lao_id = v.lao_id AND pm.fiscal_year = v.fiscal_year
-    WHERE v.fiscal_year = ANY(%(years)s::integer[])
     GROUP BY 1, 2, 3
     ON CONFLICT (indicator_id, fiscal_year, peer_group) DO UPDATE
     SET ranked_count = EXCLUDED.ranked_count, median = EXCLUDED.median
@@ -263,16 +295,31 @@ _PEER_STATISTICS = """
 # NOT IN over a few hundred groups is one hashed set; a correlated NOT EXISTS took seconds.
 _PEER_STATISTICS_PRUNE = """
     DELETE FROM benchmarks_peerstatistic s
-    WHERE s.fiscal_year = ANY(%(years)s::integer[])
+    USING bm_scope sc
+    WHERE sc.key = s.indicator_id AND sc.fiscal_year = s.fiscal_year
       AND (s.indicator_id, s.fiscal_year, s.peer_group) NOT IN (
           SELECT v.indicator_id, v.fiscal_year, pm.peer_group
-          FROM benchmarks_indicatorvalue v
+          FROM bm_scope sc2
+          JOIN benchmarks_indicatorvalue v
+              ON v.indicator_id = sc2.key AND v.fiscal_year = sc2.fiscal_year
           JOIN benchmarks_peermembership pm
               ON pm.lao_id = v.lao_id AND pm.fiscal_year = v.fiscal_year
-          WHERE v.fiscal_year = ANY(%(years)s::integer[])
           GROUP BY 1, 2, 3
       )
 """
+
+
+def scope_stage(cursor, pairs: Iterable[tuple[int, int]]) -> None:
+    """Write bm_scope, the (key, fiscal year) pairs the next statements rank; drop it after."""
+    pairs = sorted(set(pairs))
+    cursor.execute(
+        SCOPE,
+        {
+            "scope_keys": [key for key, _year in pairs],
+            "scope_years": [year for _key, year in pairs],
+        },
+    )
+    cursor.execute("ANALYZE bm_scope")
 
 
 def ranks_update(
@@ -284,50 +331,59 @@ def ranks_update(
     joins: str,
     where: str,
     rankable: str,
-    params,
+    params=None,
     analyze: bool = False,
-) -> int:
-    """Rank the rows of `table` in the years of `params["years"]` (see RANKS), then refresh the
-    previous-year rank of the year after them; `analyze` first when many rows were just written
-    (the planner would not know them). Returns the rows written."""
-    years = params["years"]
-    following = sorted({year + 1 for year in years} - set(years))
+) -> tuple[dict[int, int], int]:
+    """Rank the rows of `table` in the (key, fiscal year) pairs of bm_scope (see RANKS), then
+    refresh the previous-year rank of the year after them; `analyze` first when many rows were
+    just written (the planner would not know them). Returns the rows ranked per fiscal year of
+    the pairs, and the rows of the years after whose previous-year rank was refreshed (apart:
+    no score depends on it)."""
     parts = {"table": table, "key": key, "badness": badness, "joins": joins, "where": where}
+    params = params or {}
     if analyze:
         cursor.execute(f"ANALYZE {table}")
     cursor.execute(RANKED.format(rankable=rankable, **parts), params)
     cursor.execute("CREATE INDEX ON bm_ranked (id)")
     cursor.execute("CREATE INDEX ON bm_ranked (key, lao_id, fiscal_year)")
     cursor.execute("ANALYZE bm_ranked")
-    cursor.execute(RANKS.format(**parts), {**params, "previous": [year - 1 for year in years]})
-    written = cursor.rowcount
+    cursor.execute(RANKS.format(**parts), params)
+    written = dict(cursor.fetchall())
     # Dropped now, not at the commit: the pipeline ranks indicators, then the composite.
     cursor.execute("DROP TABLE bm_ranked")
-    cursor.execute(FOLLOWING_YEAR.format(**parts), {**params, "following": following})
-    return written + cursor.rowcount
+    cursor.execute(FOLLOWING_YEAR.format(**parts), params)
+    return written, cursor.rowcount
 
 
 @transaction.atomic
-def indicator_ranks_recompute(*, fiscal_years: Iterable[int]) -> dict[str, int]:
+def indicator_ranks_recompute(
+    *,
+    fiscal_years: Iterable[int] | None = None,
+    indicator_years: Iterable[tuple[int, int]] | None = None,
+) -> dict:
     """The saturation check and statistics (IndicatorYear), the ranks of every IndicatorValue
-    and the peer medians (PeerStatistic) of every indicator in `fiscal_years`, over all LAOs:
-    when one LAO's value changes, everyone's rank may, so a year is always ranked whole.
-    Returns the rows written per table."""
-    years = sorted(set(fiscal_years))
-    if not years:
-        return {"years": 0, "ranks": 0, "peer_statistics": 0}
-    params = {
-        "years": years,
-        "bins": HISTOGRAM_BINS,
-        "share": SATURATION_SHARE,
-        "distinct": SATURATION_DISTINCT,
-    }
+    and the peer medians (PeerStatistic) of every indicator in `fiscal_years`, or of the
+    (indicator id, fiscal year) pairs of `indicator_years` only, over all LAOs: when one LAO's
+    value changes, everyone's rank in that indicator-year may. Returns the rows written per
+    table and `changed_years`, the years whose ranks or statistics changed (the composite of
+    those only needs scoring again)."""
+    if indicator_years is None:
+        years = sorted(set(fiscal_years or []))
+        indicator_ids = list(Indicator.objects.order_by("pk").values_list("pk", flat=True))
+        pairs = [(indicator, year) for indicator in indicator_ids for year in years]
+    else:
+        pairs = sorted({(int(indicator), int(year)) for indicator, year in indicator_years})
+    result = {"years": 0, "ranks": 0, "peer_statistics": 0, "changed_years": []}
+    if not pairs:
+        return result
+    params = {"bins": HISTOGRAM_BINS, "share": SATURATION_SHARE, "distinct": SATURATION_DISTINCT}
     with connection.cursor() as cursor:
+        scope_stage(cursor, pairs)
         cursor.execute(_YEARS.format(badness=BADNESS.format(value="v.value")), params)
-        written_years = cursor.rowcount
-        cursor.execute(_YEARS_PRUNE, params)
-        written_years += cursor.rowcount
-        ranks = ranks_update(
+        changed = [year for (year,) in cursor.fetchall()]
+        cursor.execute(_YEARS_PRUNE)
+        changed += [year for (year,) in cursor.fetchall()]
+        ranks, following = ranks_update(
             cursor,
             table="benchmarks_indicatorvalue",
             key="indicator_id",
@@ -339,10 +395,16 @@ def indicator_ranks_recompute(*, fiscal_years: Iterable[int]) -> dict[str, int]:
             """,
             where="TRUE",
             rankable="t.value IS NOT NULL AND NOT iy.saturated",
-            params=params,
         )
-        cursor.execute(_PEER_STATISTICS, params)
+        cursor.execute(_PEER_STATISTICS)
         peer_statistics = cursor.rowcount
-        cursor.execute(_PEER_STATISTICS_PRUNE, params)
+        cursor.execute(_PEER_STATISTICS_PRUNE)
         peer_statistics += cursor.rowcount
-    return {"years": written_years, "ranks": ranks, "peer_statistics": peer_statistics}
+        cursor.execute("DROP TABLE bm_scope")
+    result.update(
+        years=len(changed),
+        ranks=sum(ranks.values()) + following,
+        peer_statistics=peer_statistics,
+        changed_years=sorted(set(changed) | set(ranks)),
+    )
+    return result

@@ -383,11 +383,21 @@ def published_explanations(*, lao: LAO, fiscal_year: int) -> list[Explanation]:
 
 
 def open_questions(*, lao: LAO) -> list[FigureQuestion]:
-    """The LAO's open questions about figures, oldest deadline first (the public part only:
-    never the asker's contact)."""
+    """The LAO's open questions about figures, oldest deadline first, with the indicator's
+    code and names. The public part only: neither the asker's contact nor their words (the text,
+    and the figure named in words), which the LAO's page never shows."""
     return list(
         FigureQuestion.objects.filter(lao=lao, status=QuestionStatus.OPEN)
-        .only("indicator_id", "fiscal_year", "figure", "created_at", "deadline", "status")
+        .select_related("indicator")
+        .only(
+            "indicator__code",
+            "indicator__name_th",
+            "indicator__name_en",
+            "fiscal_year",
+            "created_at",
+            "deadline",
+            "status",
+        )
         .order_by("deadline", "pk")[: OPEN_QUESTIONS_SHOWN + 1]
     )
 

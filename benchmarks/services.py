@@ -45,7 +45,10 @@ def indicators_sync(*, declarations: Iterable[ComputedIndicator] | None = None) 
     return {"created": created, "updated": updated, "hidden": hidden}
 
 
+# Returns the fiscal years of the rows written (created or changed), counted: the pipeline ranks
+# again only the indicator-years whose values moved.
 _UPSERT = """
+    WITH written AS (
     INSERT INTO benchmarks_indicatorvalue
         (indicator_id, lao_id, fiscal_year, value, reason, source, as_of, status, computed_at)
     SELECT %(indicator)s, g.lao_id, g.fiscal_year,
@@ -72,6 +75,9 @@ _UPSERT = """
            benchmarks_indicatorvalue.status)
           IS DISTINCT FROM
           (EXCLUDED.value, EXCLUDED.reason, EXCLUDED.source, EXCLUDED.as_of, EXCLUDED.status)
+    RETURNING fiscal_year
+    )
+    SELECT fiscal_year, COUNT(*) FROM written GROUP BY fiscal_year
 """
 
 # Values of LAOs in scope that left the grid (no longer active): removed, not kept stale.
@@ -83,6 +89,7 @@ _PRUNE = """
       AND NOT EXISTS (
           SELECT 1 FROM bm_grid g WHERE g.lao_id = v.lao_id AND g.fiscal_year = v.fiscal_year
       )
+    RETURNING v.indicator_id, v.fiscal_year
 """
 
 
@@ -99,13 +106,28 @@ def indicator_values_recompute(
     upsert per indicator, whatever the number of LAOs. Rows whose value, reason, status and date
     are unchanged are not written again, so a second run writes nothing. Returns the number of
     rows written (created or changed) per indicator code, and "removed"."""
+    return _indicator_values_write(
+        fiscal_years=fiscal_years, lao_ids=lao_ids, today=today, declarations=declarations
+    )[0]
+
+
+def _indicator_values_write(
+    *,
+    fiscal_years: Iterable[int] | None,
+    lao_ids: Iterable[int] | None,
+    today: datetime.date | None,
+    declarations: Iterable[ComputedIndicator] | None = None,
+) -> tuple[dict[str, int], set[tuple[int, int]]]:
+    """indicator_values_recompute, also returning the (indicator id, fiscal year) pairs whose
+    values were written or removed: the only ones whose ranks can have moved."""
     declarations = list(computed_indicators() if declarations is None else declarations)
     years = sorted(set(fiscal_years_with_data() if fiscal_years is None else fiscal_years))
     lao_ids = None if lao_ids is None else sorted(set(lao_ids))
     today = today or timezone.localdate()
     written: dict[str, int] = {}
+    changed: set[tuple[int, int]] = set()
     if not years or not declarations:
-        return written
+        return written, changed
     indicator_ids = dict(
         Indicator.objects.filter(code__in=[d.code for d in declarations]).values_list("code", "pk")
     )
@@ -136,7 +158,9 @@ def indicator_values_recompute(
                     "zero_denominator": Reason.ZERO_DENOMINATOR.value,
                 },
             )
-            written[declaration.code] = cursor.rowcount
+            counts = cursor.fetchall()
+            written[declaration.code] = sum(count for _year, count in counts)
+            changed.update((indicator_ids[declaration.code], year) for year, _count in counts)
         cursor.execute(
             _PRUNE,
             {
@@ -146,11 +170,13 @@ def indicator_values_recompute(
                 "lao_ids": lao_ids or [],
             },
         )
-        written["removed"] = cursor.rowcount
+        removed = cursor.fetchall()
+        written["removed"] = len(removed)
+        changed.update(removed)
         # The temporary tables would otherwise live until the end of an outer transaction
         # (a test, a seed) and collide with the next recompute in it.
         cursor.execute("DROP TABLE IF EXISTS bm_grid, bm_budget, bm_projects, bm_reports")
-    return written
+    return written, changed
 
 
 # One recompute at a time: the worker may run several tasks at once, and two pipelines ranking
@@ -175,17 +201,27 @@ def benchmarks_recompute(
     *,
     fiscal_years: Iterable[int] | None = None,
     lao_ids: Iterable[int] | None = None,
+    indicator_years: Iterable[tuple[int, int]] | None = None,
     today: datetime.date | None = None,
 ) -> dict:
     """Everything benchmarks computes, in order, in one transaction (readers never see ranks of
     half-updated values): indicator values → peer groups → nearest neighbours → statistics,
     saturation and ranks → composite → completeness.
 
-    `fiscal_years` None: every year with data or values. `lao_ids` None: every LAO. With
-    `lao_ids` (one LAO's data changed) the values, peer groups, neighbour lists and completeness
-    of those LAOs only are recomputed, but the ranks and composite of their years are redone for
-    everyone, since one value moves everyone's rank. Returns {"timings": {step: seconds},
-    "written": {step: what the step returned}}."""
+    `fiscal_years` None: every year with data or values. `lao_ids` None: every LAO, every
+    indicator of those years ranked and the composite of every year scored (the national run,
+    which also picks up what no value change shows: a weight, a direction, a province).
+
+    With `lao_ids` (one LAO's data changed) the values, peer groups, neighbour lists and
+    completeness of those LAOs only are recomputed; then only the indicator-years whose values
+    that wrote (or removed), plus `indicator_years` ((indicator id, fiscal year) pairs whose
+    values the caller wrote itself: an upload of imported values), are ranked again, for
+    everyone, since one value moves everyone's rank in it; the composite is scored again only
+    for the years whose ranks or statistics changed. Nothing moved: nothing is ranked. A changed
+    peer group ranks every indicator of its years. `indicator_years` None (not known) with
+    `lao_ids`: every indicator of the years is ranked, as safe as the national run.
+
+    Returns {"years": [...], "timings": {step: seconds}, "written": {step: what it returned}}."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PIPELINE_LOCK_KEY])
     today = today or timezone.localdate()
@@ -199,15 +235,42 @@ def benchmarks_recompute(
         )
     else:
         years = sorted(set(fiscal_years))
+    given = None if indicator_years is None else {(int(i), int(y)) for i, y in indicator_years}
+    timings: dict[str, float] = {}
+    written: dict[str, object] = {}
+    state: dict[str, object] = {}
+
+    def indicators():
+        values, state["changed"] = _indicator_values_write(
+            fiscal_years=years, lao_ids=lao_ids, today=today
+        )
+        return values
+
+    def peers():
+        result = peer_memberships_recompute(fiscal_years=years, lao_ids=lao_ids)
+        state["peers_moved"] = bool(result["written"] or result["removed"])
+        return result
+
+    def ranks():
+        if lao_ids is None or given is None or state["peers_moved"]:
+            state["everything"] = True
+            return indicator_ranks_recompute(fiscal_years=years)
+        state["everything"] = False
+        return indicator_ranks_recompute(indicator_years=state["changed"] | given)
+
+    def composite():
+        if state["everything"]:
+            return composite_recompute(fiscal_years=years)
+        # Scores follow ranks and saturation only: years where neither moved keep theirs (a
+        # method change still rescores every year: composite_recompute sees it).
+        return composite_recompute(fiscal_years=written["ranks"]["changed_years"])
+
     steps = [
-        (
-            "indicators",
-            lambda: indicator_values_recompute(fiscal_years=years, lao_ids=lao_ids, today=today),
-        ),
-        ("peers", lambda: peer_memberships_recompute(fiscal_years=years, lao_ids=lao_ids)),
+        ("indicators", indicators),
+        ("peers", peers),
         ("neighbours", lambda: neighbours_recompute(fiscal_years=years, lao_ids=lao_ids)),
-        ("ranks", lambda: indicator_ranks_recompute(fiscal_years=years)),
-        ("composite", lambda: composite_recompute(fiscal_years=years)),
+        ("ranks", ranks),
+        ("composite", composite),
     ]
     completeness = _completeness_step()
     if completeness is not None:
@@ -217,8 +280,6 @@ def benchmarks_recompute(
                 lambda: completeness(fiscal_years=years, lao_ids=lao_ids, today=today),
             )
         )
-    timings: dict[str, float] = {}
-    written: dict[str, object] = {}
     for name, step in steps:
         started = time.perf_counter()
         written[name] = step()

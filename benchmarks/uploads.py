@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -32,7 +32,14 @@ from units.models import LAO
 from units.thai import current_fiscal_year
 from units.uploads.engine import InvalidUpload
 from units.uploads.registry import CheckResult, RowError, UploadType
-from units.uploads.widgets import CodeWidget, DateWidget, TextWidget, whole_number_text
+from units.uploads.widgets import (
+    CodeWidget,
+    FiscalYearWidget,
+    LabelChoiceWidget,
+    PastDateWidget,
+    TextWidget,
+    whole_number_text,
+)
 
 IMPORTED_VALUES_UPLOAD = "benchmarks.values"
 MAX_PREVIEW_CHANGES = 2000
@@ -70,27 +77,6 @@ class IndicatorCodeWidget(widgets.CharWidget):
         if text is None:
             return None
         return text.lower()
-
-
-class ImportYearWidget(widgets.IntegerWidget):
-    """A Buddhist Era fiscal year from ten years ago to this one (2569, "2569", 2569.0)."""
-
-    def clean(self, value, row=None, **kwargs):
-        text = whole_number_text(value)
-        if text is None:
-            return None
-        years = getattr(self, "_years", None)
-        if years is None:
-            years = self._years = uploadable_fiscal_years()
-        if not text.isdigit() or int(text) not in years:
-            raise ValueError(
-                _(
-                    "“%(value)s” is not a fiscal year you can upload: write a Buddhist Era year "
-                    "from %(first)s to %(last)s."
-                )
-                % {"value": value, "first": years[0], "last": years[-1]}
-            )
-        return int(text)
 
 
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]*)?|-?\.[0-9]+|-?[0-9.]+[eE][-+]?[0-9]+")
@@ -131,57 +117,24 @@ class ValueWidget(widgets.DecimalWidget):
         return rounded
 
 
-class AsOfWidget(DateWidget):
+class AsOfWidget(PastDateWidget):
     """The date of the data (units.uploads.widgets.DateWidget), not after today."""
 
-    def clean(self, value, row=None, **kwargs):
-        date = super().clean(value, row=row, **kwargs)
-        if date is None:
-            return None
-        today = getattr(self, "_today", None)
-        if today is None:
-            today = self._today = timezone.localdate()  # once per upload
-        if date > today:
-            raise ValueError(
-                _("%(value)s is in the future: the data cannot be dated after today.")
-                % {"value": value}
-            )
-        return date
+    future_message = gettext_lazy(
+        "%(value)s is in the future: the data cannot be dated after today."
+    )
 
 
-def _status_lookup() -> dict[str, str]:
-    """Status key, Thai label and English label (folded) → status key."""
-    lookup = {}
-    for status in ValueStatus:
-        lookup[status.value.casefold()] = status.value
-        for language in ("th", "en"):
-            with translation.override(language):
-                lookup[str(status.label).strip().casefold()] = status.value
-    return lookup
-
-
-class StatusWidget(widgets.Widget):
+class StatusWidget(LabelChoiceWidget):
     """Final or provisional, by key or by its label in Thai or English (เป็นที่สุด, เบื้องต้น)."""
 
-    def clean(self, value, row=None, **kwargs):
-        if value is None:
-            return None
-        text = " ".join(str(value).split()).casefold()
-        if not text:
-            return None
-        lookup = getattr(self, "_lookup", None)
-        if lookup is None:
-            lookup = self._lookup = _status_lookup()
-        try:
-            return lookup[text]
-        except KeyError:
-            raise ValueError(
-                _("“%(value)s” is not a status. Write one of: %(statuses)s.")
-                % {
-                    "value": value,
-                    "statuses": ", ".join(str(status.label) for status in ValueStatus),
-                }
-            ) from None
+    choices = ValueStatus
+
+    def unknown(self, value, labels: str) -> str:
+        return _("“%(value)s” is not a status. Write one of: %(statuses)s.") % {
+            "value": value,
+            "statuses": labels,
+        }
 
 
 class ImportedValueResource(resources.Resource):
@@ -202,7 +155,9 @@ class ImportedValueResource(resources.Resource):
         readonly=True,
     )
     fiscal_year = fields.Field(
-        attribute="fiscal_year", column_name=COLUMN_YEAR, widget=ImportYearWidget()
+        attribute="fiscal_year",
+        column_name=COLUMN_YEAR,
+        widget=FiscalYearWidget(uploadable_fiscal_years),
     )
     value = fields.Field(attribute="value", column_name=COLUMN_VALUE, widget=ValueWidget())
     as_of = fields.Field(attribute="as_of", column_name=COLUMN_AS_OF, widget=AsOfWidget())
@@ -310,11 +265,8 @@ def plan_values(*, rows, lock: bool = False) -> tuple[list[PlannedValue], list[R
     planned: list[PlannedValue] = []
     seen: dict[tuple, int] = {}
     for row in filled:
-        missing = [column for name, column in REQUIRED if row.values.get(name) is None]
-        if missing:
-            errors.extend(
-                RowError(row.number, column, _("This column is required.")) for column in missing
-            )
+        if missing := row.required_errors(REQUIRED):
+            errors.extend(missing)
             continue
         code = row.values["indicator"]
         indicator = indicators.get(code)
@@ -445,18 +397,27 @@ def imported_values_commit(*, rows, user, job) -> dict:
     if changed:
         fiscal_years = sorted({item.fiscal_year for item in changed})
         lao_ids = sorted({item.lao_id for item in changed})
+        indicator_years = sorted({(item.indicator.pk, item.fiscal_year) for item in changed})
         transaction.on_commit(
-            lambda: recompute_after_upload(fiscal_years=fiscal_years, lao_ids=lao_ids)
+            lambda: recompute_after_upload(
+                fiscal_years=fiscal_years, lao_ids=lao_ids, indicator_years=indicator_years
+            )
         )
     return {"written": written, "unchanged": len(planned) - len(changed)}
 
 
-def recompute_after_upload(*, fiscal_years: list[int], lao_ids: list[int]) -> None:
+def recompute_after_upload(
+    *, fiscal_years: list[int], lao_ids: list[int], indicator_years: list[tuple[int, int]]
+) -> None:
     """ONE background recompute for the whole upload, not one task per LAO (units.changes is
     per LAO; an upload may change thousands): the pipeline redoes the ranks, statistics and
-    saturation of the uploaded years for every LAO, and the per-LAO steps (completeness) for
-    the LAOs whose values changed."""
-    tasks.benchmarks_recompute_task.enqueue(fiscal_years=fiscal_years, lao_ids=lao_ids)
+    saturation of the uploaded indicator-years for every LAO, and the per-LAO steps
+    (completeness) for the LAOs whose values changed."""
+    tasks.benchmarks_recompute_task.enqueue(
+        fiscal_years=fiscal_years,
+        lao_ids=lao_ids,
+        indicator_years=[list(pair) for pair in indicator_years],
+    )
 
 
 # --- the template --------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ urlpatterns = [
     path("questions/<int:pk>/answer/", views_voice.question_answer, name="question-answer"),
     path("questions/<int:pk>/correct/", views_voice.question_correct, name="question-correct"),
     path("questions/<int:pk>/close/", views_voice.question_close, name="question-close"),
+    path("questions/<int:pk>/hide/", views_voice.question_hide, name="question-hide"),
     # Completeness of the LAOs' data (back office): the national rollup, a province's list,
     # its reminder list and e-mail reminders.
     path("completeness/", views_completeness.index, name="completeness"),

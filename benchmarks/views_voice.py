@@ -27,6 +27,7 @@ from benchmarks.forms import (
     QuestionCloseForm,
     QuestionCorrectForm,
     QuestionForm,
+    QuestionHideForm,
     ReasonsForm,
 )
 from benchmarks.models import ExplanationStatus, IndicatorValue, QuestionStatus
@@ -42,6 +43,10 @@ QUESTION_LIMITS = (
     ("benchmarks.question.hour", 5, timedelta(hours=1)),
     ("benchmarks.question.day", 20, timedelta(days=1)),
 )
+# Questions about one LAO from everyone together in a day: what its officers can answer, and a
+# cap on what a sender with many addresses can publish about one LAO before anyone moderates.
+# Counted only once the sender's own limits let the question through.
+QUESTION_LAO_LIMIT = ("benchmarks.question.lao", 10, timedelta(days=1))
 
 
 def _form_error(form, error: ValidationError) -> None:
@@ -191,16 +196,26 @@ def explanations(request):
 
 
 def _reasons(request):
-    form = ReasonsForm(request.GET or None)
+    rows = voice.reason_rollup_cached()
+    form = ReasonsForm(request.GET or None, years=voice.reason_rollup_years(rows))
     year = form.cleaned_data["year"] if form.is_valid() else None
-    return form, year, voice.reason_rollup(fiscal_year=year)
+    if year is not None:
+        rows = voice.reason_rollup_cached(fiscal_year=year)
+    return form, year, rows
 
 
 def reasons(request):
     """`/benchmarks/reasons/`: why LAOs say their values are what they are, added up nationally
-    per indicator and year (published explanations only). One query."""
+    per indicator and year (published explanations only), and the same among the LAOs below
+    their peer median. One query (none while the rollup is cached)."""
     form, year, rows = _reasons(request)
-    context = {"form": form, "fiscal_year": year, "rows": rows}
+    context = {
+        "form": form,
+        "fiscal_year": year,
+        "has_rows": bool(rows),
+        "rows": [row for row in rows if row.reason],
+        "trailing": voice.trailing_rollup(rows),
+    }
     return render(request, "benchmarks/reasons.html", context)
 
 
@@ -212,11 +227,19 @@ REASON_COLUMNS = (
     Column(gettext_lazy("LAOs giving the reason"), "laos"),
     Column(gettext_lazy("LAOs explaining"), "explaining"),
     Column(gettext_lazy("Share (%)"), lambda row: round(row.share, 1)),
+    Column(gettext_lazy("LAOs below their peer median"), "trailing"),
+    Column(gettext_lazy("Of them explaining"), "trailing_explaining"),
+    Column(gettext_lazy("Of them giving the reason"), "trailing_laos"),
+    Column(
+        gettext_lazy("Share among them explaining (%)"), lambda row: round(row.trailing_share, 1)
+    ),
 )
 
 
 def reasons_download(request, file_format):
-    """The rollup of reasons as CSV or XLSX, with the page's year."""
+    """The rollup of reasons as CSV or XLSX, with the page's year: one row per indicator, year
+    and reason with the page's columns, and a row without a reason where LAOs below their peer
+    median gave none."""
     _form, year, rows = _reasons(request)
     return table_response(
         REASON_COLUMNS,
@@ -230,12 +253,22 @@ def reasons_download(request, file_format):
 # --- Questions --------------------------------------------------------------------------------
 
 
-def _question_allowed(request) -> bool:
+def _question_refusal(request, lao) -> str | None:
+    """Why the sender may not send this question now (the sender's limits, then the LAO's), or
+    None, the attempt then counted."""
     keys = limits.request_keys(request)
-    return all(
+    if not all(
         limits.attempt_allowed(action, keys=keys, limit=limit, window=window)
         for action, limit, window in QUESTION_LIMITS
-    )
+    ):
+        return _("You have sent too many questions. Please try again in an hour or so.")
+    action, limit, window = QUESTION_LAO_LIMIT
+    if not limits.attempt_allowed(action, keys=[f"lao:{lao.pk}"], limit=limit, window=window):
+        return _(
+            "This LAO has received as many questions today as it can answer. Please try again "
+            "tomorrow."
+        )
+    return None
 
 
 def _target_error(form) -> bool:
@@ -245,14 +278,27 @@ def _target_error(form) -> bool:
 @require_http_methods(["GET", "POST"])
 def question_create(request):
     """`?lao=<dla_code>&indicator=<code>&year=<BE>` or `&figure=<text>`: anyone questions a
-    figure of an LAO; rate-limited per account and per address (429 beyond, the text kept)."""
+    figure of an LAO; rate-limited per account and per address, and per LAO (429 beyond, the
+    text kept).
+
+    A filled honeypot (a robot) gets the thank-you message and a redirect, as a question sent
+    does, whatever else it posted, but nothing is stored or e-mailed; it goes to the LAO's
+    benchmark page since there is no question page to show. It is not counted against the
+    limits: it costs nothing to refuse, and counting it would write a row per robot post and
+    lock out the people who share the robot's address (a school, an office behind one NAT)."""
     if request.method == "GET":
         target = FigureForm(request.GET)
         if not target.is_valid() or not (
             target.cleaned_data["indicator"] or target.cleaned_data["figure"].strip()
         ):
             raise Http404("No such figure.")
-        form = QuestionForm(initial=request.GET.dict())
+        # Only the figure comes from the link: a link must not fill in the question, the contact
+        # or the honeypot (which would silently drop the question of whoever follows it).
+        form = QuestionForm(
+            initial={
+                name: request.GET[name] for name in FigureForm.base_fields if name in request.GET
+            }
+        )
         data = target.cleaned_data
     else:
         form = QuestionForm(request.POST)
@@ -260,11 +306,12 @@ def question_create(request):
         if _target_error(form):
             raise Http404("No such figure.")
         data = form.cleaned_data
+        if form.caught:
+            return _question_sent(request, redirect("benchmarks:lao", code=data["lao"].url_code))
         if valid:
-            if not _question_allowed(request):
-                form.add_error(
-                    None, _("You have sent too many questions. Please try again in an hour or so.")
-                )
+            refusal = _question_refusal(request, data["lao"])
+            if refusal:
+                form.add_error(None, refusal)
                 return _question_form(request, form, data, status=429)
             try:
                 question = voice.question_ask(
@@ -278,15 +325,19 @@ def question_create(request):
             except ValidationError as error:
                 _form_error(form, error)
             else:
-                messages.success(
-                    request,
-                    _(
-                        "Thank you: the question is sent to the LAO and its provincial office. "
-                        "Keep this page's address to follow it."
-                    ),
-                )
-                return redirect("benchmarks:question", pk=question.pk)
+                return _question_sent(request, redirect("benchmarks:question", pk=question.pk))
     return _question_form(request, form, data, status=400 if form.errors else 200)
+
+
+def _question_sent(request, response):
+    messages.success(
+        request,
+        _(
+            "Thank you: the question is sent to the LAO and its provincial office. "
+            "Keep this page's address to follow it."
+        ),
+    )
+    return response
 
 
 def _question_form(request, form, data, *, status):
@@ -302,16 +353,22 @@ def _question_form(request, form, data, *, status):
 
 def question_detail(request, pk):
     """A question's public status and history (no personal data); those who answer for the
-    LAO also see the contact and the steps."""
+    LAO also see the contact and the steps, and the provincial staff the hiding step. Once
+    hidden, only those who answer for the LAO see its text and the figure named in words."""
     question = voice.question_public(pk=pk)
     can_answer = access.can_edit_lao(request.user, question.lao)
+    can_hide = voice.can_hide_question(request.user, question.lao) and not question.is_hidden
     voice.mark_overdue([question], today=timezone.localdate())
     steps_open = can_answer and question.status in voice.QUESTION_OPEN_STEPS
+    shows_text = can_answer or not question.is_hidden
     context = {
         "question": question,
-        "figure_label": voice.question_figure_label(question),
+        "figure_label": voice.question_figure_label(question, asker_words=shows_text),
+        "shows_text": shows_text,
         "history": voice.question_history(question=question),
         "can_answer": can_answer,
+        "can_hide": can_hide,
+        "hide_form": QuestionHideForm() if can_hide else None,
         "can_reply": can_answer and question.status == QuestionStatus.OPEN,
         "can_settle": steps_open,
         "answer_form": QuestionAnswerForm() if steps_open else None,
@@ -365,6 +422,24 @@ question_close = _question_step(
             "history; it cannot be undone."
         ),
         button=gettext_lazy("Close without change"),
+        subject=_question_subject,
+    ),
+)
+
+
+question_hide = _question_step(
+    service=voice.question_hide,
+    done=gettext_lazy("The question is hidden from the public."),
+    form=QuestionHideForm,
+    allowed=voice.can_hide_question,
+    confirm=Confirmation(
+        question=gettext_lazy("Hide the question from the public?"),
+        consequence=gettext_lazy(
+            "Its text and the figure named by the asker are no longer shown publicly; its page "
+            "says it was hidden by the provincial office, with the category you choose. The "
+            "hiding is recorded in its history and cannot be undone."
+        ),
+        button=gettext_lazy("Hide the question"),
         subject=_question_subject,
     ),
 )

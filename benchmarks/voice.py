@@ -13,6 +13,11 @@ e-mail and answer by a deadline (`BENCHMARKS_QUESTION_ANSWER_DAYS`): an answer, 
 the question's public history (`QuestionEvent`), which never names the person who asked, and
 the contact they left is shown only to those who answer.
 
+A question is published unmoderated, so: the e-mail about it carries none of the asker's words
+(a neutral notice and a link), at most one such e-mail goes to an LAO per hour, and the LAO's
+provincial staff and administrators may hide it (`question_hide`, with a category of reason),
+after which its public page shows neither its text nor the figure named in words.
+
 Every step takes the version the user saw and refuses a stale one (as budgets and projects do).
 """
 
@@ -20,6 +25,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
@@ -33,12 +39,14 @@ from benchmarks.models import (
     ExplanationReason,
     ExplanationStatus,
     FigureQuestion,
+    HideReason,
     Indicator,
     IndicatorValue,
     QuestionEvent,
     QuestionStatus,
 )
-from units import access
+from benchmarks.ranking import BADNESS
+from units import access, limits
 from units.mail import send_email_on_commit
 from units.models import LAO, Role, User
 from units.slices import in_language
@@ -48,6 +56,10 @@ EXPLANATION_MAX_CHARS = 2000
 QUESTION_MAX_CHARS = 1000
 # Questions that still wait for the LAO; answered ones may yet be corrected or closed.
 QUESTION_OPEN_STEPS = {QuestionStatus.OPEN, QuestionStatus.ANSWERED}
+# At most one e-mail about new questions per LAO in this window: questions asked after it wait in
+# the back-office queue unannounced, so that a flood of questions is not a flood of e-mails sent
+# in the portal's name to the LAO's officers and provincial staff.
+QUESTION_MAIL_WINDOW = datetime.timedelta(hours=1)
 
 
 def _stale(thing: str) -> ValidationError:
@@ -189,6 +201,7 @@ def explanation_approve(*, explanation: Explanation, user: User, version: int) -
         status=ExplanationStatus.APPROVED,
     ).update(status=ExplanationStatus.WITHDRAWN, version=F("version") + 1)
     explanation.status = ExplanationStatus.APPROVED
+    transaction.on_commit(_forget_reason_rollup)
     explanation.reviewed_by, explanation.reviewed_at = user, timezone.now()
     explanation.review_comment = ""
     explanation.version = F("version") + 1
@@ -274,7 +287,12 @@ def published_explanations(*, lao_id: int, fiscal_years) -> list[Explanation]:
 @dataclass(frozen=True)
 class ReasonRow:
     """One reason of one indicator and year in the national rollup: `laos` LAOs explained their
-    value by it, out of `explaining` LAOs with a published explanation of that value."""
+    value by it, out of `explaining` LAOs with a published explanation of that value.
+
+    Beside it, the same indicator and year seen from the LAOs that trail their peer median
+    (`trailing`; `trailing_rollup`): `trailing_explaining` of them published an explanation and
+    `trailing_laos` of those gave this reason. An indicator-year with LAOs below their peer
+    median and no explanation at all has one row with an empty `reason`."""
 
     indicator_code: str
     name_th: str
@@ -283,6 +301,9 @@ class ReasonRow:
     reason: str
     laos: int
     explaining: int
+    trailing_laos: int = 0
+    trailing: int = 0
+    trailing_explaining: int = 0
 
     @property
     def name(self) -> str:
@@ -290,41 +311,198 @@ class ReasonRow:
 
     @property
     def reason_label(self) -> str:
-        return str(ExplanationReason(self.reason).label)
+        return str(ExplanationReason(self.reason).label) if self.reason else ""
 
     @property
     def share(self) -> float:
         """Share (0–100) of the LAOs explaining this value that gave this reason."""
         return 100 * self.laos / self.explaining if self.explaining else 0.0
 
+    @property
+    def trailing_share(self) -> float:
+        """Share (0–100) of the LAOs below their peer median that explained this value and gave
+        this reason, among those below it that explained it."""
+        return (
+            100 * self.trailing_laos / self.trailing_explaining if self.trailing_explaining else 0.0
+        )
 
+
+# Published explanations, and the LAOs whose value is worse than the median of their peer group
+# (PeerMembership → PeerStatistic) in the indicator's direction, as the ranks judge it
+# (ranking.BADNESS: higher, lower, or the distance beyond a target's tolerance). Each value has at
+# most one published explanation, so the per-reason counts add up to the LAOs explaining. The
+# FULL JOIN keeps the indicator-years where LAOs trail their peers and none explained it.
 REASON_ROLLUP_SQL = """
-SELECT i.code, i.name_th, i.name_en, e.fiscal_year, e.reason,
-       COUNT(DISTINCT e.lao_id) AS laos,
-       SUM(COUNT(DISTINCT e.lao_id)) OVER (PARTITION BY e.indicator_id, e.fiscal_year)
-FROM benchmarks_explanation e
-JOIN benchmarks_indicator i ON i.id = e.indicator_id
-WHERE e.status = %s AND i.is_active {year_filter}
-GROUP BY e.indicator_id, i.code, i.name_th, i.name_en, i.sort_order, e.fiscal_year, e.reason
-ORDER BY e.fiscal_year DESC, i.sort_order, i.code, laos DESC, e.reason
+WITH published AS (
+    SELECT e.indicator_id, e.fiscal_year, e.lao_id, e.reason
+    FROM benchmarks_explanation e
+    WHERE e.status = %(approved)s {explanation_year}
+),
+below_median AS (
+    SELECT v.indicator_id, v.fiscal_year, v.lao_id
+    FROM benchmarks_indicatorvalue v
+    JOIN benchmarks_indicator i ON i.id = v.indicator_id
+    JOIN benchmarks_peermembership pm
+        ON pm.lao_id = v.lao_id AND pm.fiscal_year = v.fiscal_year
+    JOIN benchmarks_peerstatistic ps
+        ON ps.indicator_id = v.indicator_id AND ps.fiscal_year = v.fiscal_year
+       AND ps.peer_group = pm.peer_group
+    WHERE i.is_active AND v.value IS NOT NULL AND ps.median IS NOT NULL {value_year}
+      AND {value_badness} > {median_badness}
+),
+by_reason AS (
+    SELECT p.indicator_id, p.fiscal_year, p.reason,
+           COUNT(DISTINCT p.lao_id) AS laos,
+           COUNT(DISTINCT t.lao_id) AS trailing_laos
+    FROM published p
+    LEFT JOIN below_median t
+        ON t.indicator_id = p.indicator_id AND t.fiscal_year = p.fiscal_year
+       AND t.lao_id = p.lao_id
+    GROUP BY 1, 2, 3
+),
+below_median_totals AS (
+    SELECT indicator_id, fiscal_year, COUNT(*) AS laos_below FROM below_median GROUP BY 1, 2
+)
+SELECT i.code, i.name_th, i.name_en,
+       COALESCE(r.fiscal_year, t.fiscal_year) AS year,
+       COALESCE(r.reason, '') AS reason,
+       COALESCE(r.laos, 0) AS laos,
+       COALESCE(SUM(r.laos) OVER per_value, 0),
+       COALESCE(r.trailing_laos, 0),
+       COALESCE(t.laos_below, 0),
+       COALESCE(SUM(r.trailing_laos) OVER per_value, 0)
+FROM by_reason r
+FULL JOIN below_median_totals t
+    ON t.indicator_id = r.indicator_id AND t.fiscal_year = r.fiscal_year
+JOIN benchmarks_indicator i ON i.id = COALESCE(r.indicator_id, t.indicator_id)
+WHERE i.is_active
+WINDOW per_value AS (PARTITION BY i.id, COALESCE(r.fiscal_year, t.fiscal_year))
+ORDER BY year DESC, i.sort_order, i.code, laos DESC, reason
 """
 
 
 def reason_rollup(*, fiscal_year: int | None = None) -> list[ReasonRow]:
     """Published explanations added up nationally: per shown indicator, fiscal year (one year,
     or all) and reason, how many LAOs gave that reason and their share among the LAOs that
-    explained the indicator that year. One aggregate query (a window over the grouped counts)."""
-    params: list = [ExplanationStatus.APPROVED.value]
-    year_filter = ""
-    if fiscal_year is not None:
-        year_filter = "AND e.fiscal_year = %s"
-        params.append(fiscal_year)
+    explained the indicator that year; and the same among the LAOs below their peer median
+    (see ReasonRow). One aggregate query, whatever the number of LAOs."""
+    params: dict = {"approved": ExplanationStatus.APPROVED.value, "year": fiscal_year}
+    year_only = fiscal_year is not None
+    sql = REASON_ROLLUP_SQL.format(
+        explanation_year="AND e.fiscal_year = %(year)s" if year_only else "",
+        value_year="AND v.fiscal_year = %(year)s" if year_only else "",
+        value_badness=BADNESS.format(value="v.value"),
+        median_badness=BADNESS.format(value="ps.median"),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(REASON_ROLLUP_SQL.format(year_filter=year_filter), params)
+        cursor.execute(sql, params)
         return [
-            ReasonRow(code, name_th, name_en, year, reason, laos, int(explaining))
-            for code, name_th, name_en, year, reason, laos, explaining in cursor.fetchall()
+            ReasonRow(
+                code,
+                name_th,
+                name_en,
+                year,
+                reason,
+                laos,
+                int(explaining),
+                trailing_laos,
+                trailing,
+                int(trailing_explaining),
+            )
+            for (
+                code,
+                name_th,
+                name_en,
+                year,
+                reason,
+                laos,
+                explaining,
+                trailing_laos,
+                trailing,
+                trailing_explaining,
+            ) in cursor.fetchall()
         ]
+
+
+# The rollup reads every indicator value (about 0.7 s for 7,850 LAOs × 5 years × 7 indicators):
+# a public page may not pay that on every request. Approving an explanation drops it at once;
+# new values show within the minute. One entry, of every year: a year's rows are the same rows
+# of that year (each is computed within its indicator and year), so the anonymous pages fill
+# one cache key whatever the query string says.
+REASON_ROLLUP_CACHE_SECONDS = 60
+REASON_ROLLUP_CACHE_KEY = "benchmarks:reason-rollup"
+
+
+def reason_rollup_cached(*, fiscal_year: int | None = None) -> list[ReasonRow]:
+    """`reason_rollup` of every year, kept REASON_ROLLUP_CACHE_SECONDS in the cache, or the
+    rows of one `fiscal_year` taken from it: one query, or none."""
+    rows = cache.get(REASON_ROLLUP_CACHE_KEY)
+    if rows is None:
+        rows = reason_rollup()
+        cache.set(REASON_ROLLUP_CACHE_KEY, rows, REASON_ROLLUP_CACHE_SECONDS)
+    if fiscal_year is None:
+        return rows
+    return [row for row in rows if row.fiscal_year == fiscal_year]
+
+
+def reason_rollup_years(rows: list[ReasonRow]) -> list[int]:
+    """The fiscal years the rollup of every year has rows for, newest first. No query."""
+    return sorted({row.fiscal_year for row in rows}, reverse=True)
+
+
+def _forget_reason_rollup() -> None:
+    cache.delete(REASON_ROLLUP_CACHE_KEY)
+
+
+@dataclass(frozen=True)
+class TrailingRollup:
+    """One indicator and year seen from the LAOs below their peer median: how many, how many of
+    them explained it, and the reasons they gave (ReasonRow, most given first)."""
+
+    indicator_code: str
+    name_th: str
+    name_en: str
+    fiscal_year: int
+    trailing: int
+    trailing_explaining: int
+    reasons: tuple[ReasonRow, ...]
+
+    @property
+    def name(self) -> str:
+        return in_language(self, "name")
+
+    @property
+    def explaining_share(self) -> float:
+        """Share (0–100) of the LAOs below their peer median that explained it."""
+        return 100 * self.trailing_explaining / self.trailing if self.trailing else 0.0
+
+
+def trailing_rollup(rows: list[ReasonRow]) -> list[TrailingRollup]:
+    """The rows of `reason_rollup` regrouped per indicator and year where some LAOs trail their
+    peer median, in the rollup's order, each with the reasons those LAOs gave. No query."""
+    groups: dict[tuple[str, int], list[ReasonRow]] = {}
+    for row in rows:
+        if row.trailing:
+            groups.setdefault((row.indicator_code, row.fiscal_year), []).append(row)
+    rollups = []
+    for members in groups.values():
+        first = members[0]
+        given = sorted(
+            (row for row in members if row.trailing_laos),
+            key=lambda row: (-row.trailing_laos, row.reason),
+        )
+        rollups.append(
+            TrailingRollup(
+                indicator_code=first.indicator_code,
+                name_th=first.name_th,
+                name_en=first.name_en,
+                fiscal_year=first.fiscal_year,
+                trailing=first.trailing,
+                trailing_explaining=first.trailing_explaining,
+                reasons=tuple(given),
+            )
+        )
+    return rollups
 
 
 # --- Questions: services ----------------------------------------------------------------------
@@ -344,8 +522,10 @@ def question_ask(
     """Anyone's question about one of the LAO's figures (an indicator's value of a year, or a
     figure named in words), due for an answer BENCHMARKS_QUESTION_ANSWER_DAYS days from today.
     The history starts with "asked" and never records who asked; the LAO's officers and its
-    provincial staff are told by e-mail once it is saved. Rate limits are the caller's (they
-    depend on the request)."""
+    provincial staff are told by e-mail once it is saved, unless the LAO was sent one within
+    QUESTION_MAIL_WINDOW (the question is then in their queue without a new e-mail). The e-mail
+    names neither the question nor the figure: those are the asker's words, unmoderated. Rate
+    limits of the asker are the caller's (they depend on the request)."""
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Say what looks wrong.")})
@@ -368,23 +548,33 @@ def question_ask(
         deadline=today + datetime.timedelta(days=settings.BENCHMARKS_QUESTION_ANSWER_DAYS),
     )
     QuestionEvent.objects.create(question=question, status=QuestionStatus.OPEN)
+    # Counted in this transaction: if the question is not saved, neither is the e-mail's turn.
+    if limits.attempt_allowed(
+        "benchmarks.question.mail", keys=[f"lao:{lao.pk}"], limit=1, window=QUESTION_MAIL_WINDOW
+    ):
+        _notify_question(question)
+    return question
+
+
+def _notify_question(question: FigureQuestion) -> None:
+    lao = question.lao
     send_email_on_commit(
-        subject=_("A question about a figure of %(lao)s") % {"lao": lao.full_name_th},
+        subject=_("New question about a figure of %(lao)s") % {"lao": lao.full_name_th},
         body=_(
-            "Someone has questioned a figure of %(lao)s (%(figure)s):\n\n%(text)s\n\nPlease "
-            "answer by %(deadline)s, correct the figure, or close the question with the reason:"
-            "\n\n%(link)s"
+            "A member of the public has asked a question about a figure of %(lao)s on the "
+            "portal. Sign in to read it, then answer by %(deadline)s, correct the figure, or "
+            "close the question with the reason:\n\n%(link)s\n\nFurther questions about "
+            "%(lao)s within the next hour are not e-mailed: they are in your list of questions."
+            "\n\n%(queue)s"
         )
         % {
             "lao": lao.full_name_th,
-            "figure": question_figure_label(question),
-            "text": text,
             "deadline": format_date(question.deadline),
             "link": _link("benchmarks:question", question.pk),
+            "queue": settings.PORTAL_BASE_URL + reverse("benchmarks:questions"),
         },
         to=_recipients(lao=lao, officers=True),
     )
-    return question
 
 
 def _lock_question(question: FigureQuestion, *, version: int) -> FigureQuestion:
@@ -468,18 +658,53 @@ def question_close(
     )
 
 
+def can_hide_question(user: User, lao: LAO) -> bool:
+    """May `user` hide a question about this LAO's figures? Its provincial staff and
+    administrators; not its officers, who must not take a question about their own figures off
+    the public pages. No query."""
+    if access.is_admin(user):
+        return True
+    return user.is_authenticated and user.role == Role.PROVINCIAL and access.can_edit_lao(user, lao)
+
+
+@transaction.atomic
+def question_hide(
+    *, question: FigureQuestion, user: User, version: int, reason: str
+) -> FigureQuestion:
+    """The LAO's provincial staff (or DLA) take a question off the public pages, whatever its
+    status, with a category of reason (HideReason): its page then shows that it was hidden and
+    why, but neither its text nor the figure named in words; those who answer for the LAO still
+    read them. Recorded in the history; final."""
+    if not can_hide_question(user, question.lao):
+        raise PermissionDenied
+    if reason not in HideReason.values:
+        raise ValidationError({"reason": _("Choose why the question is hidden.")})
+    question = _lock_question(question, version=version)
+    if question.status == QuestionStatus.HIDDEN:
+        raise ValidationError(_("This question is already hidden."), code="hidden")
+    question.status = QuestionStatus.HIDDEN
+    question.hidden_reason = reason
+    question.version = F("version") + 1
+    question.save(update_fields=["status", "hidden_reason", "version"])
+    QuestionEvent.objects.create(question=question, status=QuestionStatus.HIDDEN, by=user)
+    question.refresh_from_db()
+    return question
+
+
 # --- Questions: selectors ---------------------------------------------------------------------
 
 
-def question_figure_label(question: FigureQuestion) -> str:
+def question_figure_label(question: FigureQuestion, *, asker_words: bool = True) -> str:
     """What the question is about, in words: "<indicator> · fiscal year <year>" or the figure
-    named by the asker. Uses the question's indicator (select it with the question)."""
+    named by the asker; without `asker_words` (a hidden question seen by the public) a
+    placeholder instead of the latter. Uses the question's indicator (select it with the
+    question)."""
     if question.indicator_id:
         return _("%(indicator)s · fiscal year %(year)s") % {
             "indicator": question.indicator.name,
             "year": question.fiscal_year,
         }
-    return question.figure
+    return question.figure if asker_words else _("A figure named by the asker (hidden)")
 
 
 def question_public(*, pk: int) -> FigureQuestion:
@@ -515,7 +740,8 @@ class PublicEvent:
 def question_history(*, question: FigureQuestion) -> list[PublicEvent]:
     """The question's public history, oldest first: each step with the LAO's name for its
     officers, "provincial office" for provincial staff, "DLA" for administrators, and nothing
-    for the asker. One query (only the role of whoever took the step is read)."""
+    for the asker; the hiding step with its category of reason as its note. One query (only the
+    role of whoever took the step is read)."""
     events = question.events.order_by("at", "pk").values_list("at", "status", "note", "by__role")
     speakers = {
         Role.OFFICER: question.lao.full_name_th,
@@ -523,8 +749,14 @@ def question_history(*, question: FigureQuestion) -> list[PublicEvent]:
         % {"province": question.lao.province.name_th},
         Role.ADMIN: _("Department of Local Administration"),
     }
+    hidden_because = str(HideReason(question.hidden_reason).label) if question.hidden_reason else ""
     return [
-        PublicEvent(at=at, status=status, note=note, speaker=speakers.get(role, "") if role else "")
+        PublicEvent(
+            at=at,
+            status=status,
+            note=hidden_because if status == QuestionStatus.HIDDEN else note,
+            speaker=speakers.get(role, "") if role else "",
+        )
         for at, status, note, role in events
     ]
 

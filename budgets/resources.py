@@ -12,7 +12,13 @@ from import_export import fields, resources, widgets
 
 from budgets.models import ExpenseType, Programme, Work
 from units.thai import current_fiscal_year
-from units.uploads.widgets import AmountWidget, CodeWidget, TextWidget, whole_number_text
+from units.uploads.widgets import (
+    AmountWidget,
+    CodeWidget,
+    FiscalYearWidget,
+    TextWidget,
+    whole_number_text,
+)
 
 # Fiscal years an upload may fill, around the current one: last year's (late entry), this
 # year's and next year's (plans are drafted before the year starts).
@@ -36,27 +42,6 @@ def _key(value) -> str:
     """A cell compared with the classification: spaces collapsed, Latin letters in capitals
     (Thai has no case)."""
     return " ".join(str(value).split()).upper()
-
-
-class FiscalYearWidget(widgets.IntegerWidget):
-    """A Buddhist Era fiscal year within the years an upload may fill (2570, "2570", 2570.0)."""
-
-    def clean(self, value, row=None, **kwargs):
-        text = whole_number_text(value)
-        if text is None:
-            return None
-        years = getattr(self, "_years", None)
-        if years is None:
-            years = self._years = uploadable_fiscal_years()
-        if not text.isdigit() or int(text) not in years:
-            raise ValueError(
-                _(
-                    "“%(value)s” is not a fiscal year you can upload: write a Buddhist Era year "
-                    "from %(first)s to %(last)s."
-                )
-                % {"value": value, "first": years[0], "last": years[-1]}
-            )
-        return int(text)
 
 
 class ClassificationWidget(widgets.Widget):
@@ -177,7 +162,9 @@ class BudgetLineResource(resources.Resource):
 
     dla_code = fields.Field(attribute="dla_code", column_name=COLUMN_CODE, widget=CodeWidget())
     fiscal_year = fields.Field(
-        attribute="fiscal_year", column_name=COLUMN_YEAR, widget=FiscalYearWidget()
+        attribute="fiscal_year",
+        column_name=COLUMN_YEAR,
+        widget=FiscalYearWidget(uploadable_fiscal_years),
     )
     programme = fields.Field(
         attribute="programme_id", column_name=COLUMN_PROGRAMME, widget=ProgrammeWidget()

@@ -103,11 +103,8 @@ def plan_uploads(*, rows, lock: bool = False) -> tuple[list[PlanUpload], list[Ro
     errors: list[RowError] = []
     groups: dict[tuple[int, int], PlanUpload] = {}
     for row in rows:
-        missing = [column for name, column in REQUIRED if row.values.get(name) is None]
-        if missing:
-            errors.extend(
-                RowError(row.number, column, _("This column is required.")) for column in missing
-            )
+        if missing := row.required_errors(REQUIRED):
+            errors.extend(missing)
             continue
         key = (row.lao_id, row.values["fiscal_year"])
         if key not in groups:

@@ -161,6 +161,11 @@ FORUMS_NEW_ACCOUNT_DAYS = env.int("FORUMS_NEW_ACCOUNT_DAYS", default=3)
 FORUMS_NEW_ACCOUNT_LINKS = env.int("FORUMS_NEW_ACCOUNT_LINKS", default=1)
 FORUMS_EDIT_WINDOW_MINUTES = env.int("FORUMS_EDIT_WINDOW_MINUTES", default=30)
 FORUMS_FLAGS_TO_HIDE = env.int("FORUMS_FLAGS_TO_HIDE", default=2)
+# Only flags from accounts at least this old count toward hiding a post (younger accounts' flags
+# still reach the moderators); flags per account and per address in a window.
+FORUMS_FLAG_MIN_ACCOUNT_DAYS = env.int("FORUMS_FLAG_MIN_ACCOUNT_DAYS", default=3)
+FORUMS_FLAG_LIMIT = env.int("FORUMS_FLAG_LIMIT", default=20)
+FORUMS_FLAG_WINDOW_MINUTES = env.int("FORUMS_FLAG_WINDOW_MINUTES", default=60)
 FORUMS_UNANSWERED_DAYS = env.int("FORUMS_UNANSWERED_DAYS", default=7)
 # Back-office sessions end after this much inactivity; citizens keep Django's two weeks.
 PORTAL_BACK_OFFICE_IDLE_MINUTES = env.int("PORTAL_BACK_OFFICE_IDLE_MINUTES", default=30)
@@ -288,6 +293,9 @@ BENCHMARKS_QUESTION_ANSWER_DAYS = env.int("BENCHMARKS_QUESTION_ANSWER_DAYS", def
 # Composite scores are kept for this many newest versions; older versions keep only their
 # number, date, method and note.
 BENCHMARKS_COMPOSITE_VERSIONS_KEPT = env.int("BENCHMARKS_COMPOSITE_VERSIONS_KEPT", default=10)
+# Minutes a composite version made by corrected figures takes further corrections in place
+# instead of a new version per correction (benchmarks/composite.py); 0: never.
+BENCHMARKS_COMPOSITE_COALESCE_MINUTES = env.int("BENCHMARKS_COMPOSITE_COALESCE_MINUTES", default=15)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import Board, FlagReason
+from forums.rules import one_line
 
 BODY_HELP = _("Markdown: **bold**, *italic*, lists, [links](https://…). HTML is not kept.")
 
@@ -16,6 +17,13 @@ class ThreadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=BODY_HELP,
     )
+
+    def clean_title(self):
+        # One line, no control characters: the title goes into e-mail subjects and feeds.
+        title = one_line(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError(self.fields["title"].error_messages["required"])
+        return title
 
 
 class ReplyForm(forms.Form):

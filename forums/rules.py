@@ -1,6 +1,7 @@
 """Pure rules of the webboard, shared by services, forms and pages (no database access)."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +33,23 @@ def number_range(page: int) -> tuple[int, int]:
     page ever needs an OFFSET or a COUNT)."""
     first = (page - 1) * POSTS_PER_PAGE + 1
     return first, first + POSTS_PER_PAGE - 1
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: every run of whitespace (line breaks and tabs included) becomes one
+    space and other control characters go. Titles and e-mail subjects must be one line: Django
+    refuses a subject with a line break, which would fail every follower's e-mail."""
+    kept = "".join(
+        char for char in text or "" if char.isspace() or unicodedata.category(char) != "Cc"
+    )
+    return " ".join(kept.split())
+
+
+def flags_may_hide(*, number: int, is_official: bool, author_is_staff: bool) -> bool:
+    """May flags hide this post without a moderator? Not the opening post (it carries the whole
+    thread), nor an LAO's official answer, nor a post of the back office: a few accounts must
+    not be able to silence the answer or the question; their flags only reach the moderators."""
+    return number != 1 and not is_official and not author_is_staff
 
 
 def link_count(text: str) -> int:

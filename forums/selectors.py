@@ -11,10 +11,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from forums import rules
 from forums.models import (
     Board,
+    BoardKind,
     BoardRead,
     ForumNotification,
     ModerationLog,
@@ -79,6 +81,25 @@ def lao_by_code(*, code: str) -> LAO:
     if lao is None:
         raise Http404("No such LAO.")
     return lao
+
+
+def unsaved_lao_board(*, lao: LAO) -> Board:
+    """The board of questions to `lao` as it will be made with its first question; not saved.
+    No query."""
+    return Board(
+        lao=lao,
+        slug=f"lao-{lao.url_code}",
+        kind=BoardKind.LAO,
+        name=_("Questions to %(lao)s") % {"lao": lao},
+        position=1000,
+    )
+
+
+def lao_board(*, lao: LAO) -> Board:
+    """The board of questions to `lao`: the saved one, or an unsaved one until its first
+    question (`services.lao_board` makes it then), so that showing it writes nothing. One
+    query."""
+    return Board.objects.filter(lao=lao).first() or unsaved_lao_board(lao=lao)
 
 
 def _read_marks(*, user: User, board_id: int | None) -> datetime | None:

@@ -3,21 +3,20 @@ units.access, so a view, a command or a test cannot bypass it; a refused write r
 ValidationError (a rule broken, with a message for the form) or PermissionDenied (not allowed
 at all)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from forums import rules
+from forums import rules, selectors
 from forums.models import (
     Board,
-    BoardKind,
     BoardRead,
     Flag,
     ForumNotification,
@@ -39,10 +38,7 @@ def _refuse(violation: rules.Violation) -> None:
     raise ValidationError(violation.message, code=violation.code)
 
 
-def _check_can_post(user: User, body: str, keys: list[str] | None) -> None:
-    if not access.can_post_in_forums(user):
-        raise PermissionDenied
-    now = timezone.now()
+def _check_links(user: User, body: str, now: datetime) -> None:
     violation = rules.link_violation(
         body,
         joined=user.date_joined,
@@ -52,6 +48,13 @@ def _check_can_post(user: User, body: str, keys: list[str] | None) -> None:
     )
     if violation:
         _refuse(violation)
+
+
+def _check_can_post(user: User, body: str, keys: list[str] | None) -> None:
+    if not access.can_post_in_forums(user):
+        raise PermissionDenied
+    now = timezone.now()
+    _check_links(user, body, now)
     window = settings.FORUMS_POST_WINDOW_MINUTES
     if not limits.attempt_allowed(
         "forums.post",
@@ -70,14 +73,22 @@ def _check_can_post(user: User, body: str, keys: list[str] | None) -> None:
 
 
 def lao_board(*, lao: LAO) -> Board:
-    """The board of questions to `lao`, made the first time someone asks."""
+    """The board of questions to `lao`, made with the first question put to it (pages show the
+    unsaved `selectors.lao_board` until then, so no visit writes). Refused for an LAO that has
+    left the registry."""
+    if not lao.is_active:
+        raise ValidationError(
+            _("This LAO is no longer in the registry; it takes no new questions."),
+            code="inactive",
+        )
+    unsaved = selectors.unsaved_lao_board(lao=lao)
     board, _created = Board.objects.get_or_create(
         lao=lao,
         defaults={
-            "slug": f"lao-{lao.url_code}",
-            "kind": BoardKind.LAO,
-            "name": _("Questions to %(lao)s") % {"lao": lao},
-            "position": 1000,
+            "slug": unsaved.slug,
+            "kind": unsaved.kind,
+            "name": unsaved.name,
+            "position": unsaved.position,
         },
     )
     return board
@@ -106,11 +117,18 @@ def thread_create(
     keys: list[str] | None = None,
 ) -> Thread:
     """Start a thread (its opening post is post 1) and follow it. A thread of an LAO's board is
-    a question to that LAO; a thread may also be about a project (and then its LAO)."""
+    a question to that LAO (an unsaved board from `selectors.lao_board` is made now, with its
+    first question); a thread may also be about a project (and then its LAO). The title is kept
+    on one line (`rules.one_line`)."""
     _check_can_post(user, body, keys)
+    title = rules.one_line(title)
+    if not title:
+        raise ValidationError(_("The thread needs a title."), code="title")
+    if board.pk is None:
+        board = lao_board(lao=board.lao)
     lao_id = board.lao_id or (project.lao_id if project is not None else None)
     thread = Thread.objects.create(
-        board=board, title=title.strip(), author=user, lao_id=lao_id, project=project
+        board=board, title=title, author=user, lao_id=lao_id, project=project
     )
     thread.refresh_from_db(fields=["created_at", "last_post_at"])
     _new_post(thread=thread, number=1, user=user, body=body)
@@ -181,7 +199,7 @@ def _notify_followers(*, thread: Thread, post: Post, author: User) -> int:
             "author": author.get_username(),
             "title": thread.title,
         }
-    message = Truncator(message).chars(500)
+    message = Truncator(rules.one_line(message)).chars(500)
     ForumNotification.objects.bulk_create(
         ForumNotification(user=follower, post=post, message=message) for follower in followers
     )
@@ -194,7 +212,10 @@ def _notify_followers(*, thread: Thread, post: Post, author: User) -> int:
             _("You receive this because you follow the thread. Stop following it on its page."),
         ]
     )
-    send_email_on_commit(subject=message, body=body, to=[follower.email for follower in followers])
+    # The subject is built from one line (titles written before titles were kept on one line may
+    # hold line breaks, which Django refuses in a header) and kept short.
+    subject = Truncator(message).chars(150)
+    send_email_on_commit(subject=subject, body=body, to=[follower.email for follower in followers])
     return len(followers)
 
 
@@ -217,15 +238,7 @@ def post_edit(*, post: Post, user: User, body: str) -> Post:
     )
     if violation:
         _refuse(violation)
-    violation = rules.link_violation(
-        body,
-        joined=user.date_joined,
-        now=now,
-        new_days=settings.FORUMS_NEW_ACCOUNT_DAYS,
-        new_links=settings.FORUMS_NEW_ACCOUNT_LINKS,
-    )
-    if violation:
-        _refuse(violation)
+    _check_links(user, body, now)
     if body == post.body:
         return post
     PostRevision.objects.create(post=post, body=post.body, edited_by=user)
@@ -259,30 +272,72 @@ def _set_post_hidden(post: Post, hidden: bool, *, awaiting_review: bool = False)
         )
 
 
+def _check_flag_limit(user: User, keys: list[str] | None) -> None:
+    window = settings.FORUMS_FLAG_WINDOW_MINUTES
+    if not limits.attempt_allowed(
+        "forums.flag",
+        keys=keys or [f"user:{user.pk}"],
+        limit=settings.FORUMS_FLAG_LIMIT,
+        window=timedelta(minutes=window),
+    ):
+        raise ValidationError(
+            _(
+                "You have flagged many posts in a short time. Please wait %(minutes)d minutes "
+                "and flag again."
+            )
+            % {"minutes": window},
+            code="rate_limit",
+        )
+
+
+def _is_back_office(user: User) -> bool:
+    return bool(user.is_superuser or user.is_staff or user.role in access.BACK_OFFICE_ROLES)
+
+
 @transaction.atomic
-def post_flag(*, post: Post, user: User, reason: str, note: str = "") -> Flag:
-    """A signed-in user flags a post (once); with FORUMS_FLAGS_TO_HIDE flags from different
-    users it is hidden until a moderator reviews it."""
+def post_flag(
+    *, post: Post, user: User, reason: str, note: str = "", keys: list[str] | None = None
+) -> Flag:
+    """A signed-in user flags a post (once, within FORUMS_FLAG_LIMIT flags per
+    FORUMS_FLAG_WINDOW_MINUTES per account and per address); the post joins the moderation
+    queue. Flags from FORUMS_FLAGS_TO_HIDE different accounts at least
+    FORUMS_FLAG_MIN_ACCOUNT_DAYS old hide it until a moderator reviews it, except where
+    `rules.flags_may_hide` says only a moderator may (opening posts, official answers, posts of
+    the back office)."""
     if not access.can_post_in_forums(user):
         raise PermissionDenied
-    post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread", "author")
+        .get(pk=post.pk)
+    )
     if post.author_id == user.pk:
         raise ValidationError(_("You cannot flag your own post."), code="own")
-    flag, created = Flag.objects.get_or_create(
-        post=post, user=user, defaults={"reason": reason, "note": note}
-    )
-    if not created:
+    if Flag.objects.filter(post=post, user=user).exists():
         raise ValidationError(_("You have already flagged this post."), code="twice")
-    post.flag_count = Flag.objects.filter(post=post, resolved_at__isnull=True).count()
+    _check_flag_limit(user, keys)
+    # The post's row lock serialises flags of the same post, so the check above holds.
+    flag = Flag.objects.create(post=post, user=user, reason=reason, note=note)
+    joined_before = timezone.now() - timedelta(days=settings.FORUMS_FLAG_MIN_ACCOUNT_DAYS)
+    counts = Flag.objects.filter(post=post, resolved_at__isnull=True).aggregate(
+        total=Count("pk"),
+        counted=Count("pk", filter=Q(user__date_joined__lte=joined_before, user__is_active=True)),
+    )
+    post.flag_count = counts["total"]
     post.save(update_fields=["flag_count"])
-    if not post.is_hidden and post.flag_count >= settings.FORUMS_FLAGS_TO_HIDE:
+    may_hide = rules.flags_may_hide(
+        number=post.number,
+        is_official=post.is_official,
+        author_is_staff=_is_back_office(post.author),
+    )
+    if may_hide and not post.is_hidden and counts["counted"] >= settings.FORUMS_FLAGS_TO_HIDE:
         _set_post_hidden(post, True, awaiting_review=True)
         _log(
             moderator=None,
             action=ModerationAction.AUTO_HIDE,
             thread_id=post.thread_id,
             post_id=post.pk,
-            reason=_("%(count)d flags from different users") % {"count": post.flag_count},
+            reason=_("%(count)d flags from different users") % {"count": counts["counted"]},
         )
     return flag
 
@@ -298,38 +353,37 @@ def _resolve_flags(post: Post) -> None:
     post.save(update_fields=["flag_count"])
 
 
-@transaction.atomic
-def post_hide(*, post: Post, user: User, reason: str) -> Post:
-    """A moderator hides a post (or confirms the hiding by flags); it stays in the database."""
+def _post_moderate(*, post: Post, user: User, hidden: bool, action: str, reason: str) -> Post:
+    """Hide or show a post, resolve its open flags and log the step (inside the caller's
+    transaction)."""
     _check_moderator(user)
     post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
-    _set_post_hidden(post, True)
+    _set_post_hidden(post, hidden)
     _resolve_flags(post)
     _log(
         moderator=user,
-        action=ModerationAction.HIDE,
+        action=action,
         thread_id=post.thread_id,
         post_id=post.pk,
         reason=reason,
     )
     return post
+
+
+@transaction.atomic
+def post_hide(*, post: Post, user: User, reason: str) -> Post:
+    """A moderator hides a post (or confirms the hiding by flags); it stays in the database."""
+    return _post_moderate(
+        post=post, user=user, hidden=True, action=ModerationAction.HIDE, reason=reason
+    )
 
 
 @transaction.atomic
 def post_restore(*, post: Post, user: User, reason: str) -> Post:
     """A moderator shows a hidden post again (or dismisses the flags of a flagged one)."""
-    _check_moderator(user)
-    post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
-    _set_post_hidden(post, False)
-    _resolve_flags(post)
-    _log(
-        moderator=user,
-        action=ModerationAction.RESTORE,
-        thread_id=post.thread_id,
-        post_id=post.pk,
-        reason=reason,
+    return _post_moderate(
+        post=post, user=user, hidden=False, action=ModerationAction.RESTORE, reason=reason
     )
-    return post
 
 
 THREAD_SWITCHES = {

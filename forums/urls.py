@@ -13,6 +13,7 @@ urlpatterns = [
     path("b/<slug:slug>/new/", views.thread_new, name="thread-new"),
     path("b/<slug:slug>/read/", views.board_read, name="board-read"),
     path("lao/<str:code>/", views.lao_board, name="lao"),
+    path("lao/<str:code>/new/", views.lao_thread_new, name="lao-new"),
     path("project/<int:pk>/", views.project_threads, name="project"),
     path("t/<int:pk>/", views.thread, name="thread"),
     path("t/<int:pk>/reply/", views.reply, name="reply"),

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forums import selectors, services
+from forums import rules, selectors, services
 from forums.forms import (
     EditForm,
     FlagForm,
@@ -68,15 +68,30 @@ def board_read(request, slug):
 
 
 def lao_board(request, code):
-    """The board of questions to an LAO (reached from its profile), made on first visit."""
+    """The board of questions to an active LAO (reached from its profile). Until its first
+    question the board does not exist: the empty page is shown from the LAO, writing nothing."""
     lao = selectors.lao_by_code(code=code)
-    return redirect(services.lao_board(lao=lao))
+    board = selectors.lao_board(lao=lao)
+    if board.pk is not None:
+        return redirect(board)
+    page_obj = Paginator([], rules.THREADS_PER_PAGE).get_page(1)
+    return render(request, "forums/board.html", {"board": board, "page_obj": page_obj})
 
 
 @login_required
 def thread_new(request, slug):
     """Start a thread on a board; `?project=` makes it about a project of the board's LAO."""
-    board = selectors.board_by_slug(slug=slug)
+    return _thread_new(request, selectors.board_by_slug(slug=slug))
+
+
+@login_required
+def lao_thread_new(request, code):
+    """Ask an active LAO a question; its board is made with the first question."""
+    lao = selectors.lao_by_code(code=code)
+    return _thread_new(request, selectors.lao_board(lao=lao))
+
+
+def _thread_new(request, board):
     project = _project_of(request, board)
     form = ThreadForm(request.POST or None)
     if form.is_valid():
@@ -110,8 +125,7 @@ def project_threads(request, pk):
     """'Discuss this' of a project: its threads, and a link to ask its LAO about it."""
     project = selectors.project_by_pk(pk=pk)
     threads = selectors.project_threads(project=project, user=request.user)
-    board = services.lao_board(lao=project.lao)
-    context = {"project": project, "threads": threads, "board": board}
+    context = {"project": project, "threads": threads}
     return render(request, "forums/project_threads.html", context)
 
 
@@ -194,7 +208,10 @@ def post_flag(request, pk):
     form = FlagForm(request.POST or None)
     if form.is_valid():
         if _attempt(
-            form, lambda: services.post_flag(post=post, user=request.user, **form.cleaned_data)
+            form,
+            lambda: services.post_flag(
+                post=post, user=request.user, keys=request_keys(request), **form.cleaned_data
+            ),
         ):
             messages.success(request, _("Thank you: the moderators will look at this post."))
             return redirect(post)

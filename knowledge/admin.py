@@ -11,7 +11,7 @@ class DocumentFileInline(admin.TabularInline):
     model = DocumentFile
     extra = 0
     can_delete = False
-    fields = ("original_name", "file_type", "size", "extraction", "uploaded_at")
+    fields = ("original_name", "file_type", "size", "extraction", "extraction_error", "uploaded_at")
     readonly_fields = fields
 
 

@@ -11,29 +11,23 @@ def _authors(document) -> str:
     return (document.authors or document.source or "").strip().rstrip(".")
 
 
+def _citation(document, *, year: str, retrieved: str) -> str:
+    """Authors. (year). Title. Source. `retrieved` (the "retrieved from URL" part)."""
+    authors = _authors(document)
+    parts = [f"{authors}." if authors else "", f"({year}).", f"{document.title}."]
+    if document.source and document.source != authors:
+        parts.append(f"{document.source}.")
+    parts.append(retrieved)
+    return " ".join(part for part in parts if part)
+
+
 def citation_th(document, url: str) -> str:
     """ผู้แต่ง. (พ.ศ.). ชื่อเรื่อง. แหล่งที่มา. สืบค้นจาก URL"""
     year = str(document.year) if document.year else "ม.ป.ป."
-    parts = [
-        f"{_authors(document)}." if _authors(document) else "",
-        f"({year}).",
-        f"{document.title}.",
-    ]
-    if document.source and document.source != _authors(document):
-        parts.append(f"{document.source}.")
-    parts.append(f"สืบค้นจาก {url}")
-    return " ".join(part for part in parts if part)
+    return _citation(document, year=year, retrieved=f"สืบค้นจาก {url}")
 
 
 def citation_en(document, url: str) -> str:
     """Author. (Year CE). Title. Source. Retrieved from URL"""
     year = str(document.year - BE_OFFSET) if document.year else "n.d."
-    parts = [
-        f"{_authors(document)}." if _authors(document) else "",
-        f"({year}).",
-        f"{document.title}.",
-    ]
-    if document.source and document.source != _authors(document):
-        parts.append(f"{document.source}.")
-    parts.append(f"Retrieved from {url}")
-    return " ".join(part for part in parts if part)
+    return _citation(document, year=year, retrieved=f"Retrieved from {url}")

@@ -112,9 +112,16 @@ def _reserve_ids(table: str, needed: int) -> int:
 
 
 @transaction.atomic
-def documents_seed(*, count: int, length: tuple[int, int], seed: str = "knowledge") -> dict:
+def documents_seed(
+    *,
+    count: int,
+    length: tuple[int, int],
+    seed: str = "knowledge",
+    rebuild_index_from: int = 5_000,
+) -> dict:
     """Generate `count` published demo documents (none when demo documents exist); returns the
-    numbers of documents, chunks and characters."""
+    numbers of documents, chunks and characters. From `rebuild_index_from` documents into an
+    empty table, the chunks' trigram index is dropped and built once after the load."""
     from knowledge.models import Document
     from units.models import LAO
 
@@ -127,7 +134,7 @@ def documents_seed(*, count: int, length: tuple[int, int], seed: str = "knowledg
     first = _reserve_ids("knowledge_document", count)
     # Building the chunks' trigram index once after the COPY is faster than growing it row by
     # row (national: ~75 s for 110M characters, against ~150 s in all with the index in place).
-    rebuild = count >= 5_000 and not _count("knowledge_documentchunk")
+    rebuild = count >= rebuild_index_from and not _count("knowledge_documentchunk")
     if rebuild:
         _execute("DROP INDEX chunk_text_trgm")
     now = timezone.now()
@@ -169,6 +176,9 @@ def documents_seed(*, count: int, length: tuple[int, int], seed: str = "knowledg
             documents, links, chunks = [], [], []
     _flush(documents, links, chunks)
     if rebuild:  # the definition of DocumentChunk.Meta.indexes
+        # The COPYs left deferred foreign-key checks pending on the table, and PostgreSQL builds
+        # no index on a table with pending trigger events: run the checks now.
+        _execute("SET CONSTRAINTS ALL IMMEDIATE")
         _execute("SET LOCAL maintenance_work_mem = '512MB'")
         _execute(
             "CREATE INDEX chunk_text_trgm ON knowledge_documentchunk USING gin (text gin_trgm_ops)"

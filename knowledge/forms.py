@@ -1,14 +1,14 @@
 """Forms of the knowledge base: a document (editors), a good practice (LAO officers), the
-reviewer's return comment. Files are checked here (`files.check_upload`)."""
+reviewer's return comment. Files are checked here (`files.check_upload`), once the rest of the
+form is valid."""
 
-import os
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from knowledge.files import check_upload
+from knowledge.files import check_upload, discard
 from knowledge.models import DocumentKind, Topic
 from units.models import LAO
 from units.views.workflow import StepForm
@@ -22,8 +22,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class FilesField(forms.FileField):
-    """Several files at once; each is checked (size, type by content, zip limits) and comes
-    back as a `files.CheckedFile`."""
+    """Several files at once, at most MAX_FILES. They are only read here; the form checks them
+    (`CheckedFilesMixin`) once every other field is valid."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.docx,.xlsx,image/*"}))
@@ -36,15 +36,37 @@ class FilesField(forms.FileField):
             raise ValidationError(
                 _("Attach at most %(count)s files at a time.") % {"count": MAX_FILES}
             )
-        checked = []
+        return [super(FilesField, self).clean(upload, initial) for upload in uploads]
+
+
+class CheckedFilesMixin:
+    """Checks the `files` (size, type by content, zip limits) after the other fields: each check
+    writes a temporary copy of up to KNOWLEDGE_FILE_MAX_BYTES, so a form that fails anyway makes
+    none. A valid form's `files` are `files.CheckedFile`s; the view passes them to a service and
+    calls `discard_files` in a `finally` for the copies the service did not store."""
+
+    def clean(self):
+        cleaned = super().clean()
+        uploads, cleaned["files"] = cleaned.get("files") or [], []
+        if self.errors:
+            return cleaned
+        # Kept apart from cleaned_data, which add_error may empty later.
+        self.checked_files = checked = []
         try:
             for upload in uploads:
-                checked.append(check_upload(super().clean(upload, initial)))
-        except ValidationError:
-            for done in checked:  # temporary copies of the files checked before
-                os.unlink(done.path)
+                checked.append(check_upload(upload))
+        except ValidationError as error:
+            discard(checked)
+            self.add_error("files", error)
+        except BaseException:
+            discard(checked)
             raise
-        return checked
+        else:
+            cleaned["files"] = list(checked)
+        return cleaned
+
+    def discard_files(self) -> None:
+        discard(getattr(self, "checked_files", []))
 
 
 class ListField(forms.CharField):
@@ -99,7 +121,7 @@ def _year_field():
     )  # fmt: skip
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(CheckedFilesMixin, forms.Form):
     """A document an editor publishes (any kind but a good practice)."""
 
     kind = forms.ChoiceField(
@@ -143,7 +165,7 @@ class DocumentForm(forms.Form):
     )
 
 
-class GoodPracticeForm(forms.Form):
+class GoodPracticeForm(CheckedFilesMixin, forms.Form):
     """A good practice an LAO's officer proposes for their LAO."""
 
     title = forms.CharField(label=_("Title"), max_length=500)

@@ -184,6 +184,16 @@ class ExtractionStatus(models.TextChoices):
     FAILED = "failed", _("The text could not be read")
 
 
+class ExtractionError(models.TextChoices):
+    """Why a file's text could not be read (shown to editors beside a failed file)."""
+
+    TOO_LARGE = "too_large", _("it holds too much to read")
+    DAMAGED = "damaged", _("the file is damaged or cannot be read")
+    MEMORY = "memory", _("reading it needed more memory than allowed")
+    TIMEOUT = "timeout", _("reading it took too long")
+    MISSING = "missing", _("the stored file is missing")
+
+
 def document_file_path(instance, filename: str) -> str:
     """Where a file is stored: a name the portal chose (services pass it), never the user's."""
     return filename
@@ -202,6 +212,12 @@ class DocumentFile(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     extraction = models.CharField(
         _("text"), max_length=8, choices=ExtractionStatus.choices, default=ExtractionStatus.PENDING
+    )
+    extraction_error = models.CharField(
+        _("why the text could not be read"),
+        max_length=16,
+        choices=ExtractionError.choices,
+        blank=True,
     )
     extracted_text = models.TextField(_("extracted text"), blank=True)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)

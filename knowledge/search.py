@@ -25,8 +25,9 @@ from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-# The shortest query worth running: below it, trigrams cannot use the index.
-MIN_QUERY_LENGTH = 2
+# The shortest query worth running: below three characters pg_trgm has no trigram to look up,
+# so `LIKE '%a%'` would read every chunk.
+MIN_QUERY_LENGTH = 3
 QUERY_MAX_LENGTH = 100
 CHUNK_SIZE = 1500
 # A paragraph longer than this is cut at a space (or anywhere, for Thai without one).
@@ -133,7 +134,8 @@ def _is_mark(character: str) -> bool:
 @dataclass
 class SearchPage:
     """One page of ranked results: `results` (documents with `.snippet` and `.title_html`),
-    `total` (capped at COUNT_CAP: `more` says there are more), `number`, `has_next`."""
+    `total` (capped at COUNT_CAP: `more` says there are more), `number`, `has_next`;
+    `too_short` when the query was refused (fewer than MIN_QUERY_LENGTH characters)."""
 
     results: list
     total: int
@@ -141,6 +143,7 @@ class SearchPage:
     number: int
     has_next: bool
     query: str
+    too_short: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -178,8 +181,13 @@ def search_page(documents: QuerySet, query: str, *, number: int, size: int) -> S
     snippet each. Four queries: the documents with a matching chunk (the first RANK_CANDIDATES
     chunks the trigram index gives: a very common word is ranked among those, and the count says
     "more than"), those with a matching title, the page, the snippets. Two lists rather than one
-    OR: an OR of the two indexes would read every document."""
+    OR: an OR of the two indexes would read every document. A query shorter than
+    MIN_QUERY_LENGTH (once normalized) is refused without a query."""
     query = normalize_query(query)
+    if len(query) < MIN_QUERY_LENGTH:
+        return SearchPage(
+            results=[], total=0, more=False, number=1, has_next=False, query=query, too_short=True
+        )
     in_text = list(
         matching_chunks(query)
         .filter(document_id__in=documents.order_by().values("pk"))

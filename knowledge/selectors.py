@@ -1,9 +1,10 @@
 """Page-level reads of the knowledge base's documents."""
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
 from django.http import Http404
 
-from knowledge.models import ACADEMIC_KINDS, Document, DocumentStatus, Topic
+from knowledge.models import ACADEMIC_KINDS, Document, DocumentFile, DocumentStatus, Topic
 from knowledge.search import SearchPage, search_page
 from units import access
 from units.models import LAO, User
@@ -34,7 +35,8 @@ def published_documents() -> QuerySet:
 def document_search(*, documents: QuerySet, query: str, number: int) -> SearchPage:
     """Page `number` of `documents` (a filtered published queryset): ranked matches of `query`
     with highlighted snippets, or the newest documents when there is no query. Three queries
-    with a query (count, page, snippets), two without (count, page)."""
+    with a query (count, page, snippets), two without (count, page), none for a query shorter
+    than `search.MIN_QUERY_LENGTH` (`too_short`)."""
     if query:
         return search_page(documents, query, number=number, size=PAGE_SIZE)
     total = documents.order_by().values("pk")[:1001].count()
@@ -88,11 +90,32 @@ def document_for_user(*, user: User, pk: int) -> Document:
     return document
 
 
+def document_files(*, document: Document) -> list[DocumentFile]:
+    """The document's files in upload order, each with `text_length` (characters of text read
+    from it) instead of the text itself, which may be megabytes. One query."""
+    return list(
+        document.files.defer("extracted_text")
+        .annotate(text_length=Length("extracted_text"))
+        .order_by("pk")
+    )
+
+
+def document_file_for_user(*, user: User, pk: int, file_pk: int) -> DocumentFile:
+    """A file of the document `pk` that `user` may read (`document_for_user`), without its
+    text; 404 for a missing one. Two queries."""
+    document = document_for_user(user=user, pk=pk)
+    attached = document.files.defer("extracted_text").filter(pk=file_pk).first()
+    if attached is None:
+        raise Http404("No such file of this document.")
+    attached.document = document
+    return attached
+
+
 def document_page(*, document: Document) -> dict:
-    """What the document page shows besides the document: its files, the LAOs it concerns and
-    related documents. Three queries."""
+    """What the document page shows besides the document: its files (`document_files`), the
+    LAOs it concerns and related documents. Three queries."""
     return {
-        "files": list(document.files.order_by("pk")),
+        "files": document_files(document=document),
         "laos": list(
             document.laos.select_related("province").order_by("province__code", "dla_code")
         ),

@@ -6,6 +6,7 @@ again. Each step re-reads the document FOR UPDATE and checks the version the use
 stored normalized (`search.normalize`) and the searchable chunks are rebuilt with it.
 """
 
+import logging
 import os
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +29,8 @@ from knowledge.models import (
 from knowledge.search import chunk_text, normalize
 from units import access
 from units.models import LAO, User
+
+logger = logging.getLogger(__name__)
 
 # Fields a form may set (others are the workflow's).
 TEXT_FIELDS = (
@@ -210,7 +213,7 @@ def document_chunks_rebuild(*, document: Document) -> int:
 
 def document_file_add(*, document: Document, checked: CheckedFile) -> DocumentFile:
     """Store a checked upload under a generated name and have the worker read its text (PDF,
-    DOCX) once the transaction commits. The temporary copy is removed."""
+    DOCX, XLSX) once the transaction commits. The temporary copy is removed."""
     from knowledge.files import TEXT_TYPES
     from knowledge.tasks import extract_file_text
 
@@ -235,20 +238,74 @@ def document_file_add(*, document: Document, checked: CheckedFile) -> DocumentFi
 
 
 @transaction.atomic
-def document_file_text_store(*, file_id: int, text: str | None) -> DocumentFile | None:
-    """Keep the text read from a file (None: it could not be read) and rebuild its document's
-    chunks; None when the file is gone."""
+def document_file_text_store(
+    *, file_id: int, text: str | None, error: str = ""
+) -> DocumentFile | None:
+    """Keep the text read from a file (None: it could not be read, `error` says why, a
+    `models.ExtractionError`) and rebuild its document's chunks; None when the file is gone."""
     attached = DocumentFile.objects.select_for_update().filter(pk=file_id).first()
     if attached is None:
         return None
     if text is None:
         attached.extraction = ExtractionStatus.FAILED
+        attached.extraction_error = error
+        attached.extracted_text = ""
     else:
         attached.extracted_text = normalize(text)
         attached.extraction = ExtractionStatus.DONE
-    attached.save(update_fields=["extraction", "extracted_text"])
+        attached.extraction_error = ""
+    attached.save(update_fields=["extraction", "extraction_error", "extracted_text"])
     document_chunks_rebuild(document=attached.document)
     return attached
+
+
+def _file_of(user: User, attached: DocumentFile) -> DocumentFile:
+    if not access.is_knowledge_editor(user):
+        raise PermissionDenied
+    current = (
+        DocumentFile.objects.select_for_update().defer("extracted_text").filter(pk=attached.pk)
+    ).first()
+    if current is None:
+        raise ValidationError(_("The file was removed in the meantime."), code="gone")
+    return current
+
+
+@transaction.atomic
+def document_file_extraction_retry(*, attached: DocumentFile, user: User) -> DocumentFile:
+    """An editor has the worker read a file's text again after it failed (a worker that ran out
+    of memory or time may have a higher limit now); it is pending until then."""
+    from knowledge.tasks import extract_file_text
+
+    attached = _file_of(user, attached)
+    if attached.extraction != ExtractionStatus.FAILED:
+        raise ValidationError(
+            _("Only a file whose text could not be read can be read again."), code="not_failed"
+        )
+    attached.extraction, attached.extraction_error = ExtractionStatus.PENDING, ""
+    attached.save(update_fields=["extraction", "extraction_error"])
+    transaction.on_commit(lambda: extract_file_text.enqueue(file_id=attached.pk))
+    logger.info(
+        "User %s asked to read file %s (%s) of document %s again",
+        user.pk, attached.pk, attached.original_name, attached.document_id,
+    )  # fmt: skip
+    return attached
+
+
+@transaction.atomic
+def document_file_delete(*, attached: DocumentFile, user: User) -> None:
+    """An editor removes a file from its document: the row and its text go now, the document's
+    search chunks are rebuilt without it, and the stored file is deleted once the transaction
+    commits (a rollback keeps it). Logged with who removed what."""
+    attached = _file_of(user, attached)
+    document = Document.objects.select_for_update().get(pk=attached.document_id)
+    file_id, name, stored = attached.pk, attached.original_name, attached.file.name
+    attached.delete()
+    document_chunks_rebuild(document=document)
+    transaction.on_commit(lambda: default_storage.delete(stored))
+    logger.info(
+        "User %s removed file %s (%s, stored as %s) from document %s",
+        user.pk, file_id, name, stored, document.pk,
+    )  # fmt: skip
 
 
 def document_download_count(*, document: Document) -> None:

@@ -37,6 +37,16 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document, name="document"),
     path("documents/<int:pk>/edit/", views.document_edit, name="document-edit"),
     path("documents/<int:pk>/files/<int:file_pk>/", views.document_file, name="document-file"),
+    path(
+        "documents/<int:pk>/files/<int:file_pk>/retry/",
+        views.document_file_retry,
+        name="document-file-retry",
+    ),
+    path(
+        "documents/<int:pk>/files/<int:file_pk>/delete/",
+        views.document_file_delete,
+        name="document-file-delete",
+    ),
     path("documents/<int:pk>/publish/", views.good_practice_publish, name="good-practice-publish"),
     path("documents/<int:pk>/return/", views.good_practice_return, name="good-practice-return"),
     path("good-practices/", views.good_practices, name="good-practices"),

@@ -6,22 +6,30 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from knowledge import selectors, services
 from knowledge.citation import citation_en, citation_th
 from knowledge.files import FILE_TYPES
 from knowledge.filters import DocumentFilter
 from knowledge.forms import DocumentForm, GoodPracticeForm, ReturnForm
-from knowledge.models import DocumentFile, DocumentKind
+from knowledge.models import DocumentKind
 from units import access
 from units.filters import filter_query, valid_filters
-from units.views.workflow import Confirmation, workflow_step
+from units.views.workflow import (
+    Confirmation,
+    confirmation_page,
+    is_confirmed,
+    posted_version,
+    workflow_step,
+)
 
 
 def _links(user) -> dict:
@@ -82,6 +90,7 @@ def document(request, pk):
         "can_review": access.is_knowledge_editor(request.user)
         and not access.is_submitter(request.user, doc),
         "can_edit": _can_edit(request.user, doc),
+        "manages_files": access.is_knowledge_editor(request.user),
         "return_form": ReturnForm(subject=doc),
     }
     return render(request, "knowledge/document.html", context)
@@ -110,8 +119,8 @@ def _share_links(doc, url: str) -> list[tuple[str, str]]:
 def document_file(request, pk, file_pk):
     """A document's file as an attachment (never shown inline): its cleaned original name
     (RFC 5987 for Thai), the type its content was checked to be, `nosniff`; counted."""
-    doc = selectors.document_for_user(user=request.user, pk=pk)
-    attached = get_object_or_404(DocumentFile, pk=file_pk, document=doc)
+    attached = selectors.document_file_for_user(user=request.user, pk=pk, file_pk=file_pk)
+    doc = attached.document
     try:
         handle = attached.file.open("rb")
     except FileNotFoundError:
@@ -128,6 +137,67 @@ def document_file(request, pk, file_pk):
     return response
 
 
+def _editors_file(request, pk, file_pk):
+    """The file an editor manages; 404 for everyone else, before anything is read."""
+    if not access.is_knowledge_editor(request.user):
+        raise Http404("Only editors manage a document's files.")
+    return selectors.document_file_for_user(user=request.user, pk=pk, file_pk=file_pk)
+
+
+def _take(request, step, attached, done: str):
+    """Take a file step as workflow steps are taken: refused is 404, a reason is a message."""
+    try:
+        step(attached=attached, user=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(attached.document)
+
+
+@require_POST
+@login_required
+def document_file_retry(request, pk, file_pk):
+    """An editor has the text of a file that failed read again."""
+    attached = _editors_file(request, pk, file_pk)
+    return _take(
+        request,
+        services.document_file_extraction_retry,
+        attached,
+        _("The file's text will be read again in a moment."),
+    )
+
+
+REMOVE_FILE = Confirmation(
+    question=gettext_lazy("Remove the file from the document?"),
+    consequence=gettext_lazy(
+        "The file is deleted and its text is no longer found by search; it cannot be undone "
+        "(upload it again to bring it back)."
+    ),
+    button=gettext_lazy("Remove the file"),
+    subject=lambda attached: f"{attached.original_name} · {attached.document.title}",
+)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def document_file_delete(request, pk, file_pk):
+    """An editor removes a file, from its confirmation page only."""
+    attached = _editors_file(request, pk, file_pk)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            confirmation=REMOVE_FILE,
+            subject=attached,
+            action=request.path,
+            back=reverse("knowledge:document", args=[pk]),
+            hidden={},
+        )
+    return _take(request, services.document_file_delete, attached, _("The file is removed."))
+
+
 @login_required
 def document_new(request):
     """An editor publishes a document."""
@@ -135,9 +205,12 @@ def document_new(request):
         raise Http404
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        doc = services.document_publish_new(
-            user=request.user, data=form.cleaned_data, files=form.cleaned_data["files"]
-        )
+        try:
+            doc = services.document_publish_new(
+                user=request.user, data=form.cleaned_data, files=form.cleaned_data["files"]
+            )
+        finally:
+            form.discard_files()
         messages.success(request, _("The document is published."))
         return redirect(doc)
     return render(
@@ -153,9 +226,12 @@ def good_practice_new(request):
         raise Http404
     form = GoodPracticeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        doc = services.good_practice_propose(
-            user=request.user, lao=lao, data=form.cleaned_data, files=form.cleaned_data["files"]
-        )
+        try:
+            doc = services.good_practice_propose(
+                user=request.user, lao=lao, data=form.cleaned_data, files=form.cleaned_data["files"]
+            )
+        finally:
+            form.discard_files()
         messages.success(request, _("The good practice is sent to the editors for review."))
         return redirect(doc)
     return render(
@@ -168,30 +244,44 @@ def good_practice_new(request):
 @login_required
 def document_edit(request, pk):
     """Editors change any document; an officer their LAO's good practice until it is published
-    (a returned one goes back for review)."""
+    (a returned one goes back for review). A refusal (someone saved in between, a title that
+    normalizes to nothing) shows on the form with what was typed, under the version posted, so
+    that saving again cannot silently overwrite the other person's changes."""
     doc = selectors.document_for_user(user=request.user, pk=pk)
     if not _can_edit(request.user, doc):
         raise Http404
     form_class = GoodPracticeForm if doc.kind == DocumentKind.GOOD_PRACTICE else DocumentForm
     form = form_class(request.POST or None, request.FILES or None, initial=_initial(doc))
+    version = posted_version(request) if request.method == "POST" else doc.version
     if request.method == "POST" and form.is_valid():
         try:
             services.document_update(
                 document=doc,
                 user=request.user,
                 data=form.cleaned_data,
-                version=int(request.POST.get("version", 0)),
+                version=version,
                 files=form.cleaned_data["files"],
             )
         except PermissionDenied:
             raise Http404 from None
-        messages.success(request, _("The document is saved."))
-        return redirect(doc)
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The document is saved."))
+            return redirect(doc)
+        finally:
+            form.discard_files()
     return render(
         request,
         "knowledge/document_form.html",
-        {"form": form, "heading": _("Edit the document"), "document": doc},
+        {"form": form, "heading": _("Edit the document"), "document": doc, "version": version},
     )
+
+
+def _refused(form, error: ValidationError) -> None:
+    """A service's refusal on the form: on the fields it names, or above them."""
+    named = set(getattr(error, "error_dict", {}))
+    form.add_error(None, error if named <= set(form.fields) else error.messages)
 
 
 def _initial(doc) -> dict:

@@ -63,6 +63,11 @@ def _too_many(form) -> None:
     form.add_error(None, _("You have made many edits in a short time. Wait a few minutes."))
 
 
+def _error_status(error: ValidationError) -> int:
+    """429 when the account's daily quota of text is used up, 200 for any other refusal."""
+    return 429 if getattr(error, "code", None) == "quota" else 200
+
+
 def wiki_index(request):
     form = WikiSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -122,6 +127,7 @@ def wiki_edit(request, slug):
                 )
             except ValidationError as error:
                 form.add_error(None, error)
+                status = _error_status(error)
             else:
                 messages.success(request, _("The page is saved."))
                 return redirect(page)
@@ -146,6 +152,7 @@ def wiki_new(request):
                 page = wiki.page_create(user=request.user, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
+                status = _error_status(error)
             else:
                 messages.success(request, _("The page is created."))
                 return redirect(page)

@@ -3,15 +3,23 @@
 Each edit names the revision it was made from (`base_revision`); when the page has moved on since,
 the edit is refused with an `EditConflict` that carries both texts, so nobody overwrites a change
 they never saw. Pages are rendered on save (`units.markdown.render_markdown`) with their
-`[[links]]` resolved, and a new page renders again the pages that were waiting for it.
+`[[links]]` resolved, and a new page has the pages that were waiting for it rendered again in the
+background (`knowledge.tasks_wiki`): there may be any number of them.
+
+What one account may store is bounded: a revision by a registered user has at most
+TEXT_MAX_LENGTH_REGISTERED characters, and every account but an editor's saves at most
+DAILY_TEXT_QUOTA characters of revisions in 24 hours (each revision stores the whole text).
 """
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from knowledge.models_wiki import (
@@ -22,11 +30,19 @@ from knowledge.models_wiki import (
     normalize_title,
     title_to_slug,
 )
+from knowledge.tasks_wiki import render_pages_linking_to
 from units import access
 from units.markdown import internal_link_titles, render_markdown
 from units.models import User
 
+# Editors may save the longest texts; other registered users half as long (enough for any
+# article, and it halves what a throwaway account can store per edit).
 TEXT_MAX_LENGTH = 200_000
+TEXT_MAX_LENGTH_REGISTERED = 100_000
+# Characters of revisions an account (editors aside) may save in 24 hours: some forty saves of a
+# long page. The rate limit of the views bounds edits per minute, this bounds what they store.
+DAILY_TEXT_QUOTA = 2_000_000
+QUOTA_WINDOW = timedelta(hours=24)
 # Characters that would break a `[[link]]`, a URL path or an HTML attribute.
 FORBIDDEN_IN_TITLE = re.compile(r"[\[\]{}|#<>/\\?%\"\x00-\x1f\x7f]")
 # Slugs of the wiki's own pages (their URLs sit beside the pages').
@@ -75,10 +91,38 @@ def render_wiki_text(text: str) -> tuple[str, list[str]]:
     return render_markdown(text, resolve=resolve), titles[:500]
 
 
-def _check_text(text: str) -> None:
-    if len(text) > TEXT_MAX_LENGTH:
+def text_max_length(user: User) -> int:
+    """The longest text `user` may save (editors more than other registered users)."""
+    return TEXT_MAX_LENGTH if access.can_edit_protected_wiki(user) else TEXT_MAX_LENGTH_REGISTERED
+
+
+def saved_today(user: User) -> int:
+    """Characters of the revisions `user` saved in the last 24 hours (one query)."""
+    since = timezone.now() - QUOTA_WINDOW
+    total = WikiRevision.objects.filter(author=user, created_at__gte=since).aggregate(
+        total=Sum("size")
+    )["total"]
+    return total or 0
+
+
+def _check_text(text: str, user: User, *, length: bool = True) -> None:
+    """Refuse a text longer than `user` may save (unless `length` is False: a revert restores
+    a text that was accepted once) or beyond their quota of the last 24 hours (not editors)."""
+    limit = text_max_length(user)
+    if length and len(text) > limit:
         raise ValidationError(
-            _("A page has at most %(max)d characters.") % {"max": TEXT_MAX_LENGTH}, code="long"
+            _("A page has at most %(max)d characters.") % {"max": limit}, code="long"
+        )
+    if access.can_edit_protected_wiki(user):
+        return
+    if saved_today(user) + len(text) > DAILY_TEXT_QUOTA:
+        raise ValidationError(
+            _(
+                "Your account has saved as much wiki text as it may in 24 hours "
+                "(%(max)d characters). Try again later."
+            )
+            % {"max": DAILY_TEXT_QUOTA},
+            code="quota",
         )
 
 
@@ -121,28 +165,39 @@ def page_create(*, title: str, text: str, comment: str = "", user: User) -> Wiki
     violation = title_violation(title)
     if violation:
         raise ValidationError({"title": violation})
-    _check_text(text)
+    _check_text(text, user)
     title = normalize_title(title)
     slug = title_to_slug(title)
     if WikiPage.objects.filter(slug=slug).exists():
         raise ValidationError({"title": _("A page with this title already exists.")})
     page = WikiPage.objects.create(title=title, slug=slug)
     page = _add_revision(page=page, user=user, text=text, comment=comment, parent=None)
-    _render_pages_linking_to(title)
+    if WikiLink.objects.filter(target_title=title).exclude(source=page).exists():
+        transaction.on_commit(lambda: render_pages_linking_to.enqueue(title=title))
     return page
 
 
-def _render_pages_linking_to(title: str) -> None:
+RENDER_BATCH = 100
+
+
+def pages_linking_to_render(*, title: str) -> int:
     """Render again the current text of every page that links to `title` (its missing link is
-    now a link); their revisions keep the HTML they were written with."""
-    pages = list(
+    now a link), a batch of pages at a time; their revisions keep the HTML they were written
+    with. A page edited meanwhile is left alone: its edit rendered it already. Returns how many
+    pages were rendered."""
+    rendered = 0
+    pages = (
         WikiPage.objects.filter(links__target_title=title)
         .select_related("current")
-        .only("pk", "current__text")
+        .only("pk", "current_id", "current__text")
+        .order_by("pk")
     )
-    for page in pages:
-        page.html, _titles = render_wiki_text(page.current.text if page.current else "")
-    WikiPage.objects.bulk_update(pages, ["html"])
+    for page in pages.iterator(chunk_size=RENDER_BATCH):
+        html, _titles = render_wiki_text(page.current.text if page.current else "")
+        rendered += WikiPage.objects.filter(pk=page.pk, current_id=page.current_id).update(
+            html=html
+        )
+    return rendered
 
 
 def _locked(page: WikiPage, user: User) -> WikiPage:
@@ -165,7 +220,7 @@ def page_edit(
     `ValidationError` when the text is unchanged or too long, `PermissionDenied` when `user` may
     not write the page (anonymous, inactive, a protected page and no editor)."""
     page = _locked(page, user)
-    _check_text(text)
+    _check_text(text, user)
     if page.revision_number != base_revision:
         raise EditConflict(
             page=page,
@@ -196,6 +251,7 @@ def page_revert(
         )
     if page.current and page.current.text == revision.text:
         raise ValidationError(_("The page already has this text."), code="unchanged")
+    _check_text(revision.text, user, length=False)
     comment = _("Reverted to revision %(number)d") % {"number": revision.number}
     return _add_revision(
         page=page,

@@ -112,9 +112,9 @@ def revision_pair(
 
 
 def revision_diff(*, old: WikiRevision, new: WikiRevision) -> list[DiffRow]:
-    """The rows of the diff from `old` to `new`. Revisions never change, so the diff of a pair
-    is cached (by their ids) once computed."""
-    key = f"wiki-diff:v1:{old.pk}:{new.pk}"
+    """The rows of the diff from `old` to `new` (bounded work, `knowledge.diff.DIFF_BUDGET`).
+    Revisions never change, so the diff of a pair is cached (by their ids) once computed."""
+    key = f"wiki-diff:v2:{old.pk}:{new.pk}"
     rows = cache.get(key)
     if rows is None:
         rows = diff_rows(old.text, new.text)

@@ -1,10 +1,11 @@
-"""Accounts: Django's auth views in the portal's look, plus a citizen sign-up."""
+"""Accounts: Django's auth views in the portal's look, a citizen sign-up, and the account's
+notifications of every app."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import TemplateView
 
-from portal import views
+from portal import views, views_work
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -36,4 +37,6 @@ urlpatterns = [
         name="signup-done",
     ),
     path("signup/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup-confirm"),
+    path("notifications/", views_work.notifications, name="notifications"),
+    path("notifications/read/", views_work.notifications_read, name="notifications-read"),
 ]

@@ -4,10 +4,12 @@ the apps' own reads."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Func, IntegerField, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, F, Func, IntegerField, QuerySet, Subquery, Value
 
 from budgets import selectors as budget_selectors
 from forums import selectors as forum_selectors
+from forums.models import Post
 from projects import reports
 from projects import selectors as project_selectors
 from projects.models import ReportStatus
@@ -149,3 +151,80 @@ def header_counts(*, user: User, today: datetime.date) -> dict:
         return {"notifications": notifications, "waiting": None}
     late = len(overdue) - row.pop("not_late", 0)
     return {"notifications": notifications, "waiting": sum(row.values()) + late}
+
+
+# --- Notifications: the projects' and the webboard's in one list ------------------------------
+
+NOTIFICATIONS_PER_PAGE = 30
+
+
+@dataclass(frozen=True)
+class NotificationEntry:
+    """One notification of either app, as the notifications page lists it."""
+
+    kind: str  # "project" or "forum"
+    message: str
+    url: str
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None
+
+
+def _notification_columns(queryset: QuerySet, *, kind: str, **columns) -> QuerySet:
+    # Both sides of the UNION must give the same columns in the same order: all of them are
+    # named expressions, whose order values() keeps as given.
+    return queryset.order_by().values(
+        kind=Value(kind, output_field=CharField()),
+        entry_id=F("pk"),
+        entry_message=F("message"),
+        entry_created_at=F("created_at"),
+        entry_read_at=F("read_at"),
+        **columns,
+    )
+
+
+def notifications_of(*, user: User) -> QuerySet:
+    """The user's project notifications and webboard notifications in one UNION ALL, newest
+    first, as rows of values (`kind`, `entry_*`, the project link, the post's thread and number).
+    Each side is the app's own selector, so only the user's own rows are ever read."""
+    projects = _notification_columns(
+        project_selectors.notifications_of(user=user),
+        kind="project",
+        entry_url=F("url"),
+        entry_thread_id=Value(None, output_field=IntegerField()),
+        entry_post_number=Value(None, output_field=IntegerField()),
+    )
+    forums = _notification_columns(
+        forum_selectors.notifications_of(user=user),
+        kind="forum",
+        entry_url=Value("", output_field=CharField()),
+        entry_thread_id=F("post__thread_id"),
+        entry_post_number=F("post__number"),
+    )
+    return projects.union(forums, all=True).order_by("-entry_created_at", "kind", "-entry_id")
+
+
+def _entry(row: dict) -> NotificationEntry:
+    url = row["entry_url"]
+    if row["kind"] == "forum":
+        # The post's own rule for the thread page that holds it; no query, only its numbers.
+        post = Post(thread_id=row["entry_thread_id"], number=row["entry_post_number"])
+        url = post.get_absolute_url()
+    return NotificationEntry(
+        kind=row["kind"],
+        message=row["entry_message"],
+        url=url,
+        created_at=row["entry_created_at"],
+        read_at=row["entry_read_at"],
+    )
+
+
+def notifications_page(*, user: User, page_number) -> Page:
+    """One page of `notifications_of`, NOTIFICATIONS_PER_PAGE a page, as NotificationEntry
+    rows with their links. Two queries (the count and the page), one when there are none."""
+    page = Paginator(notifications_of(user=user), NOTIFICATIONS_PER_PAGE).get_page(page_number)
+    page.object_list = [_entry(row) for row in page.object_list]
+    return page

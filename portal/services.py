@@ -1,4 +1,5 @@
-"""Writes of the portal shell's accounts: sign-ups and the limits on account e-mails."""
+"""Writes of the portal shell's accounts: sign-ups, the limits on account e-mails, and marking
+the notifications of every app read."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -8,7 +9,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from forums import services as forum_services
 from portal.models import MailRequest, MailRequestKind, PendingSignUp
+from projects import services as project_services
 from units.models import User
 from units.services import user_activate, user_register_citizen
 
@@ -91,3 +94,11 @@ def pending_signups_delete_expired(*, now: datetime | None = None) -> int:
         created_at__lt=now - timedelta(minutes=settings.PORTAL_MAIL_WINDOW_MINUTES)
     ).delete()
     return deleted.get(User._meta.label, 0)
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark all of the user's project and webboard notifications read, through each app's own
+    service; returns how many were unread."""
+    projects = project_services.notifications_mark_read(user=user)
+    return projects + forum_services.notifications_mark_read(user=user)

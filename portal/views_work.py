@@ -1,14 +1,15 @@
 """Where officers and provincial staff start: the landing after login, the work page ("My
-work") and the header's counts, loaded after the page so that no page pays for them."""
+work") and the header's counts, loaded after the page so that no page pays for them; and the
+one notifications page of every account, which the header's count links to."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from portal import selectors
+from portal import selectors, services
 from portal.navigation import landing_url_name
 from units import access
 from units.models import Role
@@ -46,3 +47,17 @@ def header_badges(request):
         return HttpResponse(status=204)
     counts = selectors.header_counts(user=request.user, today=timezone.localdate())
     return render(request, "portal/_header_badges.html", counts)
+
+
+@login_required
+def notifications(request):
+    """The user's project and webboard notifications together, newest first, unread marked."""
+    page_obj = selectors.notifications_page(user=request.user, page_number=request.GET.get("page"))
+    return render(request, "portal/notifications.html", {"page_obj": page_obj})
+
+
+@require_POST
+@login_required
+def notifications_read(request):
+    services.notifications_mark_all_read(user=request.user)
+    return redirect("notifications")

@@ -8,13 +8,19 @@ disbursement, or several.
 
 import re
 
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from projects import rules
 from projects.models import Stage
-from units.uploads.widgets import AmountWidget, CodeWidget, DateWidget, TextWidget
+from units.uploads.widgets import (
+    AmountWidget,
+    CodeWidget,
+    LabelChoiceWidget,
+    PastDateWidget,
+    TextWidget,
+)
 
 COLUMN_CODE = "รหัส อปท."
 COLUMN_PROJECT = "รหัสโครงการ"
@@ -26,36 +32,16 @@ COLUMN_AMOUNT = "จำนวนเงินเบิกจ่าย"
 COLUMN_REFERENCE = "เลขที่อ้างอิง"
 
 
-def _stage_lookup() -> dict[str, str]:
-    """Stage key, Thai label and English label (folded) → stage key."""
-    lookup = {}
-    for stage in Stage:
-        lookup[stage.value.casefold()] = stage.value
-        for language in ("th", "en"):
-            with translation.override(language):
-                lookup[str(stage.label).strip().casefold()] = stage.value
-    return lookup
-
-
-class StageWidget(widgets.Widget):
+class StageWidget(LabelChoiceWidget):
     """A stage by its key ("contracted") or its label in Thai or English ("ลงนามสัญญาแล้ว")."""
 
-    def clean(self, value, row=None, **kwargs):
-        if value is None:
-            return None
-        text = " ".join(str(value).split()).casefold()
-        if not text:
-            return None
-        lookup = getattr(self, "_lookup", None)
-        if lookup is None:
-            lookup = self._lookup = _stage_lookup()
-        try:
-            return lookup[text]
-        except KeyError:
-            raise ValueError(
-                _("“%(value)s” is not a stage. Write one of: %(stages)s.")
-                % {"value": value, "stages": ", ".join(str(stage.label) for stage in Stage)}
-            ) from None
+    choices = Stage
+
+    def unknown(self, value, labels: str) -> str:
+        return _("“%(value)s” is not a stage. Write one of: %(stages)s.") % {
+            "value": value,
+            "stages": labels,
+        }
 
     def render(self, value, obj=None, **kwargs):
         return str(Stage(value).label) if value in Stage.values else ""
@@ -78,23 +64,13 @@ class PercentWidget(widgets.IntegerWidget):
         return int(text.split(".")[0])
 
 
-class DisbursementDateWidget(DateWidget):
+class DisbursementDateWidget(PastDateWidget):
     """A date (units.uploads.widgets.DateWidget) not in the future: money is recorded once it
     is paid."""
 
-    def clean(self, value, row=None, **kwargs):
-        date = super().clean(value, row=row, **kwargs)
-        if date is None:
-            return None
-        today = getattr(self, "_today", None)
-        if today is None:
-            today = self._today = timezone.localdate()  # once per upload
-        if date > today:
-            raise ValueError(
-                _("%(value)s is in the future: record a disbursement once it is paid.")
-                % {"value": value}
-            )
-        return date
+    future_message = gettext_lazy(
+        "%(value)s is in the future: record a disbursement once it is paid."
+    )
 
 
 class DisbursementAmountWidget(AmountWidget):

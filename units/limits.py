@@ -5,16 +5,18 @@ the client's address they are usually keyed by.
                                   limit=5, window=timedelta(minutes=10)):
         ...  # refuse, with a translated message
 
-An attempt counts whether or not the action then succeeds. Concurrent attempts of several workers
-may overshoot a limit by a few; the limits guard against floods, not against one extra post.
-Rows older than a day are deleted by `units_delete_old_attempts` (run daily).
+An attempt counts whether or not the action then succeeds. Attempts under the same key wait for
+each other (a transaction-level advisory lock per action and key), so a burst of parallel requests
+cannot all read "under the limit" and all pass. Rows older than a day are deleted by
+`portal_delete_expired_signups` (run daily).
 """
 
+import ipaddress
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from units.models import Attempt
@@ -35,15 +37,31 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def address_key(ip: str | None) -> str | None:
+    """The key a client address is counted by: the address itself for IPv4, its /64 network
+    for IPv6 (one subscriber usually holds a whole /64, and would otherwise have 2^64 keys)."""
+    if not ip:
+        return None
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return f"ip:{ip}"
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return f"ip:{address.ipv4_mapped}"
+        return f"ip:{ipaddress.ip_network(f'{address}/64', strict=False)}"
+    return f"ip:{address}"
+
+
 def request_keys(request) -> list[str]:
     """The keys an anonymous or signed-in request is counted by: its account (if any) and its
-    address (if known)."""
+    address (if known; an IPv6 address by its /64)."""
     keys = []
     if request.user.is_authenticated:
         keys.append(f"user:{request.user.pk}")
-    ip = client_ip(request)
-    if ip:
-        keys.append(f"ip:{ip}")
+    key = address_key(client_ip(request))
+    if key:
+        keys.append(key)
     return keys
 
 
@@ -55,6 +73,9 @@ def attempt_allowed(action: str, *, keys: Iterable[str], limit: int, window: tim
     keys = [key[:128] for key in keys if key]
     if not keys:
         return False
+    with connection.cursor() as cursor:
+        for key in sorted(keys):  # one order everywhere: two requests never wait on each other
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{action}|{key}"])
     since = timezone.now() - window
     recent = Attempt.objects.filter(action=action, created_at__gte=since)
     for key in keys:

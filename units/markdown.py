@@ -19,12 +19,11 @@ from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
+    "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
     "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
-    "img": {"src", "alt", "title"},
     "td": {"align"},
     "th": {"align"},
     "ol": {"start"},
@@ -32,7 +31,10 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_markdown = MarkdownIt("js-default").enable("table").enable("strikethrough")
+# No images: the pages' CSP lets only the portal's own images load, so an image could only point
+# at a portal URL, and every reader's browser would then request it (a slow page, a download
+# counter, a row-creating GET). `![alt](url)` reads as "!" and a link the reader may follow.
+_markdown = MarkdownIt("js-default").enable("table").enable("strikethrough").disable("image")
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,

@@ -105,7 +105,34 @@ class ItemChoiceField(forms.ChoiceField):
         return self.items.get(super().clean(value))
 
 
-class SliceForm(forms.Form):
+class KeptQuery:
+    """For a form whose bad values show their errors and are ignored: the values that validated
+    (`valid_data`) and the query string of them (`keep_query`)."""
+
+    @property
+    def valid_data(self) -> dict:
+        """The cleaned values of the fields that validated ({} when unbound)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+    def keep_query(self, data: dict | None = None) -> QueryDict:
+        """The valid values (or `data`, values of the form's fields) as a query string (fields
+        in name order, objects by their key): what cached tables are keyed by and what their
+        links keep, so junk parameters or another order of the same values reuse one entry."""
+        query = QueryDict(mutable=True)
+        for name, value in sorted((self.valid_data if data is None else data).items()):
+            if value in (None, ""):
+                continue
+            field = self.fields[name]
+            query[name] = str(
+                getattr(value, field.key) if isinstance(field, ItemChoiceField) else value
+            )
+        return query
+
+
+class SliceForm(KeptQuery, forms.Form):
     """Fiscal year (among `years` and the current one), province (code) and LAO kind; apps add
     their cuts. A bad value shows its error and is ignored: `slice()` reads the fields that
     validated."""
@@ -132,28 +159,6 @@ class SliceForm(forms.Form):
             *((y, fiscal_year_label_lazy(y)) for y in choices),
         ]
         self.fields["province"].offer(provinces)
-
-    @property
-    def valid_data(self) -> dict:
-        """The cleaned values of the fields that validated ({} when unbound)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return self.cleaned_data
-
-    def keep_query(self) -> QueryDict:
-        """The valid values as a query string (fields in name order, objects by their key): what
-        cached tables are keyed by and what their links keep, so junk parameters or another
-        order of the same values reuse one entry."""
-        query = QueryDict(mutable=True)
-        for name, value in sorted(self.valid_data.items()):
-            if value in (None, ""):
-                continue
-            field = self.fields[name]
-            query[name] = str(
-                getattr(value, field.key) if isinstance(field, ItemChoiceField) else value
-            )
-        return query
 
     def cuts(self, data: dict) -> dict:
         """The Slice's classification fields of the valid data (none here)."""

@@ -1,8 +1,10 @@
 """The composite score: method, missing values, saturation, ranks and versions."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from benchmarks.composite import MINIMUM_INDICATORS, composite_method, composite_recompute
 from benchmarks.models import CompositeScore, CompositeVersion, Direction, IndicatorValue, Reason
@@ -132,6 +134,7 @@ def test_a_corrected_figure_makes_a_new_version_and_keeps_the_old(setting):
 
 def test_only_the_newest_versions_keep_their_scores(setting, settings):
     settings.BENCHMARKS_COMPOSITE_VERSIONS_KEPT = 2
+    settings.BENCHMARKS_COMPOSITE_COALESCE_MINUTES = 0  # a version per correction
     laos = setting["laos"]
     for indicator in ("up", "down", "heavy"):
         put(setting[indicator], laos, [60, 50, 40, 30, 20, 10])
@@ -146,6 +149,67 @@ def test_only_the_newest_versions_keep_their_scores(setting, settings):
     assert sorted(kept) == [3, 4]
     # The old versions still say what they were and why.
     assert CompositeVersion.objects.get(number=2).note_en.startswith("Corrected figures")
+
+
+def correct(setting, value, lao=5, code="up"):
+    IndicatorValue.objects.filter(
+        indicator=setting[code], lao=setting["laos"][lao], fiscal_year=2569
+    ).update(value=Decimal(value))
+    return recompute()
+
+
+def test_corrections_in_a_row_go_into_the_open_version(setting, settings):
+    settings.BENCHMARKS_COMPOSITE_COALESCE_MINUTES = 15
+    laos = setting["laos"]
+    for indicator in ("up", "down", "heavy"):
+        put(setting[indicator], laos, [60, 50, 40, 30, 20, 10])
+    recompute()
+    first = scores(laos)
+    # The first correction after the first version makes version 2 (the first is never amended).
+    assert correct(setting, 65)["created"]
+    second = CompositeVersion.objects.get(number=2)
+    # A second correction minutes later is written into version 2: no third version, version 1
+    # as it was, and version 2's note said again against version 1.
+    result = correct(setting, 55, lao=4, code="down")
+    assert (result["created"], result["amended"], result["version"]) == (False, True, 2)
+    assert result["changed"] == {2569: 4}  # "down" of LAOs 1–4 moved
+    assert CompositeVersion.objects.count() == 2
+    assert scores(laos, CompositeVersion.objects.get(number=1)) == first
+    # up 0, down 20, heavy 20: (0 + 20 + 2×20) / 4; from 5th to last, and its ranks follow.
+    assert scores(laos, second)[4] == Decimal("15.00")
+    assert scores(laos, second, field="national_rank")[4] == 6
+    second.refresh_from_db()
+    assert second.note_en == (
+        "Corrected figures: the scores of 3 LAOs changed since version 1 (fiscal years 2569)."
+    )
+    assert CompositeScore.objects.filter(version=second).count() == 6
+    # Both corrections undone: the open version says so.
+    correct(setting, 10)
+    correct(setting, 20, lao=4, code="down")
+    second.refresh_from_db()
+    assert scores(laos, second) == first
+    assert (
+        second.note_en
+        == "Corrected figures, then corrected back: the scores are those of version 1."
+    )
+    # Once the version is older than the window, a correction makes a new version.
+    CompositeVersion.objects.filter(pk=second.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=16)
+    )
+    assert correct(setting, 65)["version"] == 3
+    assert CompositeVersion.objects.get(number=2).note_en == second.note_en
+
+
+def test_a_method_change_version_is_never_amended(setting, settings):
+    settings.BENCHMARKS_COMPOSITE_COALESCE_MINUTES = 15
+    for indicator in ("up", "down", "heavy"):
+        put(setting[indicator], setting["laos"], [60, 50, 40, 30, 20, 10])
+    recompute()
+    setting["heavy"].weight = Decimal("1")
+    setting["heavy"].save(update_fields=["weight"])
+    assert recompute()["version"] == 2
+    result = correct(setting, 65)
+    assert (result["created"], result["version"]) == (True, 3)
 
 
 def test_a_method_change_makes_a_new_version(setting):

@@ -108,6 +108,16 @@ def test_indicator_ranking_in_rank_order_reason_last(
     assert "ranking.csv?indicator=personnel-share&amp;year=2569" in html
 
 
+def test_ranking_links_keep_the_province_by_its_code(english_client, ranked):
+    """The download links (and the cached table's key) carry the chosen province as the code
+    the form accepts, so the download is of the province shown."""
+    response = ranking(english_client, indicator="personnel-share", province="31")
+    assert response.context["keep_query"]["province"] == "31"
+    assert "ranking.csv?indicator=personnel-share&amp;province=31&amp;year=2569" in (
+        response.content.decode()
+    )
+
+
 def test_ranking_filters_are_validated(english_client, tree, ranked):
     assert codes(ranking(english_client, indicator="personnel-share", province="31")) == ["6310001"]
     assert codes(ranking(english_client, indicator="personnel-share", peer_group="sao-3")) == [
@@ -205,6 +215,28 @@ def test_lao_page_shows_every_figure_against_its_peers(
     assert [(n.neighbour_id, v.value) for n, v in better] == [(tree.far.pk, Decimal("22.2500"))]
     assert "88.5" in html and "Version 2 of" in html and "61.25" in html
     assert "compare/?lao=6300001&amp;lao=6310001&amp;lao=6300002&amp;year=2569" in html
+
+
+def test_lao_page_lists_questions_by_indicator_never_by_the_asker_s_words(
+    english_client, tree, ranked, django_assert_num_queries
+):
+    FigureQuestion.objects.create(
+        lao=tree.lao, figure="<b>คืนเงิน โทร 0812345678</b>", text="ตัวเลขผิด",
+        deadline=datetime.date(2026, 12, 15),
+    )  # fmt: skip
+    FigureQuestion.objects.create(
+        lao=tree.lao, indicator=ranked, fiscal_year=2569, text="ตัวเลขผิด",
+        deadline=datetime.date(2026, 12, 16),
+    )  # fmt: skip
+    # LAO, values, neighbours, peer group, peer medians, national figures, explanations,
+    # open questions (with their indicators), neighbours' values, composite
+    with django_assert_num_queries(10):
+        response = lao_page(english_client)
+    html = response.content.decode()
+    questions = html[html.index('id="questions-title"') :]
+    assert "0812345678" not in html and "คืนเงิน" not in html
+    assert "another figure of the LAO" in questions
+    assert f"{ranked.name_en or ranked.name_th} · " in questions
 
 
 def test_lao_page_of_another_year_and_unknown_lao(english_client, ranked):

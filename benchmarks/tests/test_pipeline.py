@@ -5,8 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from benchmarks.models import (
+    Completeness,
     CompositeScore,
     CompositeVersion,
     IndicatorValue,
@@ -16,10 +19,12 @@ from benchmarks.models import (
     Source,
 )
 from benchmarks.services import benchmarks_recompute
+from benchmarks.tasks import benchmarks_recompute_task
 from benchmarks.tests.conftest import TODAY
 from benchmarks.tests.factories import IndicatorFactory, IndicatorValueFactory
 from projects.tests.factories import ProjectFactory
 from units.changes import data_changed
+from units.models import LAO
 from units.tests.factories import ProvinceFactory, lao_in
 
 pytestmark = pytest.mark.usefixtures("indicators")
@@ -70,7 +75,12 @@ def test_the_national_run_computes_every_step(laos):
     # A second run changes nothing and makes no version.
     again = benchmarks_recompute(fiscal_years=[2569], today=TODAY)
     assert again["written"]["composite"]["created"] is False
-    assert again["written"]["ranks"] == {"years": 0, "ranks": 0, "peer_statistics": 0}
+    assert again["written"]["ranks"] == {
+        "years": 0,
+        "ranks": 0,
+        "peer_statistics": 0,
+        "changed_years": [],
+    }
 
 
 def test_one_lao_s_change_reranks_its_year(laos):
@@ -104,6 +114,81 @@ def test_a_data_change_runs_the_pipeline_after_commit(laos, django_capture_on_co
     # The listener's task (run at once in tests) recomputed the value and reranked the year.
     assert rates(laos) == [1, 6, 5, 4, 3, 2]
     assert CompositeVersion.objects.count() == 2
+
+
+def lpa_ranks(laos):
+    by_lao = dict(
+        IndicatorValue.objects.filter(indicator__code="lpa").values_list("lao_id", "national_rank")
+    )
+    return [by_lao.get(lao.pk) for lao in laos]
+
+
+def test_a_changed_value_reranks_only_its_indicator_year(laos):
+    benchmarks_recompute(fiscal_years=[2569], today=TODAY)
+    # A stale rank planted behind the pipeline's back shows whether an indicator is ranked again.
+    IndicatorValue.objects.filter(indicator__code="lpa").update(national_rank=99)
+    project = laos[0].projects.get()
+    project.disbursed_total = Decimal("95000")
+    project.save(update_fields=["disbursed_total"])
+    result = benchmarks_recompute(
+        fiscal_years=[2569], lao_ids=[laos[0].pk], indicator_years=[], today=TODAY
+    )
+    assert rates(laos) == [1, 6, 5, 4, 3, 2]
+    assert lpa_ranks(laos) == [99] * 6  # not ranked again
+    assert result["written"]["ranks"]["changed_years"] == [2569]
+    assert result["written"]["composite"]["changed"] == {2569: 6}
+    # The national run ranks everything, and repairs it.
+    benchmarks_recompute(fiscal_years=[2569], today=TODAY)
+    assert lpa_ranks(laos) == [6, 5, 4, 3, 2, 1]
+
+
+def test_an_unchanged_lao_reranks_nothing(laos):
+    benchmarks_recompute(fiscal_years=[2569], today=TODAY)
+    with CaptureQueriesContext(connection) as queries:
+        result = benchmarks_recompute(
+            fiscal_years=[2569], lao_ids=[laos[0].pk], indicator_years=[], today=TODAY
+        )
+    statements = " ".join(query["sql"] for query in queries)
+    assert "bm_ranked" not in statements and "bm_composite" not in statements
+    assert result["written"]["ranks"]["changed_years"] == []
+    assert result["written"]["composite"]["created"] is False
+
+
+def test_the_indicator_years_of_an_upload_are_ranked(laos):
+    benchmarks_recompute(fiscal_years=[2569], today=TODAY)
+    lpa = IndicatorValue.objects.get(indicator__code="lpa", lao=laos[0]).indicator
+    # An upload writes imported values itself: the pipeline does not see them change.
+    IndicatorValue.objects.filter(indicator=lpa, lao=laos[0]).update(value=Decimal("99"))
+    benchmarks_recompute_task.enqueue(
+        fiscal_years=[2569], lao_ids=[laos[0].pk], indicator_years=[[lpa.pk, 2569]]
+    )
+    assert lpa_ranks(laos) == [1, 6, 5, 4, 3, 2]
+    assert CompositeVersion.objects.count() == 2
+    # Without saying which (None), every indicator of the year is ranked, as uploads did.
+    IndicatorValue.objects.filter(indicator=lpa, lao=laos[0]).update(value=Decimal("1"))
+    benchmarks_recompute_task.enqueue(fiscal_years=[2569], lao_ids=[laos[0].pk])
+    assert lpa_ranks(laos) == [6, 5, 4, 3, 2, 1]
+
+
+def test_a_changed_peer_group_reranks_its_year(laos):
+    benchmarks_recompute(fiscal_years=[2569], today=TODAY)
+    IndicatorValue.objects.filter(indicator__code="lpa").update(peer_rank=99)
+    LAO.objects.filter(pk=laos[0].pk).update(population=8_000)  # sao-2 → sao-3
+    benchmarks_recompute(fiscal_years=[2569], lao_ids=[laos[0].pk], indicator_years=[], today=TODAY)
+    ranks = dict(
+        IndicatorValue.objects.filter(indicator__code="lpa").values_list("lao_id", "peer_rank")
+    )
+    assert [ranks[lao.pk] for lao in laos] == [1, 5, 4, 3, 2, 1]
+
+
+def test_the_daily_completeness_command(laos, capsys):
+    call_command("benchmarks_recompute", "--completeness")
+    out = capsys.readouterr().out
+    assert out.startswith("completeness: ")
+    assert Completeness.objects.filter(lao=laos[0]).exists()
+    assert not IndicatorYear.objects.exists()  # nothing else was computed
+    call_command("benchmarks_recompute", "--completeness")
+    assert "completeness: 0 written" in capsys.readouterr().out
 
 
 def test_the_command_prints_each_step(laos, capsys):

@@ -4,6 +4,8 @@ movement), the saturation check and the statistics of an indicator-year."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from benchmarks.models import Direction, IndicatorValue, IndicatorYear, PeerStatistic, Reason
 from benchmarks.peers import peer_memberships_recompute
@@ -166,9 +168,43 @@ def test_a_rerun_writes_nothing_and_one_changed_value_reranks_everyone(laos):
         "years": 0,
         "ranks": 0,
         "peer_statistics": 0,
+        "changed_years": [],
     }
     IndicatorValue.objects.filter(indicator=indicator, lao=laos[0]).update(value=Decimal("70"))
     written = indicator_ranks_recompute(fiscal_years=[2569])
     assert ranks(indicator, laos) == [1, 6, 5, 4, 3, 2]
     assert written["ranks"] == 6  # every rank moved
     assert written["years"] == 1  # maximum and histogram
+    assert written["changed_years"] == [2569]
+
+
+def test_only_the_indicator_years_given_are_ranked(laos):
+    moved, other = IndicatorFactory(), IndicatorFactory()
+    values(moved, laos, [10, 20, 30, 40, 50, 60])
+    values(other, laos, [10, 20, 30, 40, 50, 60])
+    values(moved, laos, [10, 20, 30, 40, 50, 60], year=2570)
+    indicator_ranks_recompute(fiscal_years=[2569, 2570])
+    # Every value of the first LAO is edited behind the pipeline's back; only `moved` of 2569 is
+    # said to have changed, so only it is ranked again: the others keep their ranks and
+    # statistics until they are named (or the national run).
+    IndicatorValue.objects.filter(lao=laos[0]).update(value=Decimal("70"))
+    written = indicator_ranks_recompute(indicator_years=[(moved.pk, 2569)])
+    # 6 ranks moved, and the 6 "ranks the year before" of 2570 with them.
+    assert written == {"years": 1, "ranks": 12, "peer_statistics": 1, "changed_years": [2569]}
+    assert ranks(moved, laos) == [1, 6, 5, 4, 3, 2]
+    assert ranks(other, laos) == [6, 5, 4, 3, 2, 1]
+    assert IndicatorYear.objects.get(indicator=other).maximum == Decimal("60")
+    assert ranks(moved, laos, year=2570) == [6, 5, 4, 3, 2, 1]
+    # The year after, not ranked, still follows the rank the year before.
+    assert ranks(moved, laos, "previous_national_rank", year=2570) == [1, 6, 5, 4, 3, 2]
+
+
+def test_no_indicator_year_given_ranks_nothing(laos):
+    with CaptureQueriesContext(connection) as queries:
+        assert indicator_ranks_recompute(indicator_years=[]) == {
+            "years": 0,
+            "ranks": 0,
+            "peer_statistics": 0,
+            "changed_years": [],
+        }
+    assert [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]] == []

@@ -172,8 +172,16 @@ def test_good_workbook_previews_then_commits_and_asks_one_recompute(
     assert lpa.as_of == timezone.localdate()  # blank date: the day of the upload
     assert value_of("6400101", "ita").computed_at == unchanged.computed_at  # not written again
     assert not IndicatorValue.objects.filter(lao=region.laos[2]).exists()
-    # One recompute of the uploaded year, whatever the number of LAOs.
-    assert recomputes == [{"fiscal_years": [LAST], "lao_ids": [region.laos[0].pk]}]
+    # One recompute of the uploaded year, whatever the number of LAOs, re-ranking only the
+    # indicator-years the upload changed.
+    ita_id, lpa_id = (Indicator.objects.get(code=code).pk for code in ("ita", "lpa-finance"))
+    assert recomputes == [
+        {
+            "fiscal_years": [LAST],
+            "lao_ids": [region.laos[0].pk],
+            "indicator_years": sorted({(ita_id, LAST), (lpa_id, LAST)}),
+        }
+    ]
 
 
 def test_the_same_workbook_twice_changes_nothing_the_second_time(client, region, recomputes):

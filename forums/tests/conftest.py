@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from forums import services
 from forums.tests.factories import BoardFactory
+from units.tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +16,9 @@ def forum_settings(settings):
     settings.FORUMS_NEW_ACCOUNT_LINKS = 1
     settings.FORUMS_NEW_ACCOUNT_DAYS = 3
     settings.FORUMS_FLAGS_TO_HIDE = 2
+    settings.FORUMS_FLAG_MIN_ACCOUNT_DAYS = 3
+    settings.FORUMS_FLAG_LIMIT = 20
+    settings.FORUMS_FLAG_WINDOW_MINUTES = 60
     settings.FORUMS_EDIT_WINDOW_MINUTES = 30
     settings.FORUMS_UNANSWERED_DAYS = 7
     return settings
@@ -35,3 +41,10 @@ def question(tree):
 @pytest.fixture
 def now():
     return timezone.now()
+
+
+@pytest.fixture
+def veterans(db):
+    """Two citizens whose accounts are old enough for their flags to count toward hiding."""
+    joined = timezone.now() - timedelta(days=30)
+    return [UserFactory(username=f"veteran{n}", date_joined=joined) for n in (1, 2)]

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from forums import selectors, services
 from forums.models import (
     Board,
+    Flag,
     ForumNotification,
     ModerationAction,
     ModerationLog,
@@ -176,14 +177,14 @@ def test_others_cannot_edit_and_the_author_not_after_the_window(question, tree):
     assert not PostRevision.objects.exists()
 
 
-def test_flags_from_enough_different_users_hide_a_post_until_reviewed(question, tree):
-    spam = reply(question, tree.neighbour_officer, body="ขายของ")
-    services.post_flag(post=spam, user=tree.citizen, reason="spam")
+def test_flags_from_enough_different_users_hide_a_post_until_reviewed(question, tree, veterans):
+    spam = reply(question, UserFactory(username="spammer"), body="ขายของ")
+    services.post_flag(post=spam, user=veterans[0], reason="spam")
     spam.refresh_from_db()
     assert not spam.is_hidden and spam.flag_count == 1
     with pytest.raises(ValidationError):  # the same user again does not count
-        services.post_flag(post=spam, user=tree.citizen, reason="spam")
-    services.post_flag(post=spam, user=tree.officer, reason="spam")
+        services.post_flag(post=spam, user=veterans[0], reason="spam")
+    services.post_flag(post=spam, user=veterans[1], reason="spam")
     spam.refresh_from_db()
     assert spam.is_hidden and spam.awaiting_review
     log = ModerationLog.objects.get()
@@ -288,8 +289,156 @@ def test_recent_questions_are_not_yet_unanswered(question, tree):
     assert list(selectors.unanswered_questions(user=tree.officer)) == []
 
 
-def test_board_counts_survive_hiding_by_flags_of_a_reply(question, tree):
-    spam = reply(question, tree.neighbour_officer)
-    services.post_flag(post=spam, user=tree.citizen, reason="spam")
-    services.post_flag(post=spam, user=tree.officer, reason="spam")
+def test_board_counts_survive_hiding_by_flags_of_a_reply(question, tree, veterans):
+    spam = reply(question, UserFactory(username="spammer"))
+    for user in veterans:
+        services.post_flag(post=spam, user=user, reason="spam")
+    assert Post.objects.get(pk=spam.pk).is_hidden
     assert Board.objects.get(pk=question.board_id).thread_count == 1
+
+
+# --- what flags may and may not hide -----------------------------------------------------------
+
+
+def flag_all(post, users, **kwargs):
+    for user in users:
+        services.post_flag(post=post, user=user, reason="abuse", **kwargs)
+    post.refresh_from_db()
+    return post
+
+
+def test_flags_never_hide_the_laos_official_answer_they_only_queue_it(question, tree, veterans):
+    answer = flag_all(reply(question, tree.officer, official=True), veterans)
+    assert not answer.is_hidden and answer.flag_count == 2
+    assert list(selectors.moderation_queue()) == [answer]
+    assert not ModerationLog.objects.exists()
+    question.refresh_from_db()
+    assert question.answered_at is not None
+    services.post_hide(post=answer, user=tree.editor, reason="ผิดกติกา")  # a moderator still may
+    assert Post.objects.get(pk=answer.pk).is_hidden
+
+
+@pytest.mark.parametrize("who", ["neighbour_officer", "staff", "executive", "editor", "admin"])
+def test_flags_never_hide_posts_of_the_back_office(question, tree, veterans, who):
+    post = flag_all(reply(question, getattr(tree, who)), veterans)
+    assert not post.is_hidden and post.flag_count == 2
+    assert list(selectors.moderation_queue()) == [post]
+
+
+def test_flags_on_the_opening_post_never_hide_the_thread(question, tree, veterans):
+    opening = flag_all(question.posts.get(), veterans)
+    question.refresh_from_db()
+    assert not opening.is_hidden and not question.is_hidden
+    assert Board.objects.get(pk=question.board_id).thread_count == 1
+    assert list(selectors.moderation_queue()) == [opening]
+    assert list(Thread.objects.visible()) == [question]
+
+
+def test_only_flags_of_accounts_old_enough_count_toward_hiding(question, tree, veterans):
+    spam = reply(question, UserFactory(username="spammer"))
+    newcomers = [UserFactory(username=f"new{n}") for n in range(3)]
+    spam = flag_all(spam, newcomers + veterans[:1])
+    assert not spam.is_hidden and spam.flag_count == 4  # queued, but one flag counts
+    assert list(selectors.moderation_queue()) == [spam]
+    with translation.override("en"):
+        spam = flag_all(spam, veterans[1:])
+    assert spam.is_hidden and spam.awaiting_review
+    assert ModerationLog.objects.get().reason == "2 flags from different users"
+
+
+def test_an_account_exactly_as_old_as_required_counts(question, tree, settings):
+    settings.FORUMS_FLAG_MIN_ACCOUNT_DAYS = 0
+    spam = reply(question, UserFactory(username="spammer"))
+    assert flag_all(spam, [tree.citizen, tree.executive]).is_hidden
+
+
+def test_flagging_is_rate_limited_per_account_with_a_clear_message(question, tree, settings):
+    settings.FORUMS_FLAG_LIMIT = 2
+    posts = [reply(question, UserFactory(username=f"author{n}")) for n in range(3)]
+    services.post_flag(post=posts[0], user=tree.citizen, reason="spam")
+    with pytest.raises(ValidationError):  # refused flags roll back: they use none of the limit
+        services.post_flag(post=posts[0], user=tree.citizen, reason="spam")
+    services.post_flag(post=posts[1], user=tree.citizen, reason="spam")
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.post_flag(post=posts[2], user=tree.citizen, reason="spam")
+    assert refused.value.code == "rate_limit"
+    assert refused.value.messages == [
+        "You have flagged many posts in a short time. Please wait 60 minutes and flag again."
+    ]
+    assert Flag.objects.filter(user=tree.citizen).count() == 2
+    assert Post.objects.get(pk=posts[2].pk).flag_count == 0
+
+
+def test_flagging_is_rate_limited_per_address(question, tree, settings):
+    settings.FORUMS_FLAG_LIMIT = 1
+    first, second = (reply(question, UserFactory(username=f"author{n}")) for n in range(2))
+    services.post_flag(post=first, user=tree.executive, reason="spam", keys=["ip:9.9.9.9"])
+    with pytest.raises(ValidationError) as refused:
+        services.post_flag(post=second, user=tree.editor, reason="spam", keys=["ip:9.9.9.9"])
+    assert refused.value.code == "rate_limit"
+    services.post_flag(post=second, user=tree.editor, reason="spam", keys=["ip:8.8.8.8"])
+
+
+# --- titles and e-mail subjects ----------------------------------------------------------------
+
+
+def test_titles_are_kept_on_one_line_without_control_characters(board, tree):
+    title = "ถนน\r\nBcc: all@example.org\x00\x07\tพัง\u2028ครับ "
+    thread = services.thread_create(board=board, user=tree.citizen, title=title, body="b")
+    assert thread.title == "ถนน Bcc: all@example.org พัง ครับ"
+    assert Thread.objects.get(pk=thread.pk).title == thread.title
+
+
+def test_a_title_of_only_control_characters_is_refused(board, tree):
+    with pytest.raises(ValidationError) as refused:
+        services.thread_create(board=board, user=tree.citizen, title="\r\n\x00\t", body="b")
+    assert refused.value.code == "title"
+    assert not Thread.objects.exists() and not Post.objects.exists()
+
+
+def test_followers_are_emailed_even_about_a_title_with_a_line_break(
+    question, tree, django_capture_on_commit_callbacks
+):
+    # A title stored before titles were kept on one line.
+    Thread.objects.filter(pk=question.pk).update(title="ถนนชำรุด\r\nBcc: x@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(question, tree.officer, official=True)
+    [message] = mail.outbox
+    assert message.to == ["citizen@example.org"]
+    assert "ถนนชำรุด Bcc: x@example.org" in message.message()["Subject"]
+    assert "Bcc" not in message.message()  # the title smuggled no header in
+
+
+# --- an LAO's question board -------------------------------------------------------------------
+
+
+def test_an_laos_board_is_made_with_its_first_question_only(tree):
+    board = selectors.lao_board(lao=tree.lao)
+    assert board.pk is None and not Board.objects.exists()
+    thread = services.thread_create(board=board, user=tree.citizen, title="ถาม", body="ครับ")
+    saved = Board.objects.get()
+    assert (saved.lao, saved.slug, saved.thread_count, thread.board) == (
+        tree.lao,
+        "lao-6300001",
+        1,
+        saved,
+    )
+    assert selectors.lao_board(lao=tree.lao) == saved
+
+
+def test_a_refused_first_question_makes_no_board(tree, settings):
+    settings.FORUMS_POST_LIMIT = 0
+    with pytest.raises(ValidationError):
+        services.thread_create(
+            board=selectors.lao_board(lao=tree.lao), user=tree.citizen, title="ถาม", body="ครับ"
+        )
+    assert not Board.objects.exists()
+
+
+def test_an_inactive_lao_takes_no_question(tree):
+    board = selectors.lao_board(lao=tree.lao)
+    tree.lao.is_active = False
+    with pytest.raises(ValidationError) as refused:
+        services.thread_create(board=board, user=tree.citizen, title="ถาม", body="ครับ")
+    assert refused.value.code == "inactive"
+    assert not Board.objects.exists() and not Thread.objects.exists()

@@ -288,3 +288,122 @@ def test_the_index_without_boards_is_an_empty_state_in_one_query(
     with django_assert_num_queries(1):
         response = client.get(reverse("forums:index"))
     assert 'class="empty-state"' in response.text
+
+
+# --- an LAO's question board: no visit writes --------------------------------------------------
+
+
+def test_a_visit_to_an_laos_board_before_its_first_question_writes_nothing(
+    client, tree, django_assert_num_queries
+):
+    url = reverse("forums:lao", args=[tree.lao.url_code])
+    with django_assert_num_queries(2):  # the LAO, its board (none yet)
+        response = client.get(url)
+    assert response.status_code == 200
+    assert not Board.objects.exists()
+    page = response.text
+    assert f"คำถามถึง{tree.lao}" in page and 'class="empty-state"' in page
+    assert reverse("forums:lao-new", args=[tree.lao.url_code]) in page
+
+
+def test_a_project_discussion_page_writes_no_board(client, tree, django_assert_num_queries):
+    from projects.tests.factories import ProjectFactory
+
+    project = ProjectFactory(lao=tree.lao)
+    with django_assert_num_queries(2):  # the project with its LAO, its threads
+        page = client.get(reverse("forums:project", args=[project.pk])).text
+    assert not Board.objects.exists()
+    assert reverse("forums:lao-new", args=[tree.lao.url_code]) + f"?project={project.pk}" in page
+
+
+def test_an_inactive_or_unknown_laos_board_is_404_and_writes_nothing(client, tree):
+    from projects.tests.factories import ProjectFactory
+
+    project = ProjectFactory(lao=tree.lao)
+    tree.lao.__class__.objects.filter(pk=tree.lao.pk).update(is_active=False)
+    client.force_login(tree.citizen)
+    for url in (
+        reverse("forums:lao", args=[tree.lao.url_code]),
+        reverse("forums:lao", args=["9999999"]),
+        reverse("forums:lao-new", args=[tree.lao.url_code]),
+    ):
+        assert client.get(url).status_code == 404, url
+    response = client.post(
+        reverse("forums:lao-new", args=[tree.lao.url_code]), {"title": "ถาม", "body": "ครับ"}
+    )
+    assert response.status_code == 404
+    page = client.get(reverse("forums:project", args=[project.pk])).text
+    assert reverse("forums:lao-new", args=[tree.lao.url_code]) not in page  # no ask button
+    assert not Board.objects.exists() and not Thread.objects.exists()
+
+
+def test_the_first_question_makes_the_laos_board(client, tree):
+    from projects.tests.factories import ProjectFactory
+
+    project = ProjectFactory(lao=tree.lao)
+    new = reverse("forums:lao-new", args=[tree.lao.url_code]) + f"?project={project.pk}"
+    assert client.get(new).status_code == 302  # to the login page
+    client.force_login(tree.citizen)
+    assert client.get(new).status_code == 200 and not Board.objects.exists()
+    response = client.post(new, {"title": "ถามเรื่อง\nโครงการ", "body": "เริ่มเมื่อไร"})
+    thread = Thread.objects.get()
+    assert response.url == thread.get_absolute_url()
+    assert (thread.title, thread.lao, thread.project) == ("ถามเรื่อง โครงการ", tree.lao, project)
+    board = Board.objects.get()
+    assert (thread.board, board.lao, board.thread_count) == (board, tree.lao, 1)
+    lao_url = reverse("forums:lao", args=[tree.lao.url_code])
+    assert client.get(lao_url).url == board.get_absolute_url()
+
+
+def test_a_refused_first_question_keeps_the_text_and_makes_no_board(english_client, tree, settings):
+    settings.FORUMS_POST_LIMIT = 0
+    english_client.force_login(tree.citizen)
+    response = english_client.post(
+        reverse("forums:lao-new", args=[tree.lao.url_code]),
+        {"title": "ถามครับ", "body": "ข้อความที่พิมพ์ไว้"},
+    )
+    assert response.status_code == 200
+    assert "Please wait" in response.text and "ข้อความที่พิมพ์ไว้" in response.text
+    assert not Board.objects.exists()
+
+
+def test_a_title_of_control_characters_only_is_a_form_error(client, board, tree):
+    client.force_login(tree.citizen)
+    response = client.post(
+        reverse("forums:thread-new", args=[board.slug]), {"title": "\x07\x1b\r\n", "body": "b"}
+    )
+    assert response.status_code == 200 and not Thread.objects.exists()
+    form = response.context["form"]
+    assert "title" in form.errors
+
+
+# --- flags through the pages ---------------------------------------------------------------------
+
+
+def test_flags_on_the_opening_post_leave_the_thread_readable(client, question, veterans):
+    for user in veterans:
+        client.force_login(user)
+        response = client.post(
+            reverse("forums:post-flag", args=[question.posts.get().pk]), {"reason": "spam"}
+        )
+        assert response.status_code == 302
+    client.logout()
+    assert client.get(question.get_absolute_url()).status_code == 200
+
+
+def test_flagging_through_the_page_is_limited_per_address(english_client, question, tree, settings):
+    settings.FORUMS_FLAG_LIMIT = 1
+    posts = [
+        services.post_reply(thread=question, user=tree.officer, body=f"ตอบ {n}") for n in range(2)
+    ]
+    english_client.force_login(tree.citizen)
+    flag = reverse("forums:post-flag", args=[posts[0].pk])
+    assert english_client.post(flag, {"reason": "spam"}).status_code == 302
+    english_client.force_login(tree.executive)  # another account, the same address
+    response = english_client.post(
+        reverse("forums:post-flag", args=[posts[1].pk]), {"reason": "spam", "note": "โฆษณา"}
+    )
+    assert response.status_code == 200
+    assert "You have flagged many posts in a short time." in response.text
+    assert "โฆษณา" in response.text
+    assert Post.objects.get(pk=posts[1].pk).flag_count == 0

@@ -3,15 +3,28 @@ separators and script; what passes is stored under a generated name and served a
 attachment with `nosniff`."""
 
 import io
+import json
+import tempfile
+import time
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from knowledge.files import ExtractionFailed, check_upload, clean_file_name, extract_text
-from knowledge.models import Document, DocumentFile, ExtractionStatus
+from knowledge import extract_child, services
+from knowledge.files import (
+    EXTRACT_TIMEOUT_SECONDS,
+    ExtractionFailed,
+    check_upload,
+    clean_file_name,
+    discard,
+    extract_text,
+)
+from knowledge.models import Document, DocumentFile, ExtractionError, ExtractionStatus
+from knowledge.tests.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +107,10 @@ def test_a_huge_file_is_refused(settings):
         ("รายงาน.exe", "รายงาน.pdf"),  # the extension of what the content is
         ("", "document.pdf"),
         ("a\r\nb.pdf", "ab.pdf"),
+        # Bidi overrides and isolates would show "invoice\u202efdp.exe" as "invoiceexe.pdf".
+        ("invoice\u202efdp.exe", "invoicefdp.pdf"),
+        ("ราย\u200bงาน\u2066x\u2069\u200f.pdf", "รายงานx.pdf"),
+        ("a\u2028b\u0085c\ufeff.pdf", "abc.pdf"),
     ],
 )
 def test_file_names_lose_folders_and_control_characters(name, expected):
@@ -181,3 +198,132 @@ def test_a_refused_file_shows_the_reason_and_nothing_is_stored(english_client, t
         in response.content.decode()
     )
     assert not Document.objects.exists() and not DocumentFile.objects.exists()
+
+
+@pytest.fixture
+def upload_dir(settings, tmp_path, monkeypatch):
+    """Where checked copies are written: Django's upload directory, which is also made the
+    default temporary directory so that a copy written anywhere by default is seen."""
+    directory = tmp_path / "uploads"
+    directory.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(directory)
+    monkeypatch.setattr(tempfile, "tempdir", str(directory))
+    return directory
+
+
+def copies(directory) -> list:
+    return sorted(directory.glob("knowledge-*.upload"))
+
+
+def pdfs(count: int) -> list:
+    return [SimpleUploadedFile(f"{n}.pdf", minimal_pdf()) for n in range(count)]
+
+
+def test_checked_copies_are_written_where_the_test_looks(upload_dir):
+    checked = check_upload(pdfs(1)[0])
+    assert copies(upload_dir) == [Path(checked.path)]
+    discard([checked])
+    assert copies(upload_dir) == []
+
+
+def test_an_invalid_form_checks_no_file_and_leaves_no_copy(english_client, tree, upload_dir):
+    english_client.force_login(tree.editor)
+    response = english_client.post(
+        reverse("knowledge:document-new"), {"kind": "research", "title": "", "files": pdfs(5)}
+    )
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    assert copies(upload_dir) == []
+    # A refused file also takes the copies of the files checked before it.
+    response = english_client.post(
+        reverse("knowledge:document-new"),
+        {"kind": "research", "title": "x", "files": [*pdfs(2), SimpleUploadedFile("c.pdf", b"MZ")]},
+    )
+    assert response.status_code == 200 and not Document.objects.exists()
+    assert copies(upload_dir) == []
+
+
+def test_a_refused_edit_leaves_no_copy(english_client, tree, upload_dir):
+    document = DocumentFactory(title="รายงาน", kind="report")
+    english_client.force_login(tree.editor)
+    response = english_client.post(
+        reverse("knowledge:document-edit", args=[document.pk]),
+        {"kind": "report", "title": "x", "version": document.version + 1, "files": pdfs(3)},
+    )
+    assert response.status_code == 200 and "Someone else changed" in response.content.decode()
+    assert copies(upload_dir) == [] and not DocumentFile.objects.exists()
+
+
+def test_copies_not_stored_when_storing_fails_are_removed(client, tree, upload_dir, monkeypatch):
+    class BrokenStorage:
+        def save(self, name, content):
+            raise OSError("disk full")
+
+    monkeypatch.setattr(services, "default_storage", BrokenStorage())
+    client.force_login(tree.editor)
+    with pytest.raises(OSError, match="disk full"):
+        client.post(
+            reverse("knowledge:document-new"),
+            {"kind": "research", "title": "x", "files": pdfs(3)},
+        )
+    assert copies(upload_dir) == []
+
+
+PROBE = """
+import json, os, resource, sys
+sys.path.insert(0, {folder!r})
+import extract_child
+
+def report(path, max_chars, max_cells):
+    sys.stderr.write("noise " * 2_000_000)
+    try:
+        with open(path + ".written", "wb") as out:
+            out.write(b"x")
+        written = True
+    except OSError:
+        written = False
+    return json.dumps({{
+        "environ": dict(os.environ), "written": written,
+        "cpu": resource.getrlimit(resource.RLIMIT_CPU),
+        "fsize": resource.getrlimit(resource.RLIMIT_FSIZE),
+    }})
+
+def spin(path, max_chars, max_cells):
+    while True:
+        pass
+
+extract_child.READERS.update(pdf=report, xlsx=spin)
+if sys.argv[2] == "xlsx":
+    sys.argv[6] = "1"
+sys.exit(extract_child.main())
+"""
+
+
+@pytest.fixture
+def probe(tmp_path, monkeypatch):
+    """extract_child.main run with readers that report what the child got, or spin."""
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE.format(folder=str(Path(extract_child.__file__).parent)))
+    monkeypatch.setattr(extract_child, "__file__", str(script))
+    return tmp_path / "a.pdf"
+
+
+def test_the_child_gets_no_secrets_no_file_writes_and_a_cpu_ceiling(probe, monkeypatch):
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "do-not-leak")
+    probe.write_bytes(minimal_pdf())
+    seen = json.loads(extract_text(str(probe), "pdf"))
+    assert "PORTAL_SECRET_KEY" not in seen["environ"]
+    assert "DATABASE_URL" not in seen["environ"]
+    assert set(seen["environ"]) <= {"PATH", "LANG", "LC_ALL", "LC_CTYPE"}
+    assert seen["written"] is False and not Path(f"{probe}.written").stat().st_size
+    assert seen["fsize"] == [0, 0]
+    assert 0 < seen["cpu"][0] <= EXTRACT_TIMEOUT_SECONDS
+
+
+def test_a_child_over_its_cpu_time_is_a_timeout(probe):
+    probe.write_bytes(b"PK")
+    started = time.monotonic()
+    with pytest.raises(ExtractionFailed) as failed:
+        extract_text(str(probe), "xlsx")  # the probe spins with one second of CPU time
+    assert failed.value.reason == ExtractionError.TIMEOUT
+    # Ended by its own CPU ceiling, not by the worker's wall-clock timeout.
+    assert time.monotonic() - started < EXTRACT_TIMEOUT_SECONDS / 4

@@ -97,3 +97,21 @@ def test_unpublished_documents_are_not_found(tree):
 
     good_practice(tree.lao, title="ธนาคารขยะ", status="submitted")
     assert search_page(published_documents(), "ธนาคารขยะ", number=1, size=20).total == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["a", "ขย", "  น้  ", "a\x00b"])
+def test_a_query_under_three_characters_is_refused_without_a_query(
+    query, django_assert_num_queries
+):
+    DocumentFactory(title="abc ขยะ น้ำ", body="a b ขยะ")
+    with django_assert_num_queries(0):  # `LIKE '%a%'` would read every chunk
+        page = search_page(published_documents(), query, number=1, size=20)
+    assert page.too_short and page.results == [] and page.total == 0
+
+
+@pytest.mark.django_db
+def test_three_characters_are_searched():
+    wanted = DocumentFactory(title="รายงาน", body="ระบบน้ำประปา")
+    page = search_page(published_documents(), "น้ำ", number=1, size=20)
+    assert not page.too_short and [document.pk for document in page.results] == [wanted.pk]

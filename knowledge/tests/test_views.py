@@ -31,6 +31,18 @@ def test_search_page_ranks_highlights_and_filters(client, tree, django_assert_nu
     assert client.get(url, {"q": "x" * 500, "page": "9" * 50, "year": "abc"}).status_code == 200
 
 
+def test_a_too_short_query_says_so_and_searches_nothing(
+    english_client, tree, django_assert_num_queries
+):
+    DocumentFactory(title="a report", body="a b c")
+    with django_assert_num_queries(1):  # provinces of the filter form only
+        response = english_client.get(reverse("knowledge:search"), {"q": " a "})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Type at least three characters to search." in html
+    assert 'class="document-item"' not in html and "No document matches." not in html
+
+
 def test_script_in_a_title_and_query_is_escaped(client, tree):
     DocumentFactory(title='<script>alert("x")</script> ขยะ', body="<img src=x onerror=alert(1)>")
     html = client.get(reverse("knowledge:search"), {"q": "<script>"}).content.decode()
@@ -121,3 +133,38 @@ def test_a_proposal_is_hidden_from_the_public_and_other_laos(client, tree):
     assert client.get(url).status_code == 200
     client.force_login(tree.editor)
     assert client.get(url).status_code == 200
+
+
+def test_editing_with_a_malformed_or_missing_version_is_404(client, tree):
+    document = DocumentFactory(title="รายงานเดิม")
+    client.force_login(tree.editor)
+    url = reverse("knowledge:document-edit", args=[document.pk])
+    for version in ({"version": "x"}, {"version": ""}, {}):
+        response = client.post(url, {"kind": "report", "title": "รายงานใหม่", **version})
+        assert response.status_code == 404
+    document.refresh_from_db()
+    assert document.title == "รายงานเดิม"
+
+
+def test_a_stale_edit_is_a_form_error_keeping_what_was_typed(
+    english_client, tree, django_assert_num_queries
+):
+    document = DocumentFactory(title="รายงานเดิม", kind="report")
+    english_client.force_login(tree.editor)
+    url = reverse("knowledge:document-edit", args=[document.pk])
+    # session, user, the document (with its LAOs), the LAOs of the form's initial value
+    with django_assert_num_queries(4):
+        assert english_client.get(url).status_code == 200
+    stale = document.version
+    Document.objects.filter(pk=document.pk).update(version=stale + 1)  # someone saved meanwhile
+    response = english_client.post(
+        url, {"kind": "report", "title": "รายงานที่แก้ไขแล้ว", "version": str(stale)}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else changed this document after you opened it." in html
+    assert 'value="รายงานที่แก้ไขแล้ว"' in html  # what was typed
+    # The version the user saw is kept: saving again is refused again, not a silent overwrite.
+    assert f'name="version" value="{stale}"' in html
+    document.refresh_from_db()
+    assert document.title == "รายงานเดิม" and document.version == stale + 1

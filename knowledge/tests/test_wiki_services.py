@@ -132,7 +132,9 @@ def test_protected_pages_are_for_editors_only(writer, editor):
     assert wiki.page_edit(page=page, user=writer, text="ค", base_revision=2).revision_number == 3
 
 
-def test_internal_links_resolve_and_missing_pages_come_alive_when_created(writer):
+def test_internal_links_resolve_and_missing_pages_come_alive_when_created(
+    writer, django_capture_on_commit_callbacks
+):
     linking = wiki.page_create(
         title="งบประมาณ", text="ดู [[แผนพัฒนาท้องถิ่น]] และ [[ภาษี|ภาษีท้องถิ่น]]", user=writer
     )
@@ -141,7 +143,12 @@ def test_internal_links_resolve_and_missing_pages_come_alive_when_created(writer
         "แผนพัฒนาท้องถิ่น",
         "ภาษี",
     }
-    target = wiki.page_create(title="แผนพัฒนาท้องถิ่น", text="แผน", user=writer)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        target = wiki.page_create(title="แผนพัฒนาท้องถิ่น", text="แผน", user=writer)
+    linking.refresh_from_db()
+    # Not in the request: the pages waiting for the title are rendered by a task after commit.
+    assert linking.html.count('class="missing"') == 2 and len(callbacks) == 1
+    callbacks[0]()
     linking.refresh_from_db()
     assert f'class="internal" href="{target.get_absolute_url()}"' in linking.html
     assert linking.html.count('class="missing"') == 1
@@ -175,3 +182,74 @@ def test_hostile_markdown_and_links_render_harmless(text, writer):
 def test_a_text_over_the_limit_is_refused(writer):
     with pytest.raises(ValidationError):
         wiki.page_create(title="ยาว", text="ก" * (wiki.TEXT_MAX_LENGTH + 1), user=writer)
+
+
+def test_a_new_page_nobody_links_to_enqueues_nothing(writer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        wiki.page_create(title="หน้าเดี่ยว", text="ก", user=writer)
+    assert callbacks == []
+
+
+def test_rendering_again_leaves_a_page_edited_meanwhile_alone(writer, monkeypatch):
+    linking = wiki.page_create(title="ต้นทาง", text="ดู [[ปลายทาง]]", user=writer)
+    wiki.page_create(title="ปลายทาง", text="ข", user=writer)  # its task is not run here
+    render = wiki.render_wiki_text
+
+    def edit_while_rendering(text):
+        monkeypatch.setattr(wiki, "render_wiki_text", render)
+        wiki.page_edit(page=linking, user=writer, text="ฉบับใหม่ [[ปลายทาง]]", base_revision=1)
+        return render(text)
+
+    monkeypatch.setattr(wiki, "render_wiki_text", edit_while_rendering)
+    assert wiki.pages_linking_to_render(title="ปลายทาง") == 0
+    linking.refresh_from_db()
+    assert linking.revision_number == 2 and "ฉบับใหม่" in linking.html  # not the older text
+    assert wiki.pages_linking_to_render(title="ปลายทาง") == 1
+
+
+def test_registered_users_save_shorter_texts_than_editors(writer, editor):
+    long_text = "ก" * (wiki.TEXT_MAX_LENGTH_REGISTERED + 1)
+    with pytest.raises(ValidationError) as refused:
+        wiki.page_create(title="ยาว", text=long_text, user=writer)
+    assert refused.value.code == "long"
+    page = wiki.page_create(title="ยาว", text="ก", user=writer)
+    with pytest.raises(ValidationError):
+        wiki.page_edit(page=page, user=writer, text=long_text, base_revision=1)
+    assert WikiRevision.objects.count() == 1
+    page = wiki.page_edit(page=page, user=editor, text=long_text, base_revision=1)
+    assert page.current.size == wiki.TEXT_MAX_LENGTH_REGISTERED + 1
+
+
+def test_an_account_has_a_daily_quota_of_text_editors_none(writer, editor, monkeypatch):
+    monkeypatch.setattr(wiki, "DAILY_TEXT_QUOTA", 25)
+    page = wiki.page_create(title="โควตา", text="ก" * 10, user=writer)
+    page = wiki.page_edit(page=page, user=writer, text="ข" * 10, base_revision=1)
+    assert wiki.saved_today(writer) == 20
+    with pytest.raises(ValidationError) as refused:
+        wiki.page_edit(page=page, user=writer, text="ค" * 6, base_revision=2)
+    assert refused.value.code == "quota"
+    with pytest.raises(ValidationError):
+        wiki.page_create(title="อีกหน้า", text="ค" * 6, user=writer)
+    with pytest.raises(ValidationError):  # a revert stores the whole text again
+        wiki.page_revert(
+            page=page, user=writer, revision=page.revisions.get(number=1), base_revision=2
+        )
+    assert WikiRevision.objects.count() == 2
+    # Another account, and editors, are not held by this one's quota.
+    other = UserFactory(username="other")
+    page = wiki.page_edit(page=page, user=other, text="ง" * 10, base_revision=2)
+    page = wiki.page_edit(page=page, user=editor, text="จ" * 30, base_revision=3)
+    page = wiki.page_edit(page=page, user=editor, text="ฉ" * 30, base_revision=4)
+    assert page.revision_number == 5
+
+
+def test_the_quota_counts_only_the_last_24_hours(writer, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(wiki, "DAILY_TEXT_QUOTA", 25)
+    page = wiki.page_create(title="โควตา", text="ก" * 20, user=writer)
+    WikiRevision.objects.filter(page=page).update(created_at=timezone.now() - timedelta(hours=25))
+    page = wiki.page_edit(page=page, user=writer, text="ข" * 20, base_revision=1)
+    assert page.revision_number == 2

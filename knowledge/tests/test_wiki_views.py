@@ -256,3 +256,50 @@ def test_the_admin_shows_pages_and_history_read_only(client, article):
         == 200
     )
     assert client.get(reverse("admin:knowledge_wikirevision_add")).status_code == 403
+
+
+def test_a_hostile_diff_is_answered_quickly_and_says_it_is_cut(
+    client, writer, django_assert_num_queries
+):
+    import time
+
+    page = wiki.page_create(title="ซ้ำ", text="ab " * 600, user=writer)
+    page = wiki.page_edit(page=page, user=writer, text="ba " * 600, base_revision=1)
+    started = time.perf_counter()
+    with django_assert_num_queries(2):  # the page, both revisions
+        response = client.get(url("wiki-diff", page) + "?from=1&to=2")
+    assert time.perf_counter() - started < 5  # a safety net: it took ~30 s before
+    assert response.status_code == 200
+    assert "diff-notice" in response.content.decode()
+
+
+def test_an_edit_conflict_on_hostile_texts_is_answered_quickly(client, writer):
+    import time
+
+    page = wiki.page_create(title="ซ้ำ", text="a\n" * 1000, user=writer)
+    wiki.page_edit(page=page, user=UserFactory(), text="b\n" * 1000, base_revision=1)
+    client.force_login(writer)
+    started = time.perf_counter()
+    response = client.post(url("wiki-edit", page), {"text": "b\na\n" * 500, "base_revision": 1})
+    assert time.perf_counter() - started < 5  # a safety net: the diff is not cached here
+    assert response.status_code == 409
+
+
+def test_the_daily_quota_of_text_refuses_with_429(client, writer, monkeypatch):
+    monkeypatch.setattr(wiki, "DAILY_TEXT_QUOTA", 10)
+    client.force_login(writer)
+    response = client.post(reverse("knowledge:wiki-new"), {"title": "หน้าแรก", "text": "ก" * 8})
+    assert response.status_code == 302
+    response = client.post(reverse("knowledge:wiki-new"), {"title": "หน้าสอง", "text": "ข" * 8})
+    assert response.status_code == 429
+    assert "(10 " in response.content.decode()  # the quota message names the quota
+    assert not WikiPage.objects.filter(title="หน้าสอง").exists()
+
+
+def test_a_registered_user_cannot_save_an_editors_length(client, writer):
+    client.force_login(writer)
+    text = "ก" * (wiki.TEXT_MAX_LENGTH_REGISTERED + 1)
+    response = client.post(reverse("knowledge:wiki-new"), {"title": "ยาว", "text": text})
+    assert response.status_code == 200
+    assert f"{wiki.TEXT_MAX_LENGTH_REGISTERED}" in response.content.decode()
+    assert not WikiPage.objects.exists()

@@ -356,7 +356,7 @@ def test_citizens_get_their_notifications_but_no_work_link(client, tree):
     assert response.context["waiting"] is None
     html = response.content.decode()
     assert f'href="{WORK}"' not in html
-    assert reverse("projects:following") in html
+    assert f'class="header-notifications" href="{reverse("notifications")}"' in html
 
 
 def test_the_badges_count_unread_webboard_notifications_too(

@@ -1,15 +1,18 @@
 """The webboard journey: a citizen signs up (with the e-mail confirmation) and asks an LAO a
 question from its profile; the LAO's officer answers and the answer is marked as the LAO's; a
-spammer's reply is flagged by two users and hidden, and a moderator confirms it; the citizen
-then sees the answer and the notification of it.
+spammer's reply is flagged by the new citizen (queued only) and by two older accounts, which
+hides it, and a moderator confirms it; the citizen then sees the answer and the notification
+of it.
 
 Pages are found by their links and fields rather than by their words, so the journey reads the
 same in Thai and in English."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from forums.models import ModerationLog, Post, Thread
@@ -51,7 +54,10 @@ def test_question_official_answer_flagged_spam_and_the_notification(
     )
     UserFactory(username="officer30", role=Role.OFFICER, lao=lao)
     UserFactory(username="spammer")
-    UserFactory(username="neighbour")
+    # Flags count toward hiding only from accounts older than FORUMS_FLAG_MIN_ACCOUNT_DAYS.
+    joined = timezone.now() - timedelta(days=30)
+    UserFactory(username="neighbour", date_joined=joined)
+    UserFactory(username="elder", date_joined=joined)
     UserFactory(username="moderator", role=Role.EDITOR, is_staff=True)
 
     # A citizen signs up and confirms the address from the e-mail.
@@ -69,7 +75,7 @@ def test_question_official_answer_flagged_spam_and_the_notification(
     # ... opens the LAO's profile and asks it a question.
     page.goto(f"{base}/units/6300001/")
     page.locator("a[href='/forums/lao/6300001/']").click()
-    page.locator("a[href='/forums/b/lao-6300001/new/']").first.click()
+    page.locator("a[href='/forums/lao/6300001/new/']").first.click()
     page.locator("input[name=title]").fill("ถนนหน้าโรงเรียนชำรุด จะซ่อมเมื่อไร")
     page.locator("textarea[name=body]").fill("ถนนหน้าโรงเรียนบ้านหนองระเวียงเป็นหลุมลึก อันตรายต่อเด็ก")
     page.locator("main form button[type=submit]").click()
@@ -89,7 +95,8 @@ def test_question_official_answer_flagged_spam_and_the_notification(
     thread.refresh_from_db()
     assert thread.answered_at is not None
 
-    # A spammer replies; two users flag the reply and it is hidden until reviewed.
+    # A spammer replies; the new citizen's flag only queues the reply, two older accounts' flags
+    # hide it until reviewed.
     log_in(page, base, "spammer", next_url=thread_url)
     page.locator("textarea[name=body]").fill("ยาลดความอ้วนราคาถูก สั่งเลย https://spam.example")
     page.locator("form[action$='/reply/'] button[type=submit]").click()
@@ -97,6 +104,9 @@ def test_question_official_answer_flagged_spam_and_the_notification(
     spam = Post.objects.get(thread=thread, number=3)
     flag(page, base, "somsri", spam, thread_url, password=PASSWORD)
     flag(page, base, "neighbour", spam, thread_url)
+    spam.refresh_from_db()
+    assert not spam.is_hidden and spam.flag_count == 2
+    flag(page, base, "elder", spam, thread_url)
     spam.refresh_from_db()
     assert spam.is_hidden and spam.awaiting_review
     page.context.clear_cookies()

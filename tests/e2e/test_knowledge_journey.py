@@ -83,6 +83,41 @@ def test_an_uploaded_thai_report_is_found_by_a_word_of_its_body_and_downloaded(
     expect(page.locator(".download-count")).to_have_text("1")
 
 
+def test_an_editor_sees_what_was_read_of_each_file_and_removes_one(
+    live_server, page: Page, settings, tmp_path, artefacts
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    UserFactory(username="editor", role=Role.EDITOR, is_staff=True)
+    pdf = tmp_path / "รายงาน.pdf"
+    pdf.write_bytes(thai_pdf(page))
+    image = tmp_path / "ภาพ.png"
+    page.set_content("<p>x</p>")
+    image.write_bytes(page.screenshot())
+
+    log_in(page, live_server, "editor", "/knowledge/documents/new/")
+    page.locator("#id_kind").select_option("report")
+    page.locator("#id_title").fill("รายงานผลการดำเนินงาน")
+    page.locator("#id_files").set_input_files([str(pdf), str(image)])
+    page.locator("main form.document-form button[type=submit]").click()
+    files = page.locator(".document-files li")
+    expect(files).to_have_count(2)
+    # The PDF was read by the worker (its text is counted); the image has no text.
+    expect(files.nth(0)).to_have_attribute("data-extraction", "done")
+    expect(files.nth(0).locator(".file-extraction")).to_contain_text(
+        str(len(DocumentFile.objects.get(file_type="pdf").extracted_text))
+    )
+    expect(files.nth(1)).to_have_attribute("data-extraction", "none")
+    page.screenshot(path=str(artefacts / "knowledge-file-status.png"), full_page=True)
+
+    files.nth(1).locator("button.file-delete").click()
+    expect(page.locator(".step-subject")).to_contain_text("ภาพ.png")
+    page.locator("button.step-confirm-button").click()
+    expect(page.locator(".document-files li")).to_have_count(1)
+    expect(page.locator(".document-files")).not_to_contain_text("ภาพ.png")
+    assert list(DocumentFile.objects.values_list("file_type", flat=True)) == ["pdf"]
+    assert [p.suffix for p in (tmp_path / "media").rglob("*.*")] == [".pdf"]
+
+
 def test_a_good_practice_goes_from_the_officer_to_a_similar_lao_s_profile(
     live_server, page: Page, artefacts
 ):

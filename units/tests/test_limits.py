@@ -46,3 +46,37 @@ def test_request_keys_of_anonymous_and_signed_in_requests(django_user_model):
     assert request_keys(request) == ["ip:10.0.0.5"]
     request.user = django_user_model.objects.create_user(username="u1", password="x")
     assert request_keys(request) == [f"user:{request.user.pk}", "ip:10.0.0.5"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_parallel_attempts_cannot_all_pass():
+    import threading
+
+    from django.db import connection
+
+    results, start = [], threading.Barrier(8)
+
+    def attempt():
+        try:
+            start.wait()
+            results.append(attempt_allowed("burst", keys=["ip:10.9.9.9"], limit=3, window=WINDOW))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * 5 + [True] * 3
+    assert Attempt.objects.filter(action="burst").count() == 3
+
+
+def test_ipv6_clients_are_counted_by_their_64_network():
+    from units.limits import address_key
+
+    assert address_key("2001:db8:1:2:aaaa::1") == address_key("2001:db8:1:2:ffff::9")
+    assert address_key("2001:db8:1:2::1") != address_key("2001:db8:1:3::1")
+    assert address_key("10.0.0.1") == "ip:10.0.0.1"
+    assert address_key("::ffff:10.0.0.1") == "ip:10.0.0.1"
+    assert address_key(None) is None

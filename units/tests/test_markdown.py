@@ -31,11 +31,15 @@ def test_nothing_of_script_or_html_survives():
             assert "javascript:" not in attributes and "data:" not in attributes
 
 
-def test_links_get_nofollow_and_images_keep_https_source():
-    html = render_markdown("[กรม](https://www.dla.go.th) ![ภาพ](https://example.org/a.png)")
+def test_links_get_nofollow_and_images_become_links():
+    html = render_markdown(
+        "[กรม](https://www.dla.go.th) ![ภาพ](/knowledge/wiki/x/diff/?from=1&to=2) <img src=/a>"
+    )
     assert 'href="https://www.dla.go.th"' in html
     assert 'rel="nofollow noopener noreferrer ugc"' in html
-    assert 'src="https://example.org/a.png"' in html
+    # No reader's browser fetches a URL a writer chose: the image is a link to click, if any.
+    assert "<img" not in html
+    assert '<a href="/knowledge/wiki/x/diff/?from=1&amp;to=2"' in html and ">ภาพ</a>" in html
 
 
 def test_internal_links_resolve_or_stay_marked_missing():

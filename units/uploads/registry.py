@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -58,6 +60,15 @@ class ParsedRow:
     cells: list[str | None]
     values: dict[str, Any]
     lao_id: int | None = None
+
+    def required_errors(self, required: Iterable[tuple[str, str]]) -> list[RowError]:
+        """A "required" error for each (field attribute, column header) of `required` whose
+        cell is blank."""
+        return [
+            RowError(self.number, column, _("This column is required."))
+            for name, column in required
+            if self.values.get(name) is None
+        ]
 
 
 @dataclass

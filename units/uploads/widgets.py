@@ -6,8 +6,10 @@ with a translated message the uploader reads beside the cell.
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import widgets
 
@@ -40,6 +42,69 @@ def whole_number_text(value) -> str | None:
     if text is not None and text.endswith(".0"):
         text = text[:-2]
     return text or None
+
+
+class FiscalYearWidget(widgets.IntegerWidget):
+    """A Buddhist Era fiscal year among those an upload may fill (2570, "2570", 2570.0). `years`
+    gives them; it is called on first use and kept for the rest of the upload (each Resource
+    instance deep-copies its widgets)."""
+
+    def __init__(self, years: Callable[[], range], **kwargs):
+        super().__init__(**kwargs)
+        self.years = years
+
+    def clean(self, value, row=None, **kwargs):
+        text = whole_number_text(value)
+        if text is None:
+            return None
+        years = getattr(self, "_years", None)
+        if years is None:
+            years = self._years = self.years()
+        if not text.isdigit() or int(text) not in years:
+            raise ValueError(
+                _(
+                    "“%(value)s” is not a fiscal year you can upload: write a Buddhist Era year "
+                    "from %(first)s to %(last)s."
+                )
+                % {"value": value, "first": years[0], "last": years[-1]}
+            )
+        return int(text)
+
+
+class LabelChoiceWidget(widgets.Widget):
+    """One of `choices` (a TextChoices) by its key or its label in Thai or English, in any case
+    and spacing; the lookup is built on first use and kept for the rest of the upload. A
+    subclass says what an unknown value is (`unknown`)."""
+
+    choices = None
+
+    def _build(self) -> dict[str, str]:
+        lookup = {}
+        for choice in self.choices:
+            lookup[choice.value.casefold()] = choice.value
+            for language in ("th", "en"):
+                with translation.override(language):
+                    lookup[str(choice.label).strip().casefold()] = choice.value
+        return lookup
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return None
+        text = " ".join(str(value).split()).casefold()
+        if not text:
+            return None
+        lookup = getattr(self, "_lookup", None)
+        if lookup is None:
+            lookup = self._lookup = self._build()
+        try:
+            return lookup[text]
+        except KeyError:
+            labels = ", ".join(str(choice.label) for choice in self.choices)
+            raise ValueError(self.unknown(value, labels)) from None
+
+    def unknown(self, value, labels: str) -> str:
+        """The message for a value that is none of the choices (`labels`: all of them)."""
+        raise NotImplementedError
 
 
 class CodeWidget(widgets.CharWidget):
@@ -142,4 +207,21 @@ class DateWidget(widgets.Widget):
                 _("“%(value)s” is not a date: write it like 31/01/2569 or 2026-01-31.")
                 % {"value": value}
             )
+        return date
+
+
+class PastDateWidget(DateWidget):
+    """A date (DateWidget) not after today; `future_message` (with `%(value)s`) says why."""
+
+    future_message = ""
+
+    def clean(self, value, row=None, **kwargs):
+        date = super().clean(value, row=row, **kwargs)
+        if date is None:
+            return None
+        today = getattr(self, "_today", None)
+        if today is None:
+            today = self._today = timezone.localdate()  # once per upload
+        if date > today:
+            raise ValueError(self.future_message % {"value": value})
         return date
