@@ -46,10 +46,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from benchmarks.figures import fiscal_years_with_data
 from benchmarks.models import (
@@ -605,6 +606,91 @@ class ReminderResult:
     no_address: list[LAO]
     recipients: int
 
+    def sent_message(self) -> str:
+        """What was sent, for the sender."""
+        return ngettext(
+            "Reminder sent to %(count)s LAO (%(recipients)s addresses).",
+            "Reminders sent to %(count)s LAOs (%(recipients)s addresses).",
+            len(self.sent),
+        ) % {"count": len(self.sent), "recipients": self.recipients}
+
+    def skipped_message(self) -> str | None:
+        """Who was skipped and why, or None when nobody was."""
+        if not (self.already_today or self.complete or self.no_address):
+            return None
+        return _(
+            "Skipped: %(today)s already reminded today, %(complete)s complete, "
+            "%(no_address)s without an e-mail address."
+        ) % {
+            "today": len(self.already_today),
+            "complete": len(self.complete),
+            "no_address": len(self.no_address),
+        }
+
+
+@dataclass(frozen=True)
+class ReminderPreview:
+    """What a reminder would do, shown before it is sent: its `str()` names the LAOs chosen,
+    `warnings()` says who will be skipped."""
+
+    province: Province
+    fiscal_year: int
+    chosen: int
+    lacking: int
+    reminded_today: int
+
+    def __str__(self) -> str:
+        return ngettext(
+            "%(count)s LAO of %(province)s, fiscal year %(year)s",
+            "%(count)s LAOs of %(province)s, fiscal year %(year)s",
+            self.chosen,
+        ) % {"count": self.chosen, "province": self.province.name_th, "year": self.fiscal_year}
+
+    def warnings(self) -> list[str]:
+        warnings = []
+        if self.reminded_today:
+            warnings.append(
+                ngettext(
+                    "%(count)s LAO was already reminded today and will be skipped.",
+                    "%(count)s LAOs were already reminded today and will be skipped.",
+                    self.reminded_today,
+                )
+                % {"count": self.reminded_today}
+            )
+        if self.lacking < self.chosen:
+            warnings.append(
+                _("%(count)s of the chosen LAOs lack nothing and will be skipped.")
+                % {"count": self.chosen - self.lacking}
+            )
+        return warnings
+
+
+def reminder_preview(
+    *, user: User, province: Province, fiscal_year: int, lao_ids: list[int]
+) -> ReminderPreview:
+    """How many of the chosen LAOs lack something in the year and how many were reminded
+    today (three queries). 404 unless every id is an LAO of the province the user manages, so
+    nothing is shown about others."""
+    missing_counts = list(
+        Completeness.objects.filter(
+            lao_id__in=lao_ids, fiscal_year=fiscal_year, lao__province=province
+        ).values_list("missing_count", flat=True)
+    )
+    in_province = access.laos_managed_by(user).filter(pk__in=lao_ids, province=province).count()
+    if in_province != len(lao_ids):
+        raise Http404("An LAO outside the province.")
+    start_of_day = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    reminded_today = ReminderSent.objects.filter(
+        lao_id__in=lao_ids, sent_at__gte=start_of_day
+    ).count()
+    return ReminderPreview(
+        province=province,
+        fiscal_year=fiscal_year,
+        chosen=len(lao_ids),
+        lacking=sum(1 for missing in missing_counts if missing),
+        reminded_today=reminded_today,
+    )
+
 
 def _recipients(lao: LAO, officers: dict[int, list[str]]) -> list[str]:
     """The LAO's officers; without officer accounts its own address, unless that is a demo
@@ -711,3 +797,10 @@ def completeness_reminders_send(
 def reminder_candidates(rows: QuerySet[Completeness]) -> QuerySet[Completeness]:
     """Of the listed rows, those with something missing (the only ones a reminder is for)."""
     return rows.filter(missing_count__gt=0)
+
+
+def reminder_lao_ids(*, province: Province, today: datetime.date, **filters) -> list[int]:
+    """The LAOs of the province's list (`filters` as `province_completeness` takes them) that
+    miss something: "remind everyone listed"."""
+    listed = province_completeness(province=province, today=today, **filters)
+    return list(reminder_candidates(listed).values_list("lao_id", flat=True))

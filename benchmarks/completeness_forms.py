@@ -98,3 +98,15 @@ class ReminderForm(forms.Form):
 
     def lao_ids(self) -> list[int]:
         return sorted(set(self.cleaned_data["lao"]) | set(self.cleaned_data["laos"]))
+
+    def list_filters(self) -> dict:
+        """The filters of the list the form was sent from (`CompletenessFilter.values`): whom
+        "everyone" means."""
+        return CompletenessFilter(self.data).values()
+
+    def hidden(self, lao_ids: list[int]) -> dict:
+        """What the confirmation page posts back: the year and the chosen LAOs."""
+        return {
+            "fiscal_year": self.cleaned_data["fiscal_year"],
+            "laos": ",".join(str(pk) for pk in lao_ids),
+        }

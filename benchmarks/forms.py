@@ -49,6 +49,21 @@ class FigureForm(forms.Form):
             self.add_error("year", _("Say which fiscal year."))
         return data
 
+    @classmethod
+    def named_by(cls, query) -> dict | None:
+        """The figure a link names (cleaned: the LAO and indicator rows), or None when it names
+        none (an indicator, or a figure in words, is needed beside the LAO)."""
+        target = cls(query)
+        if not target.is_valid():
+            return None
+        data = target.cleaned_data
+        return data if data["indicator"] or data["figure"].strip() else None
+
+    @property
+    def names_no_figure(self) -> bool:
+        """Is a field naming the figure (from the page's link, not typed) invalid?"""
+        return any(name in self.errors for name in FigureForm.base_fields)
+
 
 class ExplanationTargetForm(FigureForm):
     """The value an explanation is about: LAO, indicator and year are all required."""
@@ -57,6 +72,11 @@ class ExplanationTargetForm(FigureForm):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].required = True
         self.fields["year"].required = True
+
+    def value_key(self) -> dict:
+        """The value's `lao`, `indicator` and `fiscal_year`, as services and selectors take them."""
+        data = self.cleaned_data
+        return {"lao": data["lao"], "indicator": data["indicator"], "fiscal_year": data["year"]}
 
 
 class ExplanationForm(forms.Form):
@@ -128,6 +148,25 @@ class QuestionForm(FigureForm):
             # The hidden fields come from the figure's page; without them there is no figure.
             raise forms.ValidationError(_("Say which figure you question."))
         return data
+
+    @classmethod
+    def from_link(cls, query) -> "QuestionForm":
+        """The empty question about the figure a link names. Only the figure comes from the
+        link: a link must not fill in the question, the contact or the honeypot (which would
+        silently drop the question of whoever follows it)."""
+        return cls(initial={name: query[name] for name in FigureForm.base_fields if name in query})
+
+    def question(self) -> dict:
+        """The cleaned question as `voice.question_ask` takes it."""
+        data = self.cleaned_data
+        return {
+            "lao": data["lao"],
+            "indicator": data["indicator"],
+            "fiscal_year": data["year"],
+            "figure": data["figure"],
+            "text": data["text"],
+            "contact": data["contact"],
+        }
 
     @property
     def caught(self) -> bool:

@@ -258,6 +258,51 @@ def composite_ranked_count(*, version: CompositeVersion, fiscal_year: int) -> in
     ).count()
 
 
+def ranking_choices() -> dict:
+    """What the ranking form offers (`RankingForm`'s keyword arguments): the listed
+    `indicators`, the ranked `years`, the `provinces` and the newest ranked year's
+    `peer_groups` as (code, label)."""
+    years = ranked_years()
+    groups = peer_groups_of_year(fiscal_year=years[0] if years else None)
+    return {
+        "indicators": list(indicators_listed()),
+        "years": years,
+        "provinces": list(provinces()),
+        "peer_groups": [(code, peer_group_label(code)) for code in groups],
+    }
+
+
+def ranking_table(*, indicator, fiscal_year, kind, province, peer_group, version) -> dict:
+    """What a ranking selection (`RankingForm.selection`) shows: the selection itself, `rows`
+    (None when nothing is ranked) and, for an indicator, its `national` figures (`ranked_count`
+    None); for the composite, the `version` shown (the current one when `version` is None or
+    does not exist: `version_missing` then says so), whether it `is_current`, and its
+    `ranked_count`."""
+    narrowing = {"kind": kind, "province": province, "peer_group": peer_group}
+    table = {"fiscal_year": fiscal_year, "indicator": indicator, **narrowing}
+    if fiscal_year is None:
+        return {**table, "rows": None}
+    if indicator is not None:
+        national = indicator_year(indicator=indicator, fiscal_year=fiscal_year)
+        if national is not None:
+            national.indicator = indicator  # pass/fail reads it: no query per row
+        rows = ranking_values(indicator=indicator, fiscal_year=fiscal_year, **narrowing)
+        return {**table, "rows": rows, "national": national, "ranked_count": None}
+    shown = composite_version(number=version)
+    table["version_missing"] = shown is None and version is not None
+    if table["version_missing"]:
+        shown = current_composite_version()
+    if shown is None:
+        return {**table, "rows": None, "version": None}
+    return {
+        **table,
+        "rows": ranking_composite(version=shown, fiscal_year=fiscal_year, **narrowing),
+        "version": shown,
+        "is_current": version is None,
+        "ranked_count": composite_ranked_count(version=shown, fiscal_year=fiscal_year),
+    }
+
+
 def lao_for_benchmarks(*, code: str) -> LAO:
     """An active LAO by its URL code (DLA code, or `bangkok`) with its province; 404 otherwise."""
     lao = (

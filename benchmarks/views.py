@@ -116,45 +116,14 @@ def _ranking(request):
     """The ranking form (validated against the loaded choices) and what it selects: the
     selection, the table's rows and the national figures of the indicator (or the composite's
     version and its ranked count)."""
-    years = selectors.ranked_years()
-    groups = selectors.peer_groups_of_year(fiscal_year=years[0] if years else None)
-    form = RankingForm(
-        request.GET or None,
-        indicators=list(selectors.indicators_listed()),
-        years=years,
-        provinces=list(selectors.provinces()),
-        peer_groups=[(code, selectors.peer_group_label(code)) for code in groups],
-    )
+    form = RankingForm(request.GET or None, **selectors.ranking_choices())
     chosen = form.selection()
-    year = chosen["fiscal_year"]
-    narrowing = {k: chosen[k] for k in ("kind", "province", "peer_group")}
-    table = {"form": form, "fiscal_year": year, "indicator": chosen["indicator"], **narrowing}
-    if year is None:
-        return {**table, "rows": None}
-    if chosen["indicator"] is not None:
-        national = selectors.indicator_year(indicator=chosen["indicator"], fiscal_year=year)
-        if national is not None:
-            national.indicator = chosen["indicator"]  # pass/fail reads it: no query per row
-        rows = selectors.ranking_values(
-            indicator=chosen["indicator"], fiscal_year=year, **narrowing
-        )
-        return {**table, "rows": rows, "national": national, "ranked_count": None}
-    version = selectors.composite_version(number=chosen["version"])
-    if version is None and chosen["version"] is not None:
+    table = selectors.ranking_table(**chosen)
+    if table.pop("version_missing", False):
         form.add_error(
             "version", _("There is no version %(number)s.") % {"number": chosen["version"]}
         )
-        version = selectors.current_composite_version()
-    if version is None:
-        return {**table, "rows": None, "version": None}
-    rows = selectors.ranking_composite(version=version, fiscal_year=year, **narrowing)
-    return {
-        **table,
-        "rows": rows,
-        "version": version,
-        "is_current": chosen["version"] is None,
-        "ranked_count": selectors.composite_ranked_count(version=version, fiscal_year=year),
-    }
+    return {"form": form, **table}
 
 
 def ranking(request):

@@ -16,12 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from benchmarks import completeness
 from benchmarks.completeness_forms import CompletenessFilter, ReminderForm, YearFilter
-from benchmarks.models import Completeness, ReminderSent
 from units import access, limits
 from units.tables import Column, table_response
 from units.views.workflow import Confirmation, confirmation_page, is_confirmed
@@ -134,7 +133,28 @@ REMIND = Confirmation(
         "e-mail address are skipped."
     ),
     button=gettext_lazy("Send the reminders"),
+    warnings=completeness.ReminderPreview.warnings,
 )
+
+
+def _chosen(form, province) -> list[int]:
+    """The LAOs to remind: the ticked ones, or every listed one missing something."""
+    if not form.is_valid():
+        return []
+    if form.cleaned_data["everyone"]:
+        return completeness.reminder_lao_ids(
+            province=province, today=timezone.localdate(), **form.list_filters()
+        )
+    return form.lao_ids()
+
+
+def _remind_allowed(request) -> bool:
+    return limits.attempt_allowed(
+        "benchmarks.remind",
+        keys=limits.request_keys(request),
+        limit=REMINDER_LIMIT,
+        window=REMINDER_WINDOW,
+    )
 
 
 @login_required
@@ -143,116 +163,44 @@ def province_remind(request, code):
     """Ask, then send reminders to the ticked LAOs (or every listed LAO missing something)."""
     province = get_object_or_404(access.provinces_managed_by(request.user), code=code)
     form = ReminderForm(request.POST)
-    back = reverse("benchmarks:completeness-province", args=[province.code])
-    if not form.is_valid():
-        messages.error(request, _("Choose LAOs from the list."))
-        return redirect(back)
-    fiscal_year = form.cleaned_data["fiscal_year"]
-    lao_ids = form.lao_ids()
-    if form.cleaned_data["everyone"]:
-        listed = completeness.province_completeness(
-            province=province,
-            today=timezone.localdate(),
-            **CompletenessFilter(request.POST).values(),
-        )
-        lao_ids = list(completeness.reminder_candidates(listed).values_list("lao_id", flat=True))
+    lao_ids = _chosen(form, province)
     if not lao_ids:
         messages.error(request, _("Choose LAOs from the list."))
-        return redirect(back)
-    back = f"{back}?fiscal_year={fiscal_year}"
+        return redirect("benchmarks:completeness-province", province.code)
+    year = form.cleaned_data["fiscal_year"]
+    back = reverse("benchmarks:completeness-province", args=[province.code])
+    back = f"{back}?fiscal_year={year}"
     if not is_confirmed(request):
-        return _confirm(
-            request, province=province, fiscal_year=fiscal_year, lao_ids=lao_ids, back=back
-        )
-    if not limits.attempt_allowed(
-        "benchmarks.remind",
-        keys=limits.request_keys(request),
-        limit=REMINDER_LIMIT,
-        window=REMINDER_WINDOW,
-    ):
+        return _confirm(request, form=form, province=province, lao_ids=lao_ids, back=back)
+    if not _remind_allowed(request):
         messages.error(request, _("Too many reminders in a short time. Try again later."))
         return redirect(back)
     try:
         result = completeness.completeness_reminders_send(
-            user=request.user, province=province, fiscal_year=fiscal_year, lao_ids=lao_ids
+            user=request.user, province=province, fiscal_year=year, lao_ids=lao_ids
         )
     except PermissionDenied:
         raise Http404 from None
-    messages.success(
-        request,
-        ngettext(
-            "Reminder sent to %(count)s LAO (%(recipients)s addresses).",
-            "Reminders sent to %(count)s LAOs (%(recipients)s addresses).",
-            len(result.sent),
-        )
-        % {"count": len(result.sent), "recipients": result.recipients},
-    )
-    skipped = len(result.already_today) + len(result.complete) + len(result.no_address)
-    if skipped:
-        messages.info(
-            request,
-            _(
-                "Skipped: %(today)s already reminded today, %(complete)s complete, "
-                "%(no_address)s without an e-mail address."
-            )
-            % {
-                "today": len(result.already_today),
-                "complete": len(result.complete),
-                "no_address": len(result.no_address),
-            },
-        )
+    messages.success(request, result.sent_message())
+    if skipped := result.skipped_message():
+        messages.info(request, skipped)
     return redirect(back)
 
 
-def _confirm(request, *, province, fiscal_year, lao_ids, back):
-    """The confirmation page: how many LAOs will be reminded, and who will be skipped. Every id
-    must be an LAO of the province (404 otherwise, before anything is shown)."""
-    rows = list(
-        Completeness.objects.filter(
-            lao_id__in=lao_ids, fiscal_year=fiscal_year, lao__province=province
-        ).values_list("lao_id", "missing_count")
-    )
-    in_province = (
-        access.laos_managed_by(request.user).filter(pk__in=lao_ids, province=province).count()
-    )
-    if in_province != len(lao_ids):
-        raise Http404
-    start_of_day = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    reminded_today = ReminderSent.objects.filter(
-        lao_id__in=lao_ids, sent_at__gte=start_of_day
-    ).count()
-    lacking = sum(1 for _lao, missing in rows if missing)
-    warnings = []
-    if reminded_today:
-        warnings.append(
-            ngettext(
-                "%(count)s LAO was already reminded today and will be skipped.",
-                "%(count)s LAOs were already reminded today and will be skipped.",
-                reminded_today,
-            )
-            % {"count": reminded_today}
-        )
-    if lacking < len(lao_ids):
-        warnings.append(
-            _("%(count)s of the chosen LAOs lack nothing and will be skipped.")
-            % {"count": len(lao_ids) - lacking}
-        )
-    subject = ngettext(
-        "%(count)s LAO of %(province)s, fiscal year %(year)s",
-        "%(count)s LAOs of %(province)s, fiscal year %(year)s",
-        len(lao_ids),
-    ) % {"count": len(lao_ids), "province": province.name_th, "year": fiscal_year}
-    confirmation = Confirmation(
-        question=REMIND.question,
-        consequence=REMIND.consequence,
-        button=REMIND.button,
-        warnings=lambda _subject: warnings,
+def _confirm(request, *, form, province, lao_ids, back):
+    """The confirmation page: how many LAOs will be reminded, and who will be skipped (404 for
+    an LAO outside the province, before anything is shown)."""
+    preview = completeness.reminder_preview(
+        user=request.user,
+        province=province,
+        fiscal_year=form.cleaned_data["fiscal_year"],
+        lao_ids=lao_ids,
     )
     return confirmation_page(
         request,
-        confirmation=confirmation,
-        subject=subject,
+        confirmation=REMIND,
+        subject=preview,
         action=request.path,
         back=back,
-        hidden={"fiscal_year": fiscal_year, "laos": ",".join(str(pk) for pk in lao_ids)},
+        hidden=form.hidden(lao_ids),
     )

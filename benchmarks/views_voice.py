@@ -30,7 +30,7 @@ from benchmarks.forms import (
     QuestionHideForm,
     ReasonsForm,
 )
-from benchmarks.models import ExplanationStatus, IndicatorValue, QuestionStatus
+from benchmarks.models import ExplanationStatus, QuestionStatus
 from units import access, limits
 from units.models import Role
 from units.tables import Column, table_response
@@ -61,6 +61,18 @@ def _form_error(form, error: ValidationError) -> None:
 # --- Explanations -----------------------------------------------------------------------------
 
 
+def _saved(form, service, **arguments):
+    """What the service returns, or None with its refusal on the form; its PermissionDenied
+    is a 404."""
+    try:
+        return service(**arguments)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        _form_error(form, error)
+        return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def explanation_create(request):
@@ -68,37 +80,17 @@ def explanation_create(request):
     target = ExplanationTargetForm(request.GET)
     if not target.is_valid():
         raise Http404("No such value.")
-    lao, indicator = target.cleaned_data["lao"], target.cleaned_data["indicator"]
-    year = target.cleaned_data["year"]
-    if not access.can_explain(request.user, lao):
-        raise Http404("Only the LAO's officers explain its values.")
-    value = IndicatorValue.objects.filter(lao=lao, indicator=indicator, fiscal_year=year).first()
-    if value is None:
-        raise Http404("No such value.")
+    key = target.value_key()
+    value = voice.value_to_explain(user=request.user, **key)
     form = ExplanationForm(request.POST or None)
     if form.is_valid():
-        try:
-            explanation = voice.explanation_create(
-                lao=lao,
-                indicator=indicator,
-                fiscal_year=year,
-                user=request.user,
-                **form.cleaned_data,
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
+        explanation = _saved(
+            form, voice.explanation_create, user=request.user, **key, **form.cleaned_data
+        )
+        if explanation:
             messages.success(request, _("The explanation is sent to the provincial office."))
             return redirect("benchmarks:explanation", pk=explanation.pk)
-    context = {
-        "form": form,
-        "lao": lao,
-        "indicator": indicator,
-        "fiscal_year": year,
-        "value": value,
-    }
+    context = {**key, "form": form, "value": value}
     return render(
         request, "benchmarks/explanation_form.html", context, status=400 if form.errors else 200
     )
@@ -271,10 +263,6 @@ def _question_refusal(request, lao) -> str | None:
     return None
 
 
-def _target_error(form) -> bool:
-    return any(name in form.errors for name in FigureForm.base_fields)
-
-
 @require_http_methods(["GET", "POST"])
 def question_create(request):
     """`?lao=<dla_code>&indicator=<code>&year=<BE>` or `&figure=<text>`: anyone questions a
@@ -287,45 +275,21 @@ def question_create(request):
     limits: it costs nothing to refuse, and counting it would write a row per robot post and
     lock out the people who share the robot's address (a school, an office behind one NAT)."""
     if request.method == "GET":
-        target = FigureForm(request.GET)
-        if not target.is_valid() or not (
-            target.cleaned_data["indicator"] or target.cleaned_data["figure"].strip()
-        ):
+        if (figure := FigureForm.named_by(request.GET)) is None:
             raise Http404("No such figure.")
-        # Only the figure comes from the link: a link must not fill in the question, the contact
-        # or the honeypot (which would silently drop the question of whoever follows it).
-        form = QuestionForm(
-            initial={
-                name: request.GET[name] for name in FigureForm.base_fields if name in request.GET
-            }
-        )
-        data = target.cleaned_data
-    else:
-        form = QuestionForm(request.POST)
-        valid = form.is_valid()
-        if _target_error(form):
-            raise Http404("No such figure.")
-        data = form.cleaned_data
-        if form.caught:
-            return _question_sent(request, redirect("benchmarks:lao", code=data["lao"].url_code))
-        if valid:
-            refusal = _question_refusal(request, data["lao"])
-            if refusal:
-                form.add_error(None, refusal)
-                return _question_form(request, form, data, status=429)
-            try:
-                question = voice.question_ask(
-                    lao=data["lao"],
-                    indicator=data["indicator"],
-                    fiscal_year=data["year"],
-                    figure=data["figure"],
-                    text=data["text"],
-                    contact=data["contact"],
-                )
-            except ValidationError as error:
-                _form_error(form, error)
-            else:
-                return _question_sent(request, redirect("benchmarks:question", pk=question.pk))
+        return _question_form(request, QuestionForm.from_link(request.GET), figure, status=200)
+    form = QuestionForm(request.POST)
+    valid = form.is_valid()
+    if form.names_no_figure:
+        raise Http404("No such figure.")
+    data = form.cleaned_data
+    if form.caught:
+        return _question_sent(request, redirect("benchmarks:lao", code=data["lao"].url_code))
+    if valid and (refusal := _question_refusal(request, data["lao"])):
+        form.add_error(None, refusal)
+        return _question_form(request, form, data, status=429)
+    if valid and (question := _saved(form, voice.question_ask, **form.question())):
+        return _question_sent(request, redirect("benchmarks:question", pk=question.pk))
     return _question_form(request, form, data, status=400 if form.errors else 200)
 
 

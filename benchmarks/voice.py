@@ -250,6 +250,22 @@ def explanation_for_user(*, user: User, pk: int) -> Explanation:
         raise Http404("No explanation in your scope has this number.") from None
 
 
+def value_to_explain(
+    *, user: User, lao: LAO, indicator: Indicator, fiscal_year: int
+) -> IndicatorValue:
+    """The LAO's value of the indicator in the year, which the user may explain (one query);
+    404 unless the user is one of the LAO's officers (`access.can_explain`) and the value
+    exists."""
+    if not access.can_explain(user, lao):
+        raise Http404("Only the LAO's officers explain its values.")
+    value = IndicatorValue.objects.filter(
+        lao=lao, indicator=indicator, fiscal_year=fiscal_year
+    ).first()
+    if value is None:
+        raise Http404("No such value.")
+    return value
+
+
 def explanation_review_queue(*, user: User) -> QuerySet[Explanation]:
     """Explanations waiting for the user's review (their province; every province for
     administrators), oldest first, with LAO, indicator and author."""

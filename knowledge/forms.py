@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.files import check_upload, discard
-from knowledge.models import DocumentKind, Topic
+from knowledge.models import Document, DocumentKind, Topic
 from units.models import LAO
 from units.views.workflow import StepForm
 
@@ -195,6 +195,32 @@ class GoodPracticeForm(CheckedFilesMixin, forms.Form):
         label=_("Tags"), required=False, max_length=1000, help_text=_("Separated by commas.")
     )
     files = FilesField(label=_("Files"), help_text=_("PDF, Word (DOCX), Excel (XLSX) or images."))
+
+
+# The fields of a document that its edit form starts from (`laos` aside: a list of LAOs).
+_EDITED_FIELDS = (
+    "kind",
+    "title",
+    "authors",
+    "year",
+    "source",
+    "abstract",
+    "body",
+    "topics",
+    "tags",
+    "practice_result",
+    "practice_cost",
+    "practice_contact",
+)
+
+
+def document_edit_form(document: Document, data=None, files=None):
+    """The form that edits `document`: a good practice's own form (its LAO is fixed), the
+    editor's document form for any other kind; filled from the document (one query for its
+    LAOs)."""
+    form_class = GoodPracticeForm if document.kind == DocumentKind.GOOD_PRACTICE else DocumentForm
+    initial = {name: getattr(document, name) for name in _EDITED_FIELDS}
+    return form_class(data, files, initial=initial | {"laos": list(document.laos.all())})
 
 
 class ReturnForm(StepForm):

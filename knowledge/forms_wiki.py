@@ -28,6 +28,19 @@ class WikiEditForm(forms.Form):
     # The revision the text was taken from: an edit of an older one is a conflict.
     base_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
+    @classmethod
+    def of_page(cls, page, data=None):
+        """The form for editing `page` from its current revision (bound to `data` if given)."""
+        current_text = page.current.text if page.current else ""
+        return cls(data, initial={"text": current_text, "base_revision": page.revision_number})
+
+    @classmethod
+    def after_conflict(cls, conflict, comment: str):
+        """The form shown with an `EditConflict`: the user's text, based on the revision now
+        shown, so that the next save counts as merged by hand."""
+        initial = {"text": conflict.your_text, "base_revision": conflict.current_number}
+        return cls(initial=initial | {"comment": comment})
+
 
 class WikiCreateForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)

@@ -19,7 +19,7 @@ from knowledge import selectors, services
 from knowledge.citation import citation_en, citation_th
 from knowledge.files import FILE_TYPES
 from knowledge.filters import DocumentFilter
-from knowledge.forms import DocumentForm, GoodPracticeForm, ReturnForm
+from knowledge.forms import DocumentForm, GoodPracticeForm, ReturnForm, document_edit_form
 from knowledge.models import DocumentKind
 from units import access
 from units.filters import filter_query, valid_filters
@@ -250,27 +250,12 @@ def document_edit(request, pk):
     doc = selectors.document_for_user(user=request.user, pk=pk)
     if not _can_edit(request.user, doc):
         raise Http404
-    form_class = GoodPracticeForm if doc.kind == DocumentKind.GOOD_PRACTICE else DocumentForm
-    form = form_class(request.POST or None, request.FILES or None, initial=_initial(doc))
+    form = document_edit_form(doc, request.POST or None, request.FILES or None)
     version = posted_version(request) if request.method == "POST" else doc.version
     if request.method == "POST" and form.is_valid():
-        try:
-            services.document_update(
-                document=doc,
-                user=request.user,
-                data=form.cleaned_data,
-                version=version,
-                files=form.cleaned_data["files"],
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+        if _submitted(request, form, services.document_update, document=doc, version=version):
             messages.success(request, _("The document is saved."))
             return redirect(doc)
-        finally:
-            form.discard_files()
     return render(
         request,
         "knowledge/document_form.html",
@@ -278,28 +263,28 @@ def document_edit(request, pk):
     )
 
 
+def _submitted(request, form, service, **arguments) -> bool:
+    """Hand a valid form's data and checked files to `service(user=, data=, files=,
+    **arguments)`: True when it took them. Its refusal shows on the form (PermissionDenied is
+    a 404); the checked files it did not store are discarded either way."""
+    try:
+        service(
+            user=request.user, data=form.cleaned_data, files=form.cleaned_data["files"], **arguments
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        _refused(form, error)
+        return False
+    finally:
+        form.discard_files()
+    return True
+
+
 def _refused(form, error: ValidationError) -> None:
     """A service's refusal on the form: on the fields it names, or above them."""
     named = set(getattr(error, "error_dict", {}))
     form.add_error(None, error if named <= set(form.fields) else error.messages)
-
-
-def _initial(doc) -> dict:
-    fields = (
-        "kind",
-        "title",
-        "authors",
-        "year",
-        "source",
-        "abstract",
-        "body",
-        "topics",
-        "tags",
-        "practice_result",
-        "practice_cost",
-        "practice_contact",
-    )
-    return {name: getattr(doc, name) for name in fields} | {"laos": list(doc.laos.all())}
 
 
 @login_required

@@ -40,7 +40,15 @@ REVERT = Confirmation(
         "revision, so this can be undone by another revert."
     ),
     button=gettext_lazy("Revert"),
+    subject=lambda revision: (
+        _("%(title)s, revision %(number)d")
+        % {"title": revision.page.title, "number": revision.number}
+    ),
 )
+REVERT_CONFLICT = gettext_lazy(
+    "The page was changed while you were deciding; look at its history again."
+)
+REVERTED = gettext_lazy("The page is reverted to revision %(number)d.")
 
 
 def _page_or_404(slug: str, loader=selectors.wiki_page):
@@ -50,22 +58,38 @@ def _page_or_404(slug: str, loader=selectors.wiki_page):
     return page
 
 
-def _edit_allowed(request) -> bool:
-    return limits.attempt_allowed(
+def _write(request, service, **arguments):
+    """`service(user=, **arguments)` if the user is within the edit limit (counted outside the
+    service's transaction, so that a refused write still counts). Being over the limit is a
+    ValidationError with code "rate", like the service's own refusals."""
+    allowed = limits.attempt_allowed(
         "knowledge.wiki_edit",
         keys=limits.request_keys(request),
         limit=EDIT_LIMIT,
         window=EDIT_WINDOW,
     )
-
-
-def _too_many(form) -> None:
-    form.add_error(None, _("You have made many edits in a short time. Wait a few minutes."))
+    if not allowed:
+        raise ValidationError(
+            _("You have made many edits in a short time. Wait a few minutes."), code="rate"
+        )
+    return service(user=request.user, **arguments)
 
 
 def _error_status(error: ValidationError) -> int:
-    """429 when the account's daily quota of text is used up, 200 for any other refusal."""
-    return 429 if getattr(error, "code", None) == "quota" else 200
+    """429 when the edit limit or the account's daily quota of text is used up, 200 for any
+    other refusal."""
+    return 429 if getattr(error, "code", None) in ("rate", "quota") else 200
+
+
+def _revision_or_404(request, slug: str, number: int):
+    """Revision `number` of the page, if the user may restore it (404 otherwise, so nobody is
+    asked to confirm a revert they cannot make); its `page` is the one just read."""
+    page = _page_or_404(slug)
+    revision = selectors.page_revision(page=page, number=number)
+    if revision is None or not access.can_edit_wiki(request.user, page):
+        raise Http404("No such revision you may restore.")
+    revision.page = page  # named on the confirmation page without reading it again
+    return revision
 
 
 def wiki_index(request):
@@ -102,35 +126,20 @@ def wiki_edit(request, slug):
     page = _page_or_404(slug, selectors.wiki_page_for_edit)
     if not access.can_edit_wiki(request.user, page):
         raise PermissionDenied
-    current_text = page.current.text if page.current else ""
-    form = WikiEditForm(
-        request.POST or None,
-        initial={"text": current_text, "base_revision": page.revision_number},
-    )
+    form = WikiEditForm.of_page(page, request.POST or None)
     conflict, status = None, 200
     if request.method == "POST" and form.is_valid():
-        if not _edit_allowed(request):
-            _too_many(form)
-            status = 429
+        try:
+            page = _write(request, wiki.page_edit, page=page, **form.cleaned_data)
+        except wiki.EditConflict as error:
+            conflict, status = error, 409
+            form = WikiEditForm.after_conflict(error, form.cleaned_data["comment"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = _error_status(error)
         else:
-            try:
-                page = wiki.page_edit(page=page, user=request.user, **form.cleaned_data)
-            except wiki.EditConflict as error:
-                conflict, status = error, 409
-                # The next save is made from the revision now shown: the user merged by hand.
-                form = WikiEditForm(
-                    initial={
-                        "text": error.your_text,
-                        "base_revision": error.current_number,
-                        "comment": form.cleaned_data["comment"],
-                    }
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-                status = _error_status(error)
-            else:
-                messages.success(request, _("The page is saved."))
-                return redirect(page)
+            messages.success(request, _("The page is saved."))
+            return redirect(page)
     context = {"page": page, "form": form, "conflict": conflict}
     if conflict:
         context["conflict_rows"] = diff_rows(conflict.current_text, conflict.your_text)
@@ -144,18 +153,14 @@ def wiki_new(request):
     form = WikiCreateForm(request.POST or None, initial={"title": request.GET.get("title", "")})
     status = 200
     if request.method == "POST" and form.is_valid():
-        if not _edit_allowed(request):
-            _too_many(form)
-            status = 429
+        try:
+            page = _write(request, wiki.page_create, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = _error_status(error)
         else:
-            try:
-                page = wiki.page_create(user=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-                status = _error_status(error)
-            else:
-                messages.success(request, _("The page is created."))
-                return redirect(page)
+            messages.success(request, _("The page is created."))
+            return redirect(page)
     return render(request, "knowledge/wiki_new.html", {"form": form}, status=status)
 
 
@@ -198,44 +203,27 @@ def wiki_revision(request, slug, number):
 
 @login_required
 def wiki_revert(request, slug, number):
-    page = _page_or_404(slug)
-    revision = selectors.page_revision(page=page, number=number)
-    if revision is None or not access.can_edit_wiki(request.user, page):
-        raise Http404("No such revision you may restore.")
-    form = WikiRevertForm(request.POST or None)
+    revision = _revision_or_404(request, slug, number)
+    page, form = revision.page, WikiRevertForm(request.POST or None)
     back = reverse("knowledge:wiki-revision", args=[page.slug, number])
     if not (is_confirmed(request) and form.is_valid()):
         return confirmation_page(
             request,
             confirmation=REVERT,
-            subject=_("%(title)s, revision %(number)d")
-            % {"title": page.title, "number": revision.number},
+            subject=revision,
             action=request.path,
             back=back,
             hidden={"base_revision": page.revision_number},
         )
-    if not _edit_allowed(request):
-        messages.error(request, _("You have made many edits in a short time. Wait a few minutes."))
-        return redirect(back)
     try:
-        page = wiki.page_revert(
-            page=page,
-            user=request.user,
-            revision=revision,
-            base_revision=form.cleaned_data["base_revision"],
-        )
+        page = _write(request, wiki.page_revert, page=page, revision=revision, **form.cleaned_data)
     except wiki.EditConflict:
-        messages.error(
-            request,
-            _("The page was changed while you were deciding; look at its history again."),
-        )
+        messages.error(request, REVERT_CONFLICT)
         return redirect("knowledge:wiki-history", page.slug)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(back)
-    messages.success(
-        request, _("The page is reverted to revision %(number)d.") % {"number": number}
-    )
+    messages.success(request, REVERTED % {"number": number})
     return redirect(page)
 
 

@@ -244,6 +244,30 @@ def test_reminding_asks_first_then_mails_the_officers_once_a_day(
     assert row.last_reminded == reminder.sent_at
 
 
+def test_the_confirmation_names_the_chosen_laos_and_who_will_be_skipped(
+    english_client, scene, django_assert_num_queries
+):
+    english_client.force_login(scene.staff)
+    remind(english_client, scene, [scene.lao])
+    lacks_nothing = not Completeness.objects.get(
+        lao=scene.neighbour, fiscal_year=scene.year
+    ).missing_count
+    with django_assert_num_queries(6):
+        response = remind(english_client, scene, [scene.lao, scene.neighbour], confirm=False)
+    assert response.status_code == 200
+    assert response.context["subject"] == (
+        f"2 LAOs of {scene.province.name_th}, fiscal year {scene.year}"
+    )
+    assert response.context["warnings"] == [
+        "1 LAO was already reminded today and will be skipped.",
+        *(["1 of the chosen LAOs lack nothing and will be skipped."] if lacks_nothing else []),
+    ]
+    assert response.context["hidden"] == {
+        "fiscal_year": scene.year,
+        "laos": ",".join(str(pk) for pk in sorted([scene.lao.pk, scene.neighbour.pk])),
+    }
+
+
 def test_remind_everyone_listed_skips_the_complete_and_the_addressless(
     client, scene, django_capture_on_commit_callbacks
 ):

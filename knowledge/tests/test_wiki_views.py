@@ -303,3 +303,44 @@ def test_a_registered_user_cannot_save_an_editors_length(client, writer):
     assert response.status_code == 200
     assert f"{wiki.TEXT_MAX_LENGTH_REGISTERED}" in response.content.decode()
     assert not WikiPage.objects.exists()
+
+
+def test_edits_and_reverts_share_the_rate_limit(english_client, article, writer, monkeypatch):
+    from knowledge import views_wiki
+
+    monkeypatch.setattr(views_wiki, "EDIT_LIMIT", 1)
+    english_client.force_login(writer)
+    edit = {"text": "แผนพัฒนาหกปี", "base_revision": 2}
+    assert english_client.post(url("wiki-edit", article), edit).status_code == 302
+    response = english_client.post(url("wiki-edit", article), edit | {"base_revision": 3})
+    assert response.status_code == 429
+    assert "many edits in a short time" in response.content.decode()
+    response = english_client.post(
+        url("wiki-revert", article, 1), {"base_revision": 3, "confirm": "yes"}, follow=True
+    )
+    assert response.redirect_chain == [(url("wiki-revision", article, 1), 302)]
+    assert "many edits in a short time" in response.content.decode()
+    article.refresh_from_db()
+    assert article.revision_number == 3
+
+
+def test_edit_and_revert_pages_cost_a_few_queries(
+    english_client, article, writer, django_assert_num_queries
+):
+    english_client.force_login(writer)
+    with django_assert_num_queries(3):  # session and user, the page with its revision
+        response = english_client.get(url("wiki-edit", article))
+    assert 'name="base_revision" value="2"' in response.content.decode()
+    with django_assert_num_queries(4):
+        response = english_client.get(url("wiki-revert", article, 1))
+    assert f"{TITLE}, revision 1" in response.content.decode()
+    with django_assert_num_queries(17):
+        response = english_client.post(
+            url("wiki-edit", article), {"text": "แผนพัฒนาหกปี", "base_revision": 2}
+        )
+    assert response.status_code == 302
+    with django_assert_num_queries(18):
+        response = english_client.post(
+            url("wiki-revert", article, 1), {"base_revision": 3, "confirm": "yes"}
+        )
+    assert response.status_code == 302
