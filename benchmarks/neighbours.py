@@ -242,12 +242,13 @@ def nearest_neighbours(lao, limit: int):
     year = newest.first()
     if year is None:
         return same_kind_and_size(lao, limit=limit)
-    position = Neighbour.objects.filter(
-        lao=lao, fiscal_year=year[0], neighbour=OuterRef("pk")
-    ).values("position")[:1]
+    # Driven by the LAO's 15 neighbour rows (not by a subquery per LAO of the registry);
+    # order_by() drops Neighbour's default ordering, which would join the LAO and its province.
+    listed = Neighbour.objects.filter(lao=lao, fiscal_year=year[0]).order_by()
+    position = listed.filter(neighbour=OuterRef("pk")).values("position")[:1]
     return (
         LAO.objects.active()
+        .filter(pk__in=listed.values("neighbour_id"))
         .annotate(similar_position=Subquery(position))
-        .filter(similar_position__isnull=False)
         .order_by("similar_position")[:limit]
     )
