@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from benchmarks.models import Indicator, IndicatorValue, Source
+from units.admin import ReadOnlyAdmin
 
 # What a computed indicator's declaration (benchmarks/indicators.py) owns: changed in code and
 # copied by benchmarks_sync_indicators, so read-only here.
@@ -62,7 +63,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
+class IndicatorValueAdmin(ReadOnlyAdmin):
     """Values are written by the recompute (and, later, by uploads): read-only here."""
 
     list_display = ["indicator", "lao", "fiscal_year", "value", "reason", "status", "as_of"]
@@ -71,12 +72,3 @@ class IndicatorValueAdmin(admin.ModelAdmin):
     search_fields = ["=lao__dla_code"]
     raw_id_fields = ["lao"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -303,23 +303,27 @@ def ranking_table(*, indicator, fiscal_year, kind, province, peer_group, version
     }
 
 
+# What the benchmark pages show of an LAO itself (its name, kind, population and province).
+LAO_PAGE_FIELDS = (
+    "dla_code",
+    "kind",
+    "name_th",
+    "full_name_th",
+    "name_en",
+    "population",
+    "province__code",
+    "province__name_th",
+    "province__name_en",
+)
+
+
 def lao_for_benchmarks(*, code: str) -> LAO:
     """An active LAO by its URL code (DLA code, or `bangkok`) with its province; 404 otherwise."""
     lao = (
         LAO.objects.active()
         .by_url_code(code)
         .select_related("province")
-        .only(
-            "dla_code",
-            "kind",
-            "name_th",
-            "full_name_th",
-            "name_en",
-            "population",
-            "province__code",
-            "province__name_th",
-            "province__name_en",
-        )
+        .only(*LAO_PAGE_FIELDS)
         .first()
     )
     if lao is None:
@@ -453,17 +457,7 @@ def laos_by_codes(*, codes) -> list[LAO]:
         LAO.objects.active()
         .filter(dla_code__in=list(codes))
         .select_related("province")
-        .only(
-            "dla_code",
-            "kind",
-            "name_th",
-            "full_name_th",
-            "name_en",
-            "population",
-            "province__code",
-            "province__name_th",
-            "province__name_en",
-        )
+        .only(*LAO_PAGE_FIELDS)
     )
 
 

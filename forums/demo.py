@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from forums.models import Board, BoardKind, Thread
-from units.bulk import copy_rows
+from units.bulk import copy_rows, reserve_ids
 from units.demo import DEMO_OFFICER_LAO, DEMO_PROVINCE
 from units.markdown import render_markdown
 from units.models import LAO, User
@@ -91,18 +91,9 @@ POST_COLUMNS = (
 
 
 def _next_ids(count: int) -> range:
-    """`count` thread ids after the highest in use; the sequence is moved past them after the
-    COPY (`_sync_sequence`)."""
-    start = (Thread.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    """`count` thread ids after the highest in use, reserved for the COPY."""
+    start = reserve_ids("forums_thread", count)
     return range(start, start + count)
-
-
-def _sync_sequence() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('forums_thread', 'id'), "
-            "(SELECT COALESCE(MAX(id), 1) FROM forums_thread))"
-        )
 
 
 def lao_boards_seed() -> int:
@@ -249,7 +240,6 @@ def threads_seed(*, scale: str, citizen: User, officer: User | None) -> tuple[in
                 )
     copy_rows("forums_thread", THREAD_COLUMNS, threads)
     copy_rows("forums_post", POST_COLUMNS, posts)
-    _sync_sequence()
     return len(threads), len(posts)
 
 

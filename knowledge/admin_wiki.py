@@ -7,6 +7,7 @@ links and the rendered HTML consistent; the admin changes nothing of a page but 
 from django.contrib import admin
 
 from knowledge.models_wiki import WikiPage, WikiRevision
+from units.admin import ReadOnlyAdmin
 
 
 class WikiRevisionInline(admin.TabularInline):
@@ -37,7 +38,7 @@ class WikiPageAdmin(admin.ModelAdmin):
 
 
 @admin.register(WikiRevision)
-class WikiRevisionAdmin(admin.ModelAdmin):
+class WikiRevisionAdmin(ReadOnlyAdmin):
     list_display = ("page", "number", "author", "comment", "created_at")
     list_select_related = ("page", "author")
     search_fields = ("page__title", "comment")
@@ -54,12 +55,3 @@ class WikiRevisionAdmin(admin.ModelAdmin):
         "created_at",
     )
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

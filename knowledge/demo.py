@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from knowledge.search import group_paragraphs
-from units.bulk import copy_rows
+from units.bulk import copy_rows, reserve_ids
 
 NATIONAL_DOCUMENTS = 20_000
 SMALL_DOCUMENTS = 300
@@ -100,17 +100,6 @@ def _paragraphs(rng: random.Random, sentences: list[str], length: int) -> list[s
     return paragraphs
 
 
-def _reserve_ids(table: str, needed: int) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-        first = cursor.fetchone()[0] + 1
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, first + needed]
-        )
-    return first
-
-
 @transaction.atomic
 def documents_seed(
     *,
@@ -131,7 +120,7 @@ def documents_seed(
     laos = list(LAO.objects.active().order_by("pk").values_list("pk", flat=True))
     sentences = _sentences(rng, 4000)
     kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
-    first = _reserve_ids("knowledge_document", count)
+    first = reserve_ids("knowledge_document", count)
     # Building the chunks' trigram index once after the COPY is faster than growing it row by
     # row (national: ~75 s for 110M characters, against ~150 s in all with the index in place).
     rebuild = count >= rebuild_index_from and not _count("knowledge_documentchunk")

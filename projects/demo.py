@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from units import thai
-from units.bulk import copy_text
+from units.bulk import copy_text, reserve_ids
 from units.demo import BUDGET_RANGE, YEARS, budget_totals
 from units.thai import current_fiscal_year
 
@@ -204,18 +204,6 @@ def _copy(table: str, columns: list[str], lines: list[str]) -> None:
     copy_text(table, columns, ("".join(lines[i : i + 20000]) for i in range(0, len(lines), 20000)))
 
 
-def _next_id(table: str, needed: int) -> int:
-    """Reserve `needed` ids of a table's identity column; returns the first."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-        first = cursor.fetchone()[0] + 1
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, first + needed]
-        )
-    return first
-
-
 def development_plans_seed(*, lao_ids: list[int] | None = None, years: int = YEARS) -> int:
     """A five-year development plan with its strategies for every active LAO without one
     starting in the first demo year; returns the number of plans created."""
@@ -307,7 +295,7 @@ def projects_seed(*, lao_ids: list[int] | None = None, years: int = YEARS) -> in
         programme_keys=programme_keys,
         programme_cumulative=list(accumulate(PROGRAMMES[key][0] for key in programme_keys)),
     )
-    next_id = _next_id("projects_project", sum(counts))
+    next_id = reserve_ids("projects_project", sum(counts))
     _skip_foreign_key_triggers()
 
     def batches():

@@ -9,6 +9,20 @@ from units.resources import LAORegistryResource
 from units.services import LAO_UNRECORDED_FIELDS, lao_update
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record the admin shows but never adds, changes or deletes (history, computed values):
+    those are written by services only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
     list_display = ["username", "email", "role", "lao", "province", "is_active", "is_staff"]
@@ -76,7 +90,7 @@ class LAOAdmin(ImportMixin, admin.ModelAdmin):
 
 
 @admin.register(LAOChange)
-class LAOChangeAdmin(admin.ModelAdmin):
+class LAOChangeAdmin(ReadOnlyAdmin):
     """The change history, read-only: it is written by lao_update and the importers."""
 
     list_display = ["changed_at", "lao", "source", "user", "note"]
@@ -85,12 +99,3 @@ class LAOChangeAdmin(admin.ModelAdmin):
     search_fields = ["lao__dla_code", "lao__name_th", "lao__full_name_th", "lao__name_en"]
     fields = ["lao", "changed_at", "user", "source", "changes", "note"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -16,6 +16,20 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> N
             copy.write_row(row)
 
 
+def reserve_ids(table: str, needed: int) -> int:
+    """Reserve `needed` ids of `table`'s identity column for rows about to be COPYed with
+    explicit ids; returns the first. The table is locked until the transaction ends, so no
+    concurrent insert takes one of them."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        first = cursor.fetchone()[0] + 1
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, first + needed]
+        )
+    return first
+
+
 def copy_text(table: str, columns: Sequence[str], chunks: Iterable[str]) -> None:
     """COPY text already in COPY's format (tab-separated lines, \\N for NULL) into `table`."""
     with (
