@@ -67,6 +67,7 @@ bench: setup  ## measure page latency and throughput at national scale; writes b
 	python manage.py seed_demo --scale national --allow-demo-accounts
 	python bench/run.py
 	python bench/upload.py
+	python bench/recompute.py
 
 lock:  ## re-pin the dependencies from pyproject.toml
 	@scripts/lock.sh

@@ -37,6 +37,7 @@ from bench.pages import PAGES  # noqa: E402
 from units.demo import DEMO_PASSWORD  # noqa: E402  (no Django setup needed: stdlib only)
 
 RESULTS = ROOT / "bench" / "results.md"
+PUBLIC_RATIO = 5  # DESIGN.md §5, for public pages without a target of their own
 # Pages of these kinds are measured logged in as this demo user (`seed_demo`).
 SESSION_USERS = {"dashboard": "executive", "work": "provincial"}
 
@@ -132,6 +133,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 10)))
     parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="measure only pages whose name contains this text (repeatable; the baseline is "
+        "always measured); the results file is left as it is",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk (or scripts/system-deps.sh --bench)")
@@ -140,17 +148,22 @@ def main() -> None:
     server = start_gunicorn(port)
     try:
         results = []
-        kinds = {kind for *_page, kind in PAGES}
+        kinds = {page[3] for page in PAGES}
         cookies = {
             kind: log_in(port, user) for kind, user in SESSION_USERS.items() if kind in kinds
         }
-        for name, path, target_ms, kind in PAGES:
+        pages = [
+            page
+            for page in PAGES
+            if not args.only or page[3] == "baseline" or any(o in page[0] for o in args.only)
+        ]
+        for name, path, target_ms, kind, *ratio in pages:
             url = f"http://127.0.0.1:{port}{path}"
             cookie = cookies.get(kind, "")
             if cookie:
                 check_status(url, cookie)
             stats = measure(url, seconds=args.seconds, connections=args.connections, cookie=cookie)
-            results.append((name, path, target_ms, kind, stats))
+            results.append((name, path, target_ms, kind, ratio[0] if ratio else None, stats))
             print(
                 f"{name:<30} p50 {stats['p50'] / 1000:7.1f} ms  p95 {stats['p95'] / 1000:7.1f} ms"
                 f"  {stats['rps']:8.0f} req/s  errors {stats['errors']}"
@@ -158,7 +171,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    write_results(results, args)
+    if not args.only:
+        write_results(results, args)
 
 
 def write_results(results, args) -> None:
@@ -171,23 +185,28 @@ def write_results(results, args) -> None:
         f"for {args.seconds} s per page after a 2 s warm-up.",
         "",
         "| page | path | p50 ms | p95 ms | p99 ms | req/s | errors | p50 / baseline "
-        "| p95 target | ok |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| p50 target | p95 target | ok |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for name, path, target_ms, kind, s in results:
+    for name, path, target_ms, kind, ratio_target, s in results:
         ratio = s["p50"] / baseline_p50 if baseline_p50 else 0
         ok = s["p95"] / 1000 <= target_ms and s["errors"] == 0
         if kind == "public":
-            ok = ok and ratio <= 5
+            ratio_target = ratio_target or PUBLIC_RATIO
+            ok = ok and ratio <= ratio_target
+        shown_target = f"≤ {ratio_target}×" if ratio_target else "–"
         lines.append(
             f"| {name} | `{path}` | {s['p50'] / 1000:.1f} | {s['p95'] / 1000:.1f} | "
             f"{s['p99'] / 1000:.1f} | {s['rps']:.0f} | {s['errors']} | {ratio:.1f}× | "
-            f"≤ {target_ms} ms | {'yes' if ok else '**no**'} |"
+            f"{shown_target} | ≤ {target_ms} ms | {'yes' if ok else '**no**'} |"
         )
     lines += [
         "",
-        "Targets (DESIGN.md §5): public pages p95 ≤ 100 ms and p50 ≤ 5× the one-query baseline; "
-        "dashboards p95 ≤ 200 ms; downloads (stored files of a few MB) their p95 target only.",
+        "Targets (DESIGN.md §5): public pages p95 ≤ 100 ms and p50 ≤ 5× the one-query baseline "
+        "(3× where the page's own target says so); dashboards p95 ≤ 200 ms; downloads (stored "
+        "files of a few MB) their p95 target only. Public pages are measured as a visitor "
+        "(no session): after the warm-up they are answered from the page cache "
+        "(units/pagecache.py) where the page uses it.",
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")

@@ -8,11 +8,13 @@ class BenchmarksConfig(AppConfig):
 
     def ready(self):
         from benchmarks.demo import seed_indicators
+        from benchmarks.models import CompositeVersion, Indicator, IndicatorValue
         from benchmarks.neighbours import nearest_neighbours
         from benchmarks.profile import completeness_section_context
         from benchmarks.profile_ranking import ranking_section_context
         from benchmarks.tasks import recompute_after_change
         from benchmarks.uploads import imported_values_upload_type
+        from units import stamps
         from units.changes import register_data_change_listener
         from units.demo import register_seeder
         from units.profile import register_profile_section
@@ -31,6 +33,7 @@ class BenchmarksConfig(AppConfig):
             template="benchmarks/_profile_ranking.html",
             context=ranking_section_context,
             order=30,
+            stamps=lambda code: ["benchmarks", stamps.lao_stamp("benchmarks", code)],
         )
         register_profile_section(
             "completeness",
@@ -38,8 +41,20 @@ class BenchmarksConfig(AppConfig):
             template="benchmarks/_profile_completeness.html",
             context=completeness_section_context,
             order=40,
+            stamps=lambda code: ["benchmarks", stamps.lao_stamp("benchmarks", code)],
         )
         # DLA and provincial staff upload LPA, ITA and other imported values.
         register_upload_type(imported_values_upload_type)
         # "Similar LAOs" (good practices on profiles) are the nearest neighbours.
         register_similar_laos_provider(nearest_neighbours)
+        # Edits through the admin or a single save (an indicator renamed or hidden, a value
+        # corrected, a composite version added) change every public page of the area; the
+        # recompute's bulk writes move the stamp themselves.
+        for model in (Indicator, IndicatorValue, CompositeVersion):
+            stamps.bump_on_change(model, area_stamps)
+
+
+def area_stamps(instance) -> list[str]:
+    from benchmarks.models import STAMP
+
+    return [STAMP]

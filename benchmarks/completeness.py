@@ -54,6 +54,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from benchmarks.figures import fiscal_years_with_data
 from benchmarks.models import (
+    STAMP,
     Completeness,
     QuestionStatus,
     Reason,
@@ -63,7 +64,7 @@ from benchmarks.models import (
 from budgets.models import PlanStatus
 from projects.models import ReportStatus
 from projects.reports import QUARTERS, quarter_due_date, quarter_range
-from units import access
+from units import access, stamps
 from units.mail import send_email_on_commit
 from units.models import LAO, Province, Role, User
 from units.thai import fiscal_year_of, fiscal_year_range
@@ -403,6 +404,10 @@ def completeness_recompute(
         written = cursor.rowcount
         cursor.execute(_PRUNE, params)
         removed = cursor.rowcount
+    if written or removed:
+        # The LAO profiles show the stored completeness beside the ranks; the upsert and the
+        # delete send no signal. A re-run that changed nothing leaves the cached pages be.
+        stamps.bump(STAMP)
     return {"written": written, "removed": removed}
 
 

@@ -359,8 +359,6 @@ def composite_recompute(*, fiscal_years: Iterable[int] | None = None) -> dict:
             joins="",
             where=f"t.version_id = {int(version.pk)}",
             rankable="t.score IS NOT NULL",
-            # A new version's rows were just written: the planner must know them.
-            analyze=result["created"],
         )
         result["ranks"] = sum(ranked.values()) + following
         cursor.execute("DROP TABLE bm_composite, bm_scope")

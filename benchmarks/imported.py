@@ -26,7 +26,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from benchmarks.indicators import Band, Declaration
-from benchmarks.models import Area, Direction, Indicator, Rating, Source, Unit
+from benchmarks.models import STAMP, Area, Direction, Indicator, Rating, Source, Unit
+from units import stamps
 
 # After the computed indicators (their sort_order counts from 1).
 SORT_ORDER_START = 100
@@ -169,6 +170,9 @@ def imported_indicators_sync(
         if any(getattr(indicator, name) != value for name, value in fields.items()):
             Indicator.objects.filter(pk=indicator.pk).update(**fields, updated_at=timezone.now())
             updated += 1
+    if updated:
+        # `update()` sends no signal: the pages showing indicators are renewed here.
+        stamps.bump(STAMP)
     return {"created": created, "updated": updated}
 
 

@@ -17,6 +17,22 @@ from django.utils.translation import gettext_lazy as _
 from units.models import LAO, LAOKind
 from units.slices import in_language
 
+# The page-cache stamp of every stored result (units.stamps): values, ranks, medians, the
+# composite, completeness, indicators. A write of any of them moves it in its transaction.
+STAMP = "benchmarks"
+
+# The rank columns, the same in IndicatorValue and CompositeScore.
+RANK_FIELDS = (
+    "national_rank",
+    "province_rank",
+    "province_count",
+    "peer_rank",
+    "peer_count",
+    "peer_percentile",
+    "peer_quartile",
+    "previous_national_rank",
+)
+
 
 class Direction(models.TextChoices):
     HIGHER = "higher", _("Higher is better")

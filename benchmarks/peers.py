@@ -99,8 +99,13 @@ _UPSERT = """
     FROM units_lao l
     CROSS JOIN LATERAL (SELECT {band} AS band) b
     CROSS JOIN unnest(%(years)s::integer[]) AS y(fiscal_year)
+    -- Only the memberships that differ reach the upsert: ON CONFLICT locks every row it meets,
+    -- even one its WHERE then leaves alone.
+    LEFT JOIN benchmarks_peermembership m ON m.lao_id = l.id AND m.fiscal_year = y.fiscal_year
     WHERE l.is_active AND b.band IS NOT NULL
       AND (%(all_laos)s OR l.id = ANY(%(lao_ids)s::bigint[]))
+      AND (m.id IS NULL OR (m.peer_group, m.population_band)
+                           IS DISTINCT FROM (l.kind || '-' || b.band, b.band))
     ON CONFLICT (lao_id, fiscal_year) DO UPDATE
     SET peer_group = EXCLUDED.peer_group, population_band = EXCLUDED.population_band
     WHERE (benchmarks_peermembership.peer_group, benchmarks_peermembership.population_band)

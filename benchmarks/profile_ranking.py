@@ -28,7 +28,16 @@ def ranking_section_context(lao, request) -> dict:
             score.peer_count,
         ),
         [
-            (v.indicator_id, v.fiscal_year, v.value, v.reason, v.peer_median)
+            # The names too: an indicator renamed shows at once, not when the entry expires.
+            (
+                v.indicator_id,
+                v.indicator.name_th,
+                v.indicator.name_en,
+                v.fiscal_year,
+                v.value,
+                v.reason,
+                v.peer_median,
+            )
             for v in context["values"]
         ],
     )

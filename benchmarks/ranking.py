@@ -40,7 +40,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from benchmarks.models import Indicator
+from benchmarks.models import RANK_FIELDS, Indicator
 
 SATURATION_SHARE = 90  # % of the LAOs with a value at the best value
 SATURATION_DISTINCT = 2  # this many distinct values or fewer: a pass/fail indicator already
@@ -167,113 +167,168 @@ _YEARS_PRUNE = """
     RETURNING y.fiscal_year
 """
 
+RANK_COLUMNS = RANK_FIELDS  # the same in IndicatorValue and CompositeScore
+
 # The rank update, shared by indicator values and composite scores: `{key}` is the column that
 # splits the rows into separate rankings besides the year (indicator_id, version_id); bm_scope
-# holds the (key, fiscal year) pairs to rank. The new ranks are staged in an analysed temporary
-# table: joined back as a CTE, the planner misjudged its size and chose nested loops (minutes at
-# national scale instead of seconds).
+# holds the (key, fiscal year) pairs to rank. Every row of those pairs is staged with its new
+# and its current ranks in an analysed temporary table (bm_ranked); only the rows that moved are
+# then updated, by id. The previous-year ranks are found there too, by a window over the staged
+# rows, instead of two index probes per row (half a million at national scale: most of the time
+# of a national run), and the table is never read whole to find the rows that changed.
 SCOPE = """
     CREATE TEMPORARY TABLE bm_scope ON COMMIT DROP AS
     SELECT DISTINCT key, fiscal_year
     FROM unnest(%(scope_keys)s::bigint[], %(scope_years)s::integer[]) AS s(key, fiscal_year)
 """
 
+# A row not rankable (no value, a saturated year) is staged too, with empty ranks: it is
+# ranked in a partition of its own, whose ranks are dropped. The rank of the year before is the
+# staged one when that year is ranked now, else the one the table holds (that year is not
+# touched by this run). `moved`: the row's ranks differ from those it holds (only those rows
+# are written); `national_moved`: its national rank does (the year after follows it).
 RANKED = """
     CREATE TEMPORARY TABLE bm_ranked ON COMMIT DROP AS
     WITH scoped AS (
-        SELECT t.id, t.lao_id, t.fiscal_year, t.{key} AS key, l.province_id, pm.peer_group,
-               {badness} AS badness
+        -- Peer groups are only told apart, never ordered: compared bytewise, not by locale.
+        SELECT t.id, t.lao_id, t.fiscal_year, t.{key} AS key, l.province_id,
+               pm.peer_group COLLATE "C" AS peer_group,
+               COALESCE({rankable}, false) AS rankable, {badness} AS badness,
+               t.national_rank AS was_national_rank, t.province_rank AS was_province_rank,
+               t.province_count AS was_province_count, t.peer_rank AS was_peer_rank,
+               t.peer_count AS was_peer_count, t.peer_percentile AS was_peer_percentile,
+               t.peer_quartile AS was_peer_quartile,
+               t.previous_national_rank AS was_previous_national_rank,
+               last_year.key IS NOT NULL AS last_year_ranked,
+               next_year.key IS NOT NULL AS next_year_ranked
         FROM bm_scope sc
         JOIN {table} t ON t.{key} = sc.key AND t.fiscal_year = sc.fiscal_year
         JOIN units_lao l ON l.id = t.lao_id
         {joins}
         LEFT JOIN benchmarks_peermembership pm
             ON pm.lao_id = t.lao_id AND pm.fiscal_year = t.fiscal_year
-        WHERE {where} AND {rankable}
-    ),
-    ranked AS (
-        SELECT id, lao_id, fiscal_year, key, peer_group,
-               RANK() OVER (PARTITION BY key, fiscal_year ORDER BY badness) AS national_rank,
-               RANK() OVER (PARTITION BY key, fiscal_year, province_id ORDER BY badness)
-                   AS province_rank,
-               COUNT(*) OVER (PARTITION BY key, fiscal_year, province_id) AS province_count,
-               RANK() OVER (PARTITION BY key, fiscal_year, peer_group ORDER BY badness)
-                   AS peer_rank,
-               COUNT(*) OVER (PARTITION BY key, fiscal_year, peer_group) AS peer_count
-        FROM scoped
-    )
-    SELECT id, lao_id, fiscal_year, key, national_rank, province_rank, province_count,
-           CASE WHEN peer_group IS NOT NULL THEN peer_rank END AS peer_rank,
-           CASE WHEN peer_group IS NOT NULL THEN peer_count END AS peer_count,
-           CASE WHEN peer_group IS NOT NULL AND peer_count > 1
-                THEN ROUND(100.0 * (peer_count - peer_rank) / (peer_count - 1), 2)
-           END AS peer_percentile
-    FROM ranked
-"""
-
-# Rows of a pair ranked now take last year's rank from bm_ranked when last year is ranked too,
-# else as stored. Returns the years of the rows written.
-RANKS = """
-    WITH new AS (
-        SELECT t.id, p.national_rank, p.province_rank, p.province_count, p.peer_rank,
-               p.peer_count, p.peer_percentile,
-               CASE WHEN p.peer_percentile >= 75 THEN 1
-                    WHEN p.peer_percentile >= 50 THEN 2
-                    WHEN p.peer_percentile >= 25 THEN 3
-                    WHEN p.peer_percentile IS NOT NULL THEN 4 END AS peer_quartile,
-               CASE WHEN last_year.key IS NOT NULL THEN before.national_rank
-                    ELSE stored.national_rank END AS previous_national_rank
-        FROM bm_scope sc
-        JOIN {table} t ON t.{key} = sc.key AND t.fiscal_year = sc.fiscal_year
-        LEFT JOIN bm_ranked p ON p.id = t.id
         LEFT JOIN bm_scope last_year
             ON last_year.key = sc.key AND last_year.fiscal_year = sc.fiscal_year - 1
-        LEFT JOIN bm_ranked before
-            ON before.key = t.{key} AND before.lao_id = t.lao_id
-           AND before.fiscal_year = t.fiscal_year - 1
-        LEFT JOIN {table} stored
-            ON stored.{key} = t.{key} AND stored.lao_id = t.lao_id
-           AND stored.fiscal_year = t.fiscal_year - 1
+        LEFT JOIN bm_scope next_year
+            ON next_year.key = sc.key AND next_year.fiscal_year = sc.fiscal_year + 1
         WHERE {where}
     ),
-    written AS (
+    ranked AS (
+        SELECT id, lao_id, fiscal_year, key, peer_group, rankable, {was}, last_year_ranked,
+               next_year_ranked,
+               RANK() OVER (PARTITION BY key, fiscal_year, rankable ORDER BY badness)
+                   AS national_rank,
+               RANK() OVER (PARTITION BY key, fiscal_year, rankable, province_id
+                            ORDER BY badness) AS province_rank,
+               COUNT(*) OVER (PARTITION BY key, fiscal_year, rankable, province_id)
+                   AS province_count,
+               RANK() OVER (PARTITION BY key, fiscal_year, rankable, peer_group
+                            ORDER BY badness) AS peer_rank,
+               COUNT(*) OVER (PARTITION BY key, fiscal_year, rankable, peer_group)
+                   AS peer_count
+        FROM scoped
+    ),
+    kept AS (
+        SELECT id, lao_id, fiscal_year, key, {was}, last_year_ranked, next_year_ranked,
+               CASE WHEN rankable THEN national_rank END AS national_rank,
+               CASE WHEN rankable THEN province_rank END AS province_rank,
+               CASE WHEN rankable THEN province_count END AS province_count,
+               CASE WHEN rankable AND peer_group IS NOT NULL THEN peer_rank END AS peer_rank,
+               CASE WHEN rankable AND peer_group IS NOT NULL THEN peer_count END AS peer_count,
+               CASE WHEN rankable AND peer_group IS NOT NULL AND peer_count > 1
+                    THEN ROUND(100.0 * (peer_count - peer_rank) / (peer_count - 1), 2)
+               END AS peer_percentile
+        FROM ranked
+    ),
+    linked AS (
+        SELECT kept.*, {staged_before}
+    )
+    SELECT id, lao_id, fiscal_year, key, next_year_ranked, national_rank, province_rank,
+           province_count, peer_rank, peer_count, peer_percentile, peer_quartile,
+           previous_national_rank,
+           national_rank IS DISTINCT FROM was_national_rank AS national_moved,
+           (national_rank, province_rank, province_count, peer_rank, peer_count,
+            peer_percentile, peer_quartile, previous_national_rank)
+               IS DISTINCT FROM
+               (was_national_rank, was_province_rank, was_province_count, was_peer_rank,
+                was_peer_count, was_peer_percentile, was_peer_quartile,
+                was_previous_national_rank) AS moved
+    FROM (
+        SELECT id, lao_id, fiscal_year, key, {was}, next_year_ranked, national_rank,
+               province_rank, province_count, peer_rank, peer_count, peer_percentile,
+               CASE WHEN peer_percentile >= 75 THEN 1
+                    WHEN peer_percentile >= 50 THEN 2
+                    WHEN peer_percentile >= 25 THEN 3
+                    WHEN peer_percentile IS NOT NULL THEN 4 END AS peer_quartile,
+               CASE WHEN last_year_ranked
+                    THEN CASE WHEN staged_year_before = fiscal_year - 1
+                              THEN staged_rank_before END
+                    ELSE {stored_before}
+               END AS previous_national_rank
+        FROM linked
+    ) new
+"""
+
+# The staged rank of the year before (when some pair's year before is ranked too: the window
+# is one more sort of every staged row, left out when no pair needs it), and the stored one.
+STAGED_BEFORE = """
+    LAG(fiscal_year) OVER lao_years AS staged_year_before,
+    LAG(national_rank) OVER lao_years AS staged_rank_before
+    FROM kept
+    WINDOW lao_years AS (PARTITION BY key, lao_id ORDER BY fiscal_year)
+"""
+NO_STAGED_BEFORE = """
+    NULL::integer AS staged_year_before, NULL::bigint AS staged_rank_before FROM kept
+"""
+# Per row, by the unique index: a join here let the planner, misled by a new composite
+# version's rows it has no statistics for yet, scan the whole version once per row.
+STORED_BEFORE = """(
+    SELECT stored.national_rank FROM {table} stored
+    WHERE stored.{key} = linked.key AND stored.lao_id = linked.lao_id
+      AND stored.fiscal_year = linked.fiscal_year - 1
+)"""
+
+# Which of the two a scope needs: some pair's year before ranked too; some pair's year before
+# not ranked but stored.
+BEFORE_NEEDED = """
+    SELECT COALESCE(bool_or(last_year.key IS NOT NULL), false),
+           COALESCE(bool_or(last_year.key IS NULL AND EXISTS (
+               SELECT 1 FROM {table} t
+               WHERE t.{key} = sc.key AND t.fiscal_year = sc.fiscal_year - 1 AND {where}
+           )), false)
+    FROM bm_scope sc
+    LEFT JOIN bm_scope last_year
+        ON last_year.key = sc.key AND last_year.fiscal_year = sc.fiscal_year - 1
+"""
+
+# Only the rows whose ranks moved (`moved`, against the ranks they had when staged) are
+# written: joined by id, not by reading the whole table. Returns the years of the rows written.
+RANKS = """
+    WITH written AS (
         UPDATE {table} u
-        SET national_rank = new.national_rank, province_rank = new.province_rank,
-            province_count = new.province_count, peer_rank = new.peer_rank,
-            peer_count = new.peer_count, peer_percentile = new.peer_percentile,
-            peer_quartile = new.peer_quartile,
-            previous_national_rank = new.previous_national_rank
-        FROM new
-        WHERE u.id = new.id
-          AND (u.national_rank, u.province_rank, u.province_count, u.peer_rank, u.peer_count,
-               u.peer_percentile, u.peer_quartile, u.previous_national_rank)
-              IS DISTINCT FROM
-              (new.national_rank, new.province_rank, new.province_count, new.peer_rank,
-               new.peer_count, new.peer_percentile, new.peer_quartile,
-               new.previous_national_rank)
+        SET national_rank = p.national_rank, province_rank = p.province_rank,
+            province_count = p.province_count, peer_rank = p.peer_rank,
+            peer_count = p.peer_count, peer_percentile = p.peer_percentile,
+            peer_quartile = p.peer_quartile,
+            previous_national_rank = p.previous_national_rank
+        FROM bm_ranked p
+        WHERE p.moved AND u.id = p.id
         RETURNING u.fiscal_year
     )
     SELECT fiscal_year, COUNT(*) FROM written GROUP BY fiscal_year
 """
 
 # The year after a ranked pair, when not ranked itself, keeps the rank of its year before:
-# refreshed when that moved.
+# refreshed where that moved. (Where it did not move, the year after already holds it: a
+# national run ranks every year with the one before, and every scoped run keeps it so.)
 FOLLOWING_YEAR = """
-    UPDATE {table} u
-    SET previous_national_rank = moved.national_rank
-    FROM (
-        SELECT t.id, stored.national_rank
-        FROM bm_scope sc
-        JOIN {table} t ON t.{key} = sc.key AND t.fiscal_year = sc.fiscal_year + 1
-        LEFT JOIN bm_scope next_year
-            ON next_year.key = sc.key AND next_year.fiscal_year = sc.fiscal_year + 1
-        LEFT JOIN {table} stored
-            ON stored.{key} = t.{key} AND stored.lao_id = t.lao_id
-           AND stored.fiscal_year = sc.fiscal_year
-        WHERE next_year.key IS NULL AND {where}
-          AND t.previous_national_rank IS DISTINCT FROM stored.national_rank
-    ) moved
-    WHERE u.id = moved.id
+    UPDATE {table} t
+    SET previous_national_rank = p.national_rank
+    FROM bm_ranked p
+    WHERE p.national_moved AND NOT p.next_year_ranked
+      AND t.{key} = p.key AND t.lao_id = p.lao_id AND t.fiscal_year = p.fiscal_year + 1
+      AND {where}
+      AND t.previous_national_rank IS DISTINCT FROM p.national_rank
 """
 
 _PEER_STATISTICS = """
@@ -332,27 +387,35 @@ def ranks_update(
     where: str,
     rankable: str,
     params=None,
-    analyze: bool = False,
 ) -> tuple[dict[int, int], int]:
-    """Rank the rows of `table` in the (key, fiscal year) pairs of bm_scope (see RANKS), then
-    refresh the previous-year rank of the year after them; `analyze` first when many rows were
-    just written (the planner would not know them). Returns the rows ranked per fiscal year of
-    the pairs, and the rows of the years after whose previous-year rank was refreshed (apart:
-    no score depends on it)."""
+    """Rank the rows of `table` in the (key, fiscal year) pairs of bm_scope (see RANKED), then
+    refresh the previous-year rank of the year after them. `joins` must be LEFT JOINs: every
+    row of the pairs is staged, ranked or not. Returns the rows ranked per fiscal year of the
+    pairs, and the rows of the years after whose previous-year rank was refreshed (apart: no
+    score depends on it)."""
     parts = {"table": table, "key": key, "badness": badness, "joins": joins, "where": where}
     params = params or {}
-    if analyze:
-        cursor.execute(f"ANALYZE {table}")
-    cursor.execute(RANKED.format(rankable=rankable, **parts), params)
-    cursor.execute("CREATE INDEX ON bm_ranked (id)")
+    cursor.execute(BEFORE_NEEDED.format(**parts), params)
+    staged, stored = cursor.fetchone()
+    cursor.execute(
+        RANKED.format(
+            rankable=rankable,
+            staged_before=STAGED_BEFORE if staged else NO_STAGED_BEFORE,
+            was=", ".join(f"was_{column}" for column in RANK_COLUMNS),
+            stored_before=STORED_BEFORE.format(**parts) if stored else "NULL::bigint",
+            **parts,
+        ),
+        params,
+    )
     cursor.execute("CREATE INDEX ON bm_ranked (key, lao_id, fiscal_year)")
     cursor.execute("ANALYZE bm_ranked")
     cursor.execute(RANKS.format(**parts), params)
     written = dict(cursor.fetchall())
+    cursor.execute(FOLLOWING_YEAR.format(**parts), params)
+    following = cursor.rowcount
     # Dropped now, not at the commit: the pipeline ranks indicators, then the composite.
     cursor.execute("DROP TABLE bm_ranked")
-    cursor.execute(FOLLOWING_YEAR.format(**parts), params)
-    return written, cursor.rowcount
+    return written, following
 
 
 @transaction.atomic
@@ -389,8 +452,8 @@ def indicator_ranks_recompute(
             key="indicator_id",
             badness=BADNESS.format(value="t.value"),
             joins="""
-                JOIN benchmarks_indicator i ON i.id = t.indicator_id
-                JOIN benchmarks_indicatoryear iy
+                LEFT JOIN benchmarks_indicator i ON i.id = t.indicator_id
+                LEFT JOIN benchmarks_indicatoryear iy
                     ON iy.indicator_id = t.indicator_id AND iy.fiscal_year = t.fiscal_year
             """,
             where="TRUE",

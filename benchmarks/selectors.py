@@ -3,12 +3,16 @@ tables, an LAO's benchmark page, the comparison of LAOs and the profile's rankin
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Abs
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from benchmarks.models import (
+    RANK_FIELDS,
+    STAMP,
     CompositeScore,
     CompositeVersion,
     Direction,
@@ -23,8 +27,14 @@ from benchmarks.models import (
     PeerStatistic,
     QuestionStatus,
 )
+from units import stamps as data_stamps
+from units.caching import fragment_key
 from units.models import LAO, LAOKind, Province
 from units.search import search_laos
+
+# The stamp of every stored result of the area (a recompute, an indicator's edit).
+# How long lists kept under the stamps stay cached: a bound on memory, not on staleness.
+LISTS_SECONDS = 3600
 
 
 def indicators_listed():
@@ -40,15 +50,28 @@ def indicator_by_code(*, code: str) -> Indicator:
         raise Http404("No indicator has this code.") from None
 
 
+# A DISTINCT reads every value of the indicator from the index (40,000 entries, 13 ms on the
+# national data); hopping from one year to the one below reads one entry a year (0.1 ms).
+INDICATOR_YEARS_SQL = """
+WITH RECURSIVE years AS (
+    (SELECT fiscal_year FROM benchmarks_indicatorvalue
+     WHERE indicator_id = %(indicator)s ORDER BY fiscal_year DESC LIMIT 1)
+    UNION ALL
+    SELECT (SELECT v.fiscal_year FROM benchmarks_indicatorvalue v
+            WHERE v.indicator_id = %(indicator)s AND v.fiscal_year < years.fiscal_year
+            ORDER BY v.fiscal_year DESC LIMIT 1)
+    FROM years WHERE years.fiscal_year IS NOT NULL
+)
+SELECT fiscal_year FROM years WHERE fiscal_year IS NOT NULL
+"""
+
+
 def indicator_years(*, indicator: Indicator) -> list[int]:
-    """The fiscal years the indicator has values for, newest first (read from the
-    (indicator, fiscal_year, value) index alone)."""
-    return list(
-        IndicatorValue.objects.filter(indicator=indicator)
-        .order_by("-fiscal_year")
-        .values_list("fiscal_year", flat=True)
-        .distinct()
-    )
+    """The fiscal years the indicator has values for, newest first: one query that reads one
+    entry a year of the (indicator, fiscal_year, value) index."""
+    with connection.cursor() as cursor:
+        cursor.execute(INDICATOR_YEARS_SQL, {"indicator": indicator.pk})
+        return [year for (year,) in cursor.fetchall()]
 
 
 def indicator_values(*, indicator: Indicator):
@@ -99,16 +122,6 @@ LAO_FIELDS = (
     "lao__province__code",
     "lao__province__name_th",
     "lao__province__name_en",
-)
-RANK_FIELDS = (
-    "national_rank",
-    "province_rank",
-    "province_count",
-    "peer_rank",
-    "peer_count",
-    "peer_percentile",
-    "peer_quartile",
-    "previous_national_rank",
 )
 # An LAO's trend covers this many fiscal years up to the one shown.
 TREND_YEARS = 5
@@ -258,17 +271,37 @@ def composite_ranked_count(*, version: CompositeVersion, fiscal_year: int) -> in
     ).count()
 
 
-def ranking_choices() -> dict:
-    """What the ranking form offers (`RankingForm`'s keyword arguments): the listed
-    `indicators`, the ranked `years`, the `provinces` and the newest ranked year's
-    `peer_groups` as (code, label)."""
+def page_stamps() -> tuple[int, int]:
+    """The values of the registry's stamp and the area's (`units.stamps`, one query): what the
+    lists a page offers are kept under, and the key of what they decide."""
+    return data_stamps.read([data_stamps.UNITS, STAMP])
+
+
+def _ranking_lists() -> dict:
     years = ranked_years()
-    groups = peer_groups_of_year(fiscal_year=years[0] if years else None)
     return {
         "indicators": list(indicators_listed()),
         "years": years,
         "provinces": list(provinces()),
-        "peer_groups": [(code, peer_group_label(code)) for code in groups],
+        "groups": peer_groups_of_year(fiscal_year=years[0] if years else None),
+    }
+
+
+def ranking_choices(*, stamps: tuple[int, int]) -> dict:
+    """What the ranking form offers (`RankingForm`'s keyword arguments): the listed
+    `indicators`, the ranked `years`, the `provinces` and the newest ranked year's
+    `peer_groups` as (code, label). Four queries, kept in the cache under `stamps`
+    (`page_stamps`): none until the registry or a recompute moves them."""
+    key = "benchmarks:ranking-lists:" + fragment_key(stamps)
+    lists = cache.get(key)
+    if lists is None:
+        lists = _ranking_lists()
+        cache.set(key, lists, LISTS_SECONDS)
+    return {
+        "indicators": lists["indicators"],
+        "years": lists["years"],
+        "provinces": lists["provinces"],
+        "peer_groups": [(code, peer_group_label(code)) for code in lists["groups"]],
     }
 
 
@@ -331,13 +364,23 @@ def lao_for_benchmarks(*, code: str) -> LAO:
     return lao
 
 
+# The indicator's long texts, which the LAO's page does not show: each indicator comes once per
+# year with the LAO's values, so they would be read five times over.
+INDICATOR_TEXTS = tuple(
+    f"indicator__{name}_{language}"
+    for name in ("meaning", "formula", "norm")
+    for language in ("th", "en")
+)
+
+
 def lao_values_all_years(*, lao: LAO) -> list[IndicatorValue]:
-    """Every value of the LAO's shown indicators, every year, with its indicator: the page's
-    figures, its years and its trends in one read of the (lao, fiscal_year) index (a few dozen
-    rows)."""
+    """Every value of the LAO's shown indicators, every year, with its indicator (without its
+    long texts): the page's figures, its years and its trends in one read of the
+    (lao, fiscal_year) index (a few dozen rows)."""
     return list(
         IndicatorValue.objects.filter(lao=lao, indicator__is_active=True)
         .select_related("indicator")
+        .defer(*INDICATOR_TEXTS)
         .order_by("indicator__sort_order", "indicator__code", "fiscal_year")
     )
 
@@ -399,6 +442,18 @@ def values_of_laos(*, lao_ids, fiscal_year: int) -> list[IndicatorValue]:
             *RANK_FIELDS,
         )
     )  # fmt: skip
+
+
+def neighbour_values(*, lao_ids, indicator_ids, fiscal_year: int) -> dict:
+    """{(lao id, indicator id): value} of several LAOs in a year for some indicators, values
+    only (no model rows): what "learn from better peers" compares. No query without
+    indicators."""
+    if not indicator_ids:
+        return {}
+    rows = IndicatorValue.objects.filter(
+        lao_id__in=list(lao_ids), indicator_id__in=list(indicator_ids), fiscal_year=fiscal_year
+    ).values_list("lao_id", "indicator_id", "value")
+    return {(lao_id, indicator_id): value for lao_id, indicator_id, value in rows}
 
 
 def composite_score_of(*, version: CompositeVersion | None, lao: LAO, fiscal_year: int):
@@ -588,18 +643,15 @@ def lao_figures(*, lao: LAO, fiscal_year: int, values, neighbours) -> dict:
     """The LAO benchmark page's figures of a year: each shown indicator's value with its
     national and peer figures, its trend over TREND_YEARS years, approved explanations, the
     count of open questions, and, where the LAO trails its peer median, the most similar
-    neighbours that do better. `values` are the LAO's values of every year
-    (`lao_values_all_years`) and `neighbours` its neighbours of the year."""
+    neighbours that do better (`better_peers`: (neighbour, its value)). `values` are the LAO's
+    values of every year (`lao_values_all_years`) and `neighbours` its neighbours of the year.
+    The neighbours' values are read for the trailing indicators only (none: no query)."""
     membership = peer_membership(lao=lao, fiscal_year=fiscal_year)
     peer_group = membership.peer_group if membership else None
     medians = peer_medians(fiscal_year=fiscal_year, peer_group=peer_group)
     nationals = indicator_years_of(fiscal_year=fiscal_year)
     explanations = published_explanations(lao=lao, fiscal_year=fiscal_year)
     questions = open_questions(lao=lao)
-    neighbour_values = values_of_laos(
-        lao_ids=[n.neighbour_id for n in neighbours], fiscal_year=fiscal_year
-    )
-    by_neighbour = {(v.lao_id, v.indicator_id): v for v in neighbour_values}
 
     figures: dict[int, Figure] = {}
     for value in values:
@@ -621,17 +673,19 @@ def lao_figures(*, lao: LAO, fiscal_year: int, values, neighbours) -> dict:
             for q in questions
             if q.indicator_id == figure.indicator.pk and q.fiscal_year == fiscal_year
         )
-        if figure.trails_peers:
-            for neighbour in neighbours:
-                other = by_neighbour.get((neighbour.neighbour_id, figure.indicator.pk))
-                if (
-                    other is not None
-                    and other.value is not None
-                    and is_better(figure.indicator, other.value, figure.value.value)
-                ):
-                    figure.better_peers.append((neighbour, other))
-                    if len(figure.better_peers) == BETTER_PEERS_SHOWN:
-                        break
+    trailing = [figure for figure in shown if figure.trails_peers]
+    by_neighbour = neighbour_values(
+        lao_ids=[n.neighbour_id for n in neighbours] if trailing else [],
+        indicator_ids=[figure.indicator.pk for figure in trailing],
+        fiscal_year=fiscal_year,
+    )
+    for figure in trailing:
+        for neighbour in neighbours:
+            other = by_neighbour.get((neighbour.neighbour_id, figure.indicator.pk))
+            if other is not None and is_better(figure.indicator, other, figure.value.value):
+                figure.better_peers.append((neighbour, other))
+                if len(figure.better_peers) == BETTER_PEERS_SHOWN:
+                    break
     return {
         "figures": shown,
         "peer_group": peer_group,

@@ -12,10 +12,13 @@ from django.utils import timezone
 from benchmarks.composite import composite_recompute
 from benchmarks.figures import figures_stage, fiscal_years_with_data
 from benchmarks.indicators import ComputedIndicator, computed_indicators
-from benchmarks.models import Indicator, IndicatorValue, Reason, Source
+from benchmarks.models import STAMP, Indicator, IndicatorValue, Reason, Source
 from benchmarks.neighbours import neighbours_recompute
 from benchmarks.peers import peer_memberships_recompute
 from benchmarks.ranking import indicator_ranks_recompute
+from units import stamps
+
+# What the public benchmarks pages are cached by (units.pagecache): every stored result.
 
 
 @transaction.atomic
@@ -42,31 +45,49 @@ def indicators_sync(*, declarations: Iterable[ComputedIndicator] | None = None) 
         .filter(is_active=True)
         .update(is_active=False)
     )
+    if updated or hidden:
+        # `update()` sends no signal: the pages showing indicators are renewed here.
+        stamps.bump(STAMP)
     return {"created": created, "updated": updated, "hidden": hidden}
 
 
 # Returns the fiscal years of the rows written (created or changed), counted: the pipeline ranks
 # again only the indicator-years whose values moved.
 _UPSERT = """
-    WITH written AS (
+    WITH computed AS (
+        SELECT g.lao_id, g.fiscal_year,
+               CASE WHEN r.reason IS NULL
+                    THEN ROUND(({numerator})::numeric * {scale} / ({denominator}), 4) END
+                   AS value,
+               COALESCE(r.reason, '') AS reason, f.as_of, f.status
+        FROM bm_grid g
+        JOIN bm_{figures} f ON f.lao_id = g.lao_id AND f.fiscal_year = g.fiscal_year
+        CROSS JOIN LATERAL (
+            SELECT CASE
+                WHEN cardinality(%(kinds)s::varchar[]) > 0
+                     AND NOT g.kind = ANY(%(kinds)s::varchar[])
+                    THEN %(not_applicable)s
+                WHEN f.reason IS NOT NULL THEN f.reason
+                WHEN ({denominator}) IS NULL THEN %(not_submitted)s
+                WHEN ({denominator}) = 0 THEN %(zero_denominator)s
+                WHEN ({numerator}) IS NULL THEN %(not_submitted)s
+            END AS reason
+        ) r
+    ),
+    written AS (
     INSERT INTO benchmarks_indicatorvalue
         (indicator_id, lao_id, fiscal_year, value, reason, source, as_of, status, computed_at)
-    SELECT %(indicator)s, g.lao_id, g.fiscal_year,
-           CASE WHEN r.reason IS NULL
-                THEN ROUND(({numerator})::numeric * {scale} / ({denominator}), 4) END,
-           COALESCE(r.reason, ''), %(source)s, f.as_of, f.status, now()
-    FROM bm_grid g
-    JOIN bm_{figures} f ON f.lao_id = g.lao_id AND f.fiscal_year = g.fiscal_year
-    CROSS JOIN LATERAL (
-        SELECT CASE
-            WHEN cardinality(%(kinds)s::varchar[]) > 0 AND NOT g.kind = ANY(%(kinds)s::varchar[])
-                THEN %(not_applicable)s
-            WHEN f.reason IS NOT NULL THEN f.reason
-            WHEN ({denominator}) IS NULL THEN %(not_submitted)s
-            WHEN ({denominator}) = 0 THEN %(zero_denominator)s
-            WHEN ({numerator}) IS NULL THEN %(not_submitted)s
-        END AS reason
-    ) r
+    -- Only the rows that differ reach the upsert: ON CONFLICT locks every row it meets, even
+    -- one its WHERE then leaves alone (a page write and WAL for each of 39,000 rows a rerun).
+    SELECT %(indicator)s, c.lao_id, c.fiscal_year, c.value, c.reason, %(source)s, c.as_of,
+           c.status, now()
+    FROM computed c
+    LEFT JOIN benchmarks_indicatorvalue v
+        ON v.indicator_id = %(indicator)s AND v.lao_id = c.lao_id
+       AND v.fiscal_year = c.fiscal_year
+    WHERE v.id IS NULL
+       OR (v.value, v.reason, v.source, v.as_of, v.status)
+          IS DISTINCT FROM (c.value, c.reason, %(source)s, c.as_of, c.status)
     ON CONFLICT (indicator_id, lao_id, fiscal_year) DO UPDATE
     SET value = EXCLUDED.value, reason = EXCLUDED.reason, source = EXCLUDED.source,
         as_of = EXCLUDED.as_of, status = EXCLUDED.status, computed_at = EXCLUDED.computed_at
@@ -106,9 +127,11 @@ def indicator_values_recompute(
     upsert per indicator, whatever the number of LAOs. Rows whose value, reason, status and date
     are unchanged are not written again, so a second run writes nothing. Returns the number of
     rows written (created or changed) per indicator code, and "removed"."""
-    return _indicator_values_write(
+    written = _indicator_values_write(
         fiscal_years=fiscal_years, lao_ids=lao_ids, today=today, declarations=declarations
     )[0]
+    stamps.bump(STAMP)
+    return written
 
 
 def _indicator_values_write(
@@ -280,8 +303,38 @@ def benchmarks_recompute(
                 lambda: completeness(fiscal_years=years, lao_ids=lao_ids, today=today),
             )
         )
+    with connection.cursor() as cursor:
+        restore = _settings_for_bulk(cursor)
     for name, step in steps:
         started = time.perf_counter()
         written[name] = step()
         timings[name] = round(time.perf_counter() - started, 3)
+    with connection.cursor() as cursor:
+        restore(cursor)
+    # Last, so the stamp's row stays locked only for the commit (units.stamps).
+    stamps.bump(STAMP)
     return {"years": years, "timings": timings, "written": written}
+
+
+# The pipeline's statements each read up to half a million rows once: compiling them (JIT)
+# cost more than it saved (3 s of one 14 s rank statement), and the default work_mem sent the
+# rank sorts to disk. Set for this transaction only.
+BULK_SETTINGS = {"jit": "off", "work_mem": "64MB"}
+
+
+def _settings_for_bulk(cursor):
+    """Apply BULK_SETTINGS to the current transaction; returns the function that puts the
+    previous values back (for a caller's outer transaction: a seed, a test)."""
+    names = sorted(BULK_SETTINGS)
+    cursor.execute("SELECT current_setting(name) FROM unnest(%s::text[]) AS name", [names])
+    previous = [value for (value,) in cursor.fetchall()]
+    _set_local(cursor, names, [BULK_SETTINGS[name] for name in names])
+    return lambda cursor: _set_local(cursor, names, previous)
+
+
+def _set_local(cursor, names: list[str], values: list[str]) -> None:
+    cursor.execute(
+        "SELECT set_config(name, value, true) "
+        "FROM unnest(%s::text[], %s::text[]) AS s(name, value)",
+        [names, values],
+    )

@@ -27,7 +27,8 @@ from import_export import fields, resources, widgets
 from benchmarks import tasks
 from benchmarks.imported import ImportedValue, imported_values_write
 from benchmarks.models import Indicator, IndicatorValue, Reason, Source, Unit, ValueStatus
-from units import access
+from benchmarks.services import STAMP
+from units import access, stamps
 from units.models import LAO
 from units.thai import current_fiscal_year
 from units.uploads.engine import InvalidUpload
@@ -403,6 +404,9 @@ def imported_values_commit(*, rows, user, job) -> dict:
                 fiscal_years=fiscal_years, lao_ids=lao_ids, indicator_years=indicator_years
             )
         )
+        # The new values show at once (the ranks follow with the recompute, which bumps
+        # again): cached pages must not keep the old ones until then.
+        stamps.bump(STAMP)
     return {"written": written, "unchanged": len(planned) - len(changed)}
 
 

@@ -14,17 +14,34 @@ from benchmarks.models import REASON_EXPLANATIONS, Area, Rating, Reason
 from units import access
 from units.caching import fragment_key
 from units.filters import filter_query
+from units.pagecache import cached_for_visitors
 from units.slices import display_name
+from units.stamps import lao_stamp
 from units.tables import Column, label, table_response
 
 PAGE_SIZE = 50
+# What a recompute, an indicator's or a composite version's edit changes: every page here.
+STAMP = selectors.STAMP
 
 
+def national_stamps(request, **kwargs) -> list[str]:
+    """The stamps of a page that shows only stored results (no LAO's voice)."""
+    return [STAMP]
+
+
+def lao_stamps(request, code, **kwargs) -> list[str]:
+    """The stamps of an LAO's page: the stored results and what the LAO and the public add to
+    them (published explanations, open questions), named from the URL's code with no query."""
+    return [STAMP, lao_stamp(STAMP, code)]
+
+
+@cached_for_visitors(stamps=national_stamps)
 def index(request):
     """`/benchmarks/`: the indicators, each linked to its values."""
     return render(request, "benchmarks/index.html", {"indicators": selectors.indicators_listed()})
 
 
+@cached_for_visitors(stamps=national_stamps)
 def methodology(request):
     """`/benchmarks/methodology/`: every indicator's definition, and what each reason for a
     missing value means, written from the Indicator rows."""
@@ -60,6 +77,7 @@ def _values(request, code):
     return indicator, filterset
 
 
+@cached_for_visitors(stamps=national_stamps, params=("fiscal_year", "kind", "province", "page"))
 def indicator_detail(request, code):
     """`/benchmarks/indicators/<code>/`: the values of a year, filtered by kind and province, 50
     a page; a value that could not be computed shows its reason."""
@@ -116,16 +134,21 @@ def _ranking(request):
     """The ranking form (validated against the loaded choices) and what it selects: the
     selection, the table's rows and the national figures of the indicator (or the composite's
     version and its ranked count)."""
-    form = RankingForm(request.GET or None, **selectors.ranking_choices())
+    stamps = selectors.page_stamps()
+    form = RankingForm(request.GET or None, **selectors.ranking_choices(stamps=stamps))
     chosen = form.selection()
     table = selectors.ranking_table(**chosen)
     if table.pop("version_missing", False):
         form.add_error(
             "version", _("There is no version %(number)s.") % {"number": chosen["version"]}
         )
-    return {"form": form, **table}
+    return {"form": form, "stamps": stamps, **table}
 
 
+@cached_for_visitors(
+    stamps=national_stamps,
+    params=("indicator", "year", "kind", "province", "peer_group", "version", "page"),
+)
 def ranking(request):
     """`/benchmarks/ranking/`: an indicator's (or the composite score's) ranks of a year,
     filtered by kind, province and peer group, 50 a page; a value without a rank (with a
@@ -136,12 +159,20 @@ def ranking(request):
     if table["rows"] is not None:
         page = Paginator(table["rows"], PAGE_SIZE).get_page(request.GET.get("page"))
     query = table["form"].canonical_query()
-    stamp = table.get("version").number if table.get("version") else None
+    version = table.get("version").number if table.get("version") else None
     context = {
         **table,
         "page_obj": page,
         "keep_query": query,
-        "table_key": fragment_key(query.urlencode(), page.number if page else None, stamp),
+        # Logged-in users render the page each time: the table is kept for them under the
+        # stamps a recompute, an indicator's or an LAO's edit move, so they never read it stale.
+        "table_key": fragment_key(
+            # `is not None`: the truth of a page is its length, which would read its rows.
+            query.urlencode(),
+            page.number if page is not None else None,
+            version,
+            table["stamps"],
+        ),
     }
     return render(request, "benchmarks/ranking.html", context)
 
@@ -216,6 +247,7 @@ def _lao_page(request, code):
     return context
 
 
+@cached_for_visitors(stamps=lao_stamps, params=("year",))
 def lao_benchmark(request, code):
     """`/benchmarks/lao/<code>/`: every shown indicator of the LAO in a year (the newest with
     values by default) against its peer and national medians, with its ranks, trend,
@@ -282,6 +314,7 @@ def lao_download(request, code, file_format):
 # --- compare -----------------------------------------------------------------------------------
 
 
+@cached_for_visitors(stamps=national_stamps, params=("lao", "year", "q"))
 def compare(request):
     """`/benchmarks/compare/?lao=…&lao=…`: 2 to 5 LAOs side by side in a year; a name search
     adds more. Unknown codes, fewer than two or more than five LAOs are form errors."""

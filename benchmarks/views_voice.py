@@ -33,6 +33,7 @@ from benchmarks.forms import (
 from benchmarks.models import ExplanationStatus, QuestionStatus
 from units import access, limits
 from units.models import Role
+from units.pagecache import cached_for_visitors
 from units.tables import Column, table_response
 from units.views.workflow import Confirmation, workflow_step
 
@@ -192,10 +193,13 @@ def _reasons(request):
     form = ReasonsForm(request.GET or None, years=voice.reason_rollup_years(rows))
     year = form.cleaned_data["year"] if form.is_valid() else None
     if year is not None:
-        rows = voice.reason_rollup_cached(fiscal_year=year)
+        rows = voice.rollup_of_year(rows, fiscal_year=year)
     return form, year, rows
 
 
+@cached_for_visitors(
+    stamps=lambda request, **kwargs: [voice.STAMP, voice.REASONS_STAMP], params=("year",)
+)
 def reasons(request):
     """`/benchmarks/reasons/`: why LAOs say their values are what they are, added up nationally
     per indicator and year (published explanations only), and the same among the LAOs below
@@ -315,6 +319,8 @@ def _question_form(request, form, data, *, status):
     return render(request, "benchmarks/question_form.html", context, status=status)
 
 
+# The overdue mark moves with the date alone: the page's entry expires within PAGE_SECONDS.
+@cached_for_visitors(stamps=lambda request, pk: [voice.STAMP, voice.question_stamp(pk)])
 def question_detail(request, pk):
     """A question's public status and history (no personal data); those who answer for the
     LAO also see the contact and the steps, and the provincial staff the hiding step. Once

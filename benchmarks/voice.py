@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benchmarks.models import (
+    STAMP,
     Explanation,
     ExplanationReason,
     ExplanationStatus,
@@ -47,9 +48,12 @@ from benchmarks.models import (
 )
 from benchmarks.ranking import BADNESS
 from units import access, limits
+from units import stamps as data_stamps
+from units.caching import fragment_key
 from units.mail import send_email_on_commit
 from units.models import LAO, Role, User
 from units.slices import in_language
+from units.stamps import lao_stamp
 from units.thai import format_date
 
 EXPLANATION_MAX_CHARS = 2000
@@ -60,6 +64,17 @@ QUESTION_OPEN_STEPS = {QuestionStatus.OPEN, QuestionStatus.ANSWERED}
 # the back-office queue unannounced, so that a flood of questions is not a flood of e-mails sent
 # in the portal's name to the LAO's officers and provincial staff.
 QUESTION_MAIL_WINDOW = datetime.timedelta(hours=1)
+
+# Stamps of the pages cached for visitors (units.pagecache): every write of an LAO's voice moves
+# its `lao_stamp` (its benchmark page shows the published explanations and open questions), a
+# question's step its own page's, and a publication the national rollup of reasons'. The
+# stored results (a recompute) move STAMP, which the rollup reads as well.
+REASONS_STAMP = "benchmarks:reasons"
+
+
+def question_stamp(pk: int) -> str:
+    """The stamp of a question's public page."""
+    return f"benchmarks:question:{pk}"
 
 
 def _stale(thing: str) -> ValidationError:
@@ -148,6 +163,7 @@ def explanation_create(
         },
         to=_recipients(lao=lao, officers=False),
     )
+    data_stamps.bump(lao_stamp(STAMP, lao.url_code))
     return explanation
 
 
@@ -182,6 +198,7 @@ def explanation_withdraw(*, explanation: Explanation, user: User, version: int) 
     explanation.status = ExplanationStatus.WITHDRAWN
     explanation.version = F("version") + 1
     explanation.save(update_fields=["status", "version"])
+    data_stamps.bump(lao_stamp(STAMP, explanation.lao.url_code))
     explanation.refresh_from_db()
     return explanation
 
@@ -201,11 +218,11 @@ def explanation_approve(*, explanation: Explanation, user: User, version: int) -
         status=ExplanationStatus.APPROVED,
     ).update(status=ExplanationStatus.WITHDRAWN, version=F("version") + 1)
     explanation.status = ExplanationStatus.APPROVED
-    transaction.on_commit(_forget_reason_rollup)
     explanation.reviewed_by, explanation.reviewed_at = user, timezone.now()
     explanation.review_comment = ""
     explanation.version = F("version") + 1
     explanation.save()
+    data_stamps.bump(lao_stamp(STAMP, explanation.lao.url_code), REASONS_STAMP)
     explanation.refresh_from_db()
     return explanation
 
@@ -228,6 +245,7 @@ def explanation_return(
     explanation.review_comment = comment
     explanation.version = F("version") + 1
     explanation.save()
+    data_stamps.bump(lao_stamp(STAMP, explanation.lao.url_code))
     explanation.refresh_from_db()
     return explanation
 
@@ -441,33 +459,34 @@ def reason_rollup(*, fiscal_year: int | None = None) -> list[ReasonRow]:
 
 
 # The rollup reads every indicator value (about 0.7 s for 7,850 LAOs × 5 years × 7 indicators):
-# a public page may not pay that on every request. Approving an explanation drops it at once;
-# new values show within the minute. One entry, of every year: a year's rows are the same rows
-# of that year (each is computed within its indicator and year), so the anonymous pages fill
-# one cache key whatever the query string says.
-REASON_ROLLUP_CACHE_SECONDS = 60
+# a public page may not pay that on every request. One entry, of every year, under the values of
+# the stamps that move it (a recompute, a publication): a year's rows are the same rows of that
+# year (each is computed within its indicator and year), so every language and year of the page
+# renders from one computation after a change.
+REASON_ROLLUP_CACHE_SECONDS = 600
 REASON_ROLLUP_CACHE_KEY = "benchmarks:reason-rollup"
 
 
 def reason_rollup_cached(*, fiscal_year: int | None = None) -> list[ReasonRow]:
-    """`reason_rollup` of every year, kept REASON_ROLLUP_CACHE_SECONDS in the cache, or the
-    rows of one `fiscal_year` taken from it: one query, or none."""
-    rows = cache.get(REASON_ROLLUP_CACHE_KEY)
+    """`reason_rollup` of every year, kept in the cache until a recompute or a publication
+    moves its stamps, or the rows of one `fiscal_year` taken from it: one query (the stamps),
+    two when it must be computed."""
+    key = REASON_ROLLUP_CACHE_KEY + ":" + fragment_key(data_stamps.read([STAMP, REASONS_STAMP]))
+    rows = cache.get(key)
     if rows is None:
         rows = reason_rollup()
-        cache.set(REASON_ROLLUP_CACHE_KEY, rows, REASON_ROLLUP_CACHE_SECONDS)
-    if fiscal_year is None:
-        return rows
+        cache.set(key, rows, REASON_ROLLUP_CACHE_SECONDS)
+    return rows if fiscal_year is None else rollup_of_year(rows, fiscal_year=fiscal_year)
+
+
+def rollup_of_year(rows: list[ReasonRow], *, fiscal_year: int) -> list[ReasonRow]:
+    """The rows of one fiscal year of the rollup of every year. No query."""
     return [row for row in rows if row.fiscal_year == fiscal_year]
 
 
 def reason_rollup_years(rows: list[ReasonRow]) -> list[int]:
     """The fiscal years the rollup of every year has rows for, newest first. No query."""
     return sorted({row.fiscal_year for row in rows}, reverse=True)
-
-
-def _forget_reason_rollup() -> None:
-    cache.delete(REASON_ROLLUP_CACHE_KEY)
 
 
 @dataclass(frozen=True)
@@ -569,6 +588,7 @@ def question_ask(
         "benchmarks.question.mail", keys=[f"lao:{lao.pk}"], limit=1, window=QUESTION_MAIL_WINDOW
     ):
         _notify_question(question)
+    data_stamps.bump(lao_stamp(STAMP, lao.url_code), question_stamp(question.pk))
     return question
 
 
@@ -618,6 +638,7 @@ def _question_step(
     question.version = F("version") + 1
     question.save()
     QuestionEvent.objects.create(question=question, status=status, note=note, by=user)
+    data_stamps.bump(lao_stamp(STAMP, question.lao.url_code), question_stamp(question.pk))
     question.refresh_from_db()
     return question
 
@@ -703,6 +724,7 @@ def question_hide(
     question.version = F("version") + 1
     question.save(update_fields=["status", "hidden_reason", "version"])
     QuestionEvent.objects.create(question=question, status=QuestionStatus.HIDDEN, by=user)
+    data_stamps.bump(lao_stamp(STAMP, question.lao.url_code), question_stamp(question.pk))
     question.refresh_from_db()
     return question
 

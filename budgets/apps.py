@@ -8,7 +8,15 @@ class BudgetsConfig(AppConfig):
 
     def ready(self):
         from budgets.demo import plan_totals, seed_budgets
-        from budgets.profile import budget_section_context, explorer_action_context
+        from budgets.models import BudgetPlan, ExpenseCategory, Programme
+        from budgets.profile import (
+            budget_section_context,
+            budget_section_stamps,
+            classification_stamps,
+            enacted_plan_stamps,
+            explorer_action_context,
+        )
+        from units import stamps
         from units.demo import register_budget_totals, register_seeder
         from units.profile import register_profile_action, register_profile_section
 
@@ -20,7 +28,13 @@ class BudgetsConfig(AppConfig):
             template="budgets/_profile_section.html",
             context=budget_section_context,
             order=10,
+            stamps=budget_section_stamps,
         )
+        # The admin may change an enacted plan's demo mark or delete it: its LAO's public pages
+        # change. The workflow's own steps bump in their services.
+        stamps.bump_on_change(BudgetPlan, enacted_plan_stamps)
+        for model in (Programme, ExpenseCategory):
+            stamps.bump_on_change(model, classification_stamps)
         # Staff open the LAO in the budget explorer from its profile.
         register_profile_action(
             "budget-explorer",

@@ -19,6 +19,8 @@ from budgets.models import (
     Sector,
     Work,
 )
+from budgets.profile import CLASSIFICATION_STAMP
+from units import stamps
 from units.importers import data_dir
 
 
@@ -51,7 +53,8 @@ class ClassificationSummary:
 @transaction.atomic
 def classification_import(*, folder: str | Path | None = None) -> ClassificationSummary:
     """Upsert sectors, programmes, works, expense categories and types, revenue groups and
-    sources from budget/*.csv."""
+    sources from budget/*.csv. The upserts send no signal: the classification's stamp is moved
+    here, so public pages naming programmes show the new names."""
     budget = data_dir(folder) / "budget"
     plans = _rows(budget / "budget_plans.csv")
 
@@ -149,6 +152,7 @@ def classification_import(*, folder: str | Path | None = None) -> Classification
         for number, row in enumerate(revenue_rows, start=1)
     ]
     _upsert(RevenueSource, sources, ["name_th", "name_en", "account_code", "sort_order", "group"])
+    stamps.bump(CLASSIFICATION_STAMP)
     return ClassificationSummary(
         len(sectors), len(programmes), len(works), len(categories), len(types), len(sources)
     )

@@ -2,8 +2,14 @@
 
 from django.urls import reverse
 
+from budgets.models import PlanStatus
 from budgets.selectors import lao_budget_summary
 from units import access
+from units.stamps import lao_stamp
+
+# The classification's names (programmes, expense categories) shown on public pages of other
+# areas too (an LAO's projects): moved by the import and by the admin's edits.
+CLASSIFICATION_STAMP = "budgets:classification"
 
 
 def budget_section_context(lao, request) -> dict:
@@ -28,6 +34,23 @@ def budget_section_context(lao, request) -> dict:
             "datasets": datasets,
         }
     return summary
+
+
+def budget_section_stamps(code: str) -> list[str]:
+    """The section shows the LAO's enacted plans: their stamp, moved by each enactment."""
+    return [lao_stamp("budgets", code)]
+
+
+def classification_stamps(item) -> list[str]:
+    return [CLASSIFICATION_STAMP]
+
+
+def enacted_plan_stamps(plan) -> list[str]:
+    """What a saved or deleted plan changes in public: its LAO's budget pages if it is enacted
+    (one query for its LAO), nothing otherwise."""
+    if plan.status != PlanStatus.ENACTED:
+        return []
+    return [lao_stamp("budgets", plan.lao.url_code)]
 
 
 def explorer_action_context(lao, request) -> dict | None:

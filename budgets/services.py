@@ -3,6 +3,11 @@
 The workflow: draft → submitted → enacted, or submitted → returned → (revised) → submitted.
 Every write that changes a plan takes the version the writer saw and refuses the save when the
 plan has moved on since (optimistic locking): nothing is overwritten silently.
+
+Only enacted plans are public: the enactment moves the LAO's budget stamp
+(`units.stamps.lao_stamp("budgets", code)`), which renews its cached profile for visitors. The
+other steps touch drafts, submitted and returned plans only, which no public page shows, so they
+leave the stamp alone.
 """
 
 from dataclasses import dataclass
@@ -25,7 +30,7 @@ from budgets.models import (
     RevenueEstimate,
 )
 from budgets.rollups import rollup_add_plan
-from units import access
+from units import access, stamps
 from units.bulk import copy_rows
 from units.changes import data_changed
 from units.models import LAO, User
@@ -219,7 +224,9 @@ def budget_plan_enact(*, plan: BudgetPlan, user: User, version: int) -> BudgetPl
     """Provincial staff enact a submitted plan: it becomes public and enters the rollups. Its
     submitter may not (`access.is_submitter`)."""
     _check_can_review(user, plan)
+    lao = plan.lao  # loaded by the check: the locked copy (and the stamps' signal) reuse it
     plan = _lock(plan, version=version)
+    plan.lao = lao
     if plan.status != PlanStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted plan can be enacted."))
     _check_not_submitter(user, plan)
@@ -234,6 +241,7 @@ def budget_plan_enact(*, plan: BudgetPlan, user: User, version: int) -> BudgetPl
     rollup_add_plan(plan=plan)
     BudgetPlanEvent.objects.create(plan=plan, action=PlanAction.ENACTED, user=user)
     data_changed(what="budget_plan_enacted", lao_id=plan.lao_id, fiscal_year=plan.fiscal_year)
+    stamps.bump(stamps.lao_stamp("budgets", lao.url_code))
     return plan
 
 

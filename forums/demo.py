@@ -14,11 +14,14 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from forums import pagestamps
 from forums.models import Board, BoardKind, Thread
+from units import stamps
 from units.bulk import copy_rows, reserve_ids
 from units.demo import DEMO_OFFICER_LAO, DEMO_PROVINCE
 from units.markdown import render_markdown
 from units.models import LAO, User
+from units.stamps import lao_stamp
 
 # Threads of the big lesson board and replies of its first thread, by scale.
 LESSON_THREADS = {"national": 100_000, "small": 1_000}
@@ -96,8 +99,9 @@ def _next_ids(count: int) -> range:
     return range(start, start + count)
 
 
-def lao_boards_seed() -> int:
-    """One question board per active LAO that has none: one INSERT … SELECT."""
+def lao_boards_seed() -> list[str]:
+    """One question board per active LAO that has none: one INSERT … SELECT. Returns the URL
+    codes of the LAOs given a board."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -109,9 +113,10 @@ def lao_boards_seed() -> int:
             WHERE l.is_active
               AND NOT EXISTS (SELECT 1 FROM forums_board b WHERE b.lao_id = l.id)
             ON CONFLICT DO NOTHING
+            RETURNING substr(slug, 5)
             """
         )
-        return cursor.rowcount
+        return [code for (code,) in cursor.fetchall()]
 
 
 def _post(thread_id, number, author, body_html_cache, body, when, *, lao_id=None, official=False):
@@ -272,13 +277,27 @@ def seed_forums(*, scale: str, stdout) -> list[str]:
                 "is_demo": True,
             },
         )
-    lao_boards = lao_boards_seed()
+    lao_codes = lao_boards_seed()
+    # COPY and raw SQL send no signal: the pages shown before the seed (an LAO's empty question
+    # board, the boards' lists) are renewed here.
+    stamps.bump(*(lao_stamp("forums", code) for code in lao_codes))
     citizen = User.objects.filter(username="citizen").first()
     if citizen is None or Thread.objects.filter(is_demo=True).exists():
-        stdout.write(f"forums: {lao_boards} LAO boards; demo threads already there")
+        stdout.write(f"forums: {len(lao_codes)} LAO boards; demo threads already there")
         return []
     officer = User.objects.filter(username="officer", lao__dla_code=DEMO_OFFICER_LAO).first()
     threads, posts = threads_seed(scale=scale, citizen=citizen, officer=officer)
     board_counters_refresh()
-    stdout.write(f"forums: {lao_boards} LAO boards, {threads} threads, {posts} posts (demo data)")
+    demo_laos = Thread.objects.filter(is_demo=True, lao__isnull=False).values_list(
+        "lao__dla_code", flat=True
+    )
+    stamps.bump(
+        pagestamps.INDEX,
+        pagestamps.BOARDS,
+        pagestamps.SEARCH,
+        *(lao_stamp("forums", code) for code in demo_laos.distinct() if code),
+    )
+    stdout.write(
+        f"forums: {len(lao_codes)} LAO boards, {threads} threads, {posts} posts (demo data)"
+    )
     return []

@@ -132,18 +132,24 @@ def thread_list(queryset: QuerySet[Thread], *, user: User) -> QuerySet[Thread]:
     return queryset
 
 
+BOARD_ORDER = ("-is_pinned", "-last_post_at", "-id")
+
+
 def board_page(*, board: Board, user: User, page: str | None):
     """A page of the board's visible threads, pinned first then by latest post, each with
-    `unread`. Four queries for a signed-in user (read marks, the page), two for others."""
+    `unread`. One query for the threads (two with the read marks of a signed-in user).
+
+    A deferred join: the page's ids are chosen with the OFFSET in a subquery that the partial
+    index `forums_thread_board_page` answers alone (an index-only scan), and only those 25
+    rows are read and joined to their authors and LAOs. With the OFFSET on the whole query,
+    page 3,000 of 100,000 threads joined 75,000 rows to throw them away."""
     floor = _read_marks(user=user, board_id=board.pk)
-    threads = thread_list(
-        Thread.objects.visible().filter(board=board).order_by("-is_pinned", "-last_post_at", "-id"),
-        user=user,
-    )
-    page_obj = CountedPaginator(threads, rules.THREADS_PER_PAGE, count=board.thread_count).get_page(
-        page
-    )
-    rows = list(page_obj.object_list)
+    ids = Thread.objects.visible().filter(board=board).order_by(*BOARD_ORDER)
+    page_obj = CountedPaginator(
+        ids.values_list("pk", flat=True), rules.THREADS_PER_PAGE, count=board.thread_count
+    ).get_page(page)
+    threads = thread_list(Thread.objects.filter(pk__in=page_obj.object_list), user=user)
+    rows = list(threads.order_by(*BOARD_ORDER))
     _mark_unread(rows, user=user, floor=floor)
     page_obj.object_list = rows
     return page_obj
@@ -198,7 +204,12 @@ def _page_number(raw: str | None, last: int) -> int:
 def thread_page(*, thread: Thread, user: User, page: str | None) -> PostPage:
     """A page of posts (a range of post numbers, on the unique index), with the authors and
     their LAOs; posts written since the user last read the thread are `unread`. Two queries
-    for a signed-in user (the read mark, the posts), one for others."""
+    for a signed-in user (the read mark, the posts), one for others.
+
+    The LIMIT is what makes PostgreSQL take the unique (thread, number) index: numbers 1-20
+    are in nearly every thread, so without it the planner expects the whole thread (5,000
+    rows), reads it through the thread index and hashes every LAO for the join (14 ms
+    instead of 0.2 ms on the demo's big thread)."""
     last = (thread.reply_count) // rules.POSTS_PER_PAGE + 1
     number = _page_number(page, last)
     first, final = rules.number_range(number)
@@ -234,7 +245,7 @@ def thread_page(*, thread: Thread, user: User, page: str | None) -> PostPage:
             "author_lao__dla_code",
             "author_lao__kind",
         )  # fmt: skip
-        .order_by("number")
+        .order_by("number")[: rules.POSTS_PER_PAGE]
     )
     for post in posts:
         post.unread = user.is_authenticated and (read_at is None or post.created_at > read_at)

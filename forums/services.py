@@ -1,13 +1,14 @@
 """Every write of the webboard: keyword-only and atomic. Scope is checked here through
 units.access, so a view, a command or a test cannot bypass it; a refused write raises
 ValidationError (a rule broken, with a message for the form) or PermissionDenied (not allowed
-at all)."""
+at all). A write that changes what visitors see moves the stamps of the pages it changes
+(`pagestamps.thread_stamps`) in one `bump`, its last statement, so the cached pages are renewed
+on the next visit; read marks, follows and notifications are per user and move none."""
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -28,7 +29,8 @@ from forums.models import (
     ThreadFollow,
     ThreadRead,
 )
-from units import access, limits
+from forums.pagestamps import service_write, thread_stamps
+from units import access, limits, stamps
 from units.mail import send_email_on_commit
 from units.markdown import render_markdown
 from units.models import LAO, User
@@ -106,7 +108,7 @@ def _new_post(*, thread: Thread, number: int, user: User, body: str, **fields) -
     )
 
 
-@transaction.atomic
+@service_write
 def thread_create(
     *,
     board: Board,
@@ -126,10 +128,8 @@ def thread_create(
         raise ValidationError(_("The thread needs a title."), code="title")
     if board.pk is None:
         board = lao_board(lao=board.lao)
-    lao_id = board.lao_id or (project.lao_id if project is not None else None)
-    thread = Thread.objects.create(
-        board=board, title=title, author=user, lao_id=lao_id, project=project
-    )
+    lao = board.lao if board.lao_id else (project.lao if project is not None else None)
+    thread = Thread.objects.create(board=board, title=title, author=user, lao=lao, project=project)
     thread.refresh_from_db(fields=["created_at", "last_post_at"])
     _new_post(thread=thread, number=1, user=user, body=body)
     Board.objects.filter(pk=board.pk).update(
@@ -138,10 +138,11 @@ def thread_create(
         last_post_at=thread.last_post_at,
     )
     ThreadFollow.objects.get_or_create(user=user, thread=thread)
+    stamps.bump(*thread_stamps(thread, board=board))
     return thread
 
 
-@transaction.atomic
+@service_write
 def post_reply(
     *,
     thread: Thread,
@@ -154,7 +155,11 @@ def post_reply(
     """Reply to a thread: refused in a locked or hidden thread; `official` (the LAO's answer)
     only for the officers of the LAO the thread is about, and it marks the question answered.
     Followers other than the author are notified on their page and by e-mail."""
-    thread = Thread.objects.select_for_update(of=("self",)).select_related("lao").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("lao", "board")
+        .get(pk=thread.pk)
+    )
     if thread.is_hidden:
         raise ValidationError(_("This thread is hidden; it takes no replies."), code="hidden")
     if thread.is_locked:
@@ -181,6 +186,7 @@ def post_reply(
     )
     ThreadFollow.objects.get_or_create(user=user, thread=thread)
     _notify_followers(thread=thread, post=post, author=user)
+    stamps.bump(*thread_stamps(thread))
     return post
 
 
@@ -219,11 +225,15 @@ def _notify_followers(*, thread: Thread, post: Post, author: User) -> int:
     return len(followers)
 
 
-@transaction.atomic
+@service_write
 def post_edit(*, post: Post, user: User, body: str) -> Post:
     """The author changes their post within the edit window; the earlier text is kept as a
     revision. Hidden posts and posts of locked or hidden threads are not edited."""
-    post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread", "thread__board", "thread__lao")
+        .get(pk=post.pk)
+    )
     if post.author_id != user.pk or not access.can_post_in_forums(user):
         raise PermissionDenied
     if post.is_hidden or post.thread.is_hidden:
@@ -244,6 +254,7 @@ def post_edit(*, post: Post, user: User, body: str) -> Post:
     PostRevision.objects.create(post=post, body=post.body, edited_by=user)
     post.body, post.body_html, post.edited_at = body, render_markdown(body), now
     post.save(update_fields=["body", "body_html", "edited_at"])
+    stamps.bump(*thread_stamps(post.thread))
     return post
 
 
@@ -294,7 +305,7 @@ def _is_back_office(user: User) -> bool:
     return bool(user.is_superuser or user.is_staff or user.role in access.BACK_OFFICE_ROLES)
 
 
-@transaction.atomic
+@service_write
 def post_flag(
     *, post: Post, user: User, reason: str, note: str = "", keys: list[str] | None = None
 ) -> Flag:
@@ -308,7 +319,7 @@ def post_flag(
         raise PermissionDenied
     post = (
         Post.objects.select_for_update(of=("self",))
-        .select_related("thread", "author")
+        .select_related("thread", "thread__board", "thread__lao", "author")
         .get(pk=post.pk)
     )
     if post.author_id == user.pk:
@@ -339,6 +350,8 @@ def post_flag(
             post_id=post.pk,
             reason=_("%(count)d flags from different users") % {"count": counts["counted"]},
         )
+        # Only a hiding changes what visitors see: a flag alone reaches the moderators.
+        stamps.bump(*thread_stamps(post.thread))
     return flag
 
 
@@ -357,7 +370,11 @@ def _post_moderate(*, post: Post, user: User, hidden: bool, action: str, reason:
     """Hide or show a post, resolve its open flags and log the step (inside the caller's
     transaction)."""
     _check_moderator(user)
-    post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread", "thread__board", "thread__lao")
+        .get(pk=post.pk)
+    )
     _set_post_hidden(post, hidden)
     _resolve_flags(post)
     _log(
@@ -367,10 +384,11 @@ def _post_moderate(*, post: Post, user: User, hidden: bool, action: str, reason:
         post_id=post.pk,
         reason=reason,
     )
+    stamps.bump(*thread_stamps(post.thread))
     return post
 
 
-@transaction.atomic
+@service_write
 def post_hide(*, post: Post, user: User, reason: str) -> Post:
     """A moderator hides a post (or confirms the hiding by flags); it stays in the database."""
     return _post_moderate(
@@ -378,7 +396,7 @@ def post_hide(*, post: Post, user: User, reason: str) -> Post:
     )
 
 
-@transaction.atomic
+@service_write
 def post_restore(*, post: Post, user: User, reason: str) -> Post:
     """A moderator shows a hidden post again (or dismisses the flags of a flagged one)."""
     return _post_moderate(
@@ -394,30 +412,39 @@ THREAD_SWITCHES = {
 }
 
 
-@transaction.atomic
+@service_write
 def thread_moderate(*, thread: Thread, user: User, action: str, reason: str) -> Thread:
     """A moderator locks, unlocks, pins or unpins a thread, with a reason in the log."""
     _check_moderator(user)
     if action not in THREAD_SWITCHES:
         raise ValidationError(_("Unknown moderation action."), code="action")
     field, value = THREAD_SWITCHES[action]
-    thread = Thread.objects.select_for_update(of=("self",)).get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("board", "lao")
+        .get(pk=thread.pk)
+    )
     setattr(thread, field, value)
     thread.save(update_fields=[field])
     _log(moderator=user, action=action, thread_id=thread.pk, reason=reason)
+    stamps.bump(*thread_stamps(thread))
     return thread
 
 
-@transaction.atomic
+@service_write
 def thread_move(*, thread: Thread, user: User, board: Board, reason: str) -> Thread:
     """A moderator moves a thread to another board; both boards' counts follow."""
     _check_moderator(user)
     thread = (
-        Thread.objects.select_for_update(of=("self",)).select_related("board").get(pk=thread.pk)
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("board", "lao")
+        .get(pk=thread.pk)
     )
     old = thread.board
     if old.pk == board.pk:
         raise ValidationError(_("The thread is already on that board."), code="same")
+    # Both boards' pages (and both LAOs' discussions, when it moves to an LAO's board) change.
+    moved_from = thread_stamps(thread)
     posts = thread.reply_count + 1
     shown = 0 if thread.is_hidden else 1
     Board.objects.filter(pk=old.pk).update(
@@ -430,7 +457,7 @@ def thread_move(*, thread: Thread, user: User, board: Board, reason: str) -> Thr
     )
     thread.board = board
     if board.lao_id:
-        thread.lao_id = board.lao_id
+        thread.lao = board.lao
     thread.save(update_fields=["board", "lao"])
     _log(
         moderator=user,
@@ -439,6 +466,7 @@ def thread_move(*, thread: Thread, user: User, board: Board, reason: str) -> Thr
         reason=reason,
         detail=f"{old.slug} → {board.slug}",
     )
+    stamps.bump(*moved_from, *thread_stamps(thread, board=board))
     return thread
 
 

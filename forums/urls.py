@@ -1,7 +1,6 @@
 from django.urls import path
 
 from forums import views
-from forums.feeds import BoardFeed
 
 app_name = "forums"
 
@@ -9,7 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("search/", views.search, name="search"),
     path("b/<slug:slug>/", views.board, name="board"),
-    path("b/<slug:slug>/feed/", BoardFeed(), name="board-feed"),
+    path("b/<slug:slug>/feed/", views.board_feed, name="board-feed"),
     path("b/<slug:slug>/new/", views.thread_new, name="thread-new"),
     path("b/<slug:slug>/read/", views.board_read, name="board-read"),
     path("lao/<str:code>/", views.lao_board, name="lao"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forums import rules, selectors, services
+from forums.feeds import BoardFeed
 from forums.forms import (
     EditForm,
     FlagForm,
@@ -22,9 +23,12 @@ from forums.forms import (
     ThreadForm,
 )
 from forums.models import ModerationAction
+from forums.pagestamps import BOARDS, INDEX, SEARCH, board_stamp, project_stamp, thread_stamp
 from forums.rules import quote_markdown
 from units import access
 from units.limits import request_keys
+from units.pagecache import cached_for_visitors
+from units.stamps import lao_stamp
 
 
 def _attempt(form, write):
@@ -36,6 +40,9 @@ def _attempt(form, write):
         return None
 
 
+# The index shows every listed board's counts and latest post: one stamp that only writes to
+# the listed boards move (a stamp per board would cost a query to list the boards on every hit).
+@cached_for_visitors(stamps=lambda request: [INDEX])
 def index(request):
     """The boards, with new posts marked, and the search box."""
     return render(
@@ -50,12 +57,19 @@ def index(request):
     )
 
 
+@cached_for_visitors(stamps=lambda request, slug: [BOARDS, board_stamp(slug)], params=("page",))
 def board(request, slug):
     """A board's threads, pinned first then latest post first, unread ones marked."""
     board = selectors.board_by_slug(slug=slug)
     page_obj = selectors.board_page(board=board, user=request.user, page=request.GET.get("page"))
     services.board_visit(board=board, user=request.user)
     return render(request, "forums/board.html", {"board": board, "page_obj": page_obj})
+
+
+@cached_for_visitors(stamps=lambda request, slug: [BOARDS, board_stamp(slug)])
+def board_feed(request, slug):
+    """The board's Atom feed: its newest threads with their opening posts."""
+    return BoardFeed()(request, slug=slug)
 
 
 @require_POST
@@ -67,6 +81,7 @@ def board_read(request, slug):
     return redirect(board)
 
 
+@cached_for_visitors(stamps=lambda request, code: [lao_stamp("forums", code)])
 def lao_board(request, code):
     """The board of questions to an active LAO (reached from its profile). Until its first
     question the board does not exist: the empty page is shown from the LAO, writing nothing."""
@@ -121,6 +136,7 @@ def _project_of(request, board):
     return project
 
 
+@cached_for_visitors(stamps=lambda request, pk: [project_stamp(pk)])
 def project_threads(request, pk):
     """'Discuss this' of a project: its threads, and a link to ask its LAO about it."""
     project = selectors.project_by_pk(pk=pk)
@@ -129,6 +145,7 @@ def project_threads(request, pk):
     return render(request, "forums/project_threads.html", context)
 
 
+@cached_for_visitors(stamps=lambda request, pk: [BOARDS, thread_stamp(pk)], params=("page",))
 def thread(request, pk):
     """A page of a thread's posts, the reply form, follow and moderation buttons."""
     thread = selectors.thread_for_reading(pk=pk, user=request.user)
@@ -287,6 +304,7 @@ def unanswered(request):
     return render(request, "forums/unanswered.html", context)
 
 
+@cached_for_visitors(stamps=lambda request: [SEARCH], params=("q",))
 def search(request):
     """Threads whose title or posts contain the words (Thai included)."""
     form = SearchForm(request.GET)

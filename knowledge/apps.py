@@ -22,4 +22,27 @@ class KnowledgeConfig(AppConfig):
             template="knowledge/_profile_section.html",
             context=knowledge_section_context,
             order=60,
+            stamps=lambda code: documents_stamps(None),
         )
+        # Edits through the admin or a single save move the stamps of the public pages; the
+        # services move them too, as their last step, and their bulk writes (chunks, links)
+        # send no signal. A wiki revision is only written with its page, whose save counts.
+        from knowledge.models import Document, DocumentFile
+        from knowledge.models_wiki import WikiPage
+        from units import stamps
+
+        for model in (Document, DocumentFile):
+            stamps.bump_on_change(model, documents_stamps)
+        stamps.bump_on_change(WikiPage, wiki_stamps)
+
+
+def documents_stamps(instance) -> list[str]:
+    from knowledge.services import STAMP
+
+    return [STAMP]
+
+
+def wiki_stamps(instance) -> list[str]:
+    from knowledge.wiki import STAMP
+
+    return [STAMP]

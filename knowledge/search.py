@@ -18,10 +18,11 @@ to everything stored and to every query (NFKC does not help: it splits ำ).
 import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -157,31 +158,30 @@ def matching_chunks(query: str) -> QuerySet:
     return DocumentChunk.objects.filter(text__contains=query).order_by()
 
 
-def ranked(documents: QuerySet, query: str) -> QuerySet:
-    """`documents` (the candidates) annotated with `title_hit` and `hits` (their chunks that
-    contain `query`) and ordered by rank (ordering by the count is ordering by ln(1 + count))."""
-    return documents.annotate(
-        title_hit=Q(title__contains=query),
-        # Matching chunks of this document only, read through its (document, position) key.
-        hits=Coalesce(
-            Subquery(
-                matching_chunks(query)
-                .filter(document_id=OuterRef("pk"))
-                .values("document_id")
-                .annotate(count=Count("*"))
-                .values("count")
-            ),
-            0,
-        ),
-    ).order_by("-title_hit", "-hits", "-published_at", "-pk")
+def _rank_key(row: tuple) -> tuple:
+    """Sort key (reversed) of a candidate `(pk, published_at, title_hit, hits)`: a title match
+    first, then more matching chunks, then the newest (no date first, as PostgreSQL's DESC
+    puts NULLs), then the highest id."""
+    pk, published_at, title_hit, hits = row
+    return (title_hit, hits, published_at is None, published_at or _NEVER, pk)
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def search_page(documents: QuerySet, query: str, *, number: int, size: int) -> SearchPage:
     """Page `number` of the ranked matches of `query` among `documents`, with a highlighted
-    snippet each. Four queries: the documents with a matching chunk (the first RANK_CANDIDATES
-    chunks the trigram index gives: a very common word is ranked among those, and the count says
-    "more than"), those with a matching title, the page, the snippets. Two lists rather than one
-    OR: an OR of the two indexes would read every document. A query shorter than
+    snippet each. Four queries: the matching chunks (their document and its date; the first
+    RANK_CANDIDATES the index gives), the documents with a matching title (at most COUNT_CAP),
+    the page's documents, the snippets. Two lists rather than one OR: an OR of the two indexes
+    would read every document.
+
+    The rank (`_rank_key`) is computed here from the two lists, not by counting each
+    candidate's chunks again in SQL: when fewer than RANK_CANDIDATES chunks match, the list
+    holds every one of them and each document's count is exact; a very common word (in most
+    chunks) is ranked among those candidates (a document's hits counted among them) and the
+    count says "more than", rather than reading thousands of chunks per request to rank by a
+    word that tells documents apart no better than their length. A query shorter than
     MIN_QUERY_LENGTH (once normalized) is refused without a query."""
     query = normalize_query(query)
     if len(query) < MIN_QUERY_LENGTH:
@@ -190,18 +190,28 @@ def search_page(documents: QuerySet, query: str, *, number: int, size: int) -> S
         )
     in_text = list(
         matching_chunks(query)
-        .filter(document_id__in=documents.order_by().values("pk"))
-        .values_list("document_id", flat=True)[:RANK_CANDIDATES]
+        .filter(document__in=documents.order_by().values("pk"))
+        .values_list("document_id", "document__published_at")[:RANK_CANDIDATES]
     )
     in_title = list(
-        documents.filter(title__contains=query).order_by().values_list("pk", flat=True)[:COUNT_CAP]
+        documents.filter(title__contains=query)
+        .order_by()
+        .values_list("pk", "published_at")[:COUNT_CAP]
     )
-    found = set(in_text) | set(in_title)
-    total = len(found)
+    hits = Counter(pk for pk, _published_at in in_text)
+    titled = {pk for pk, _published_at in in_title}
+    dates = dict(in_text) | dict(in_title)
+    candidates = sorted(
+        ((pk, published_at, pk in titled, hits[pk]) for pk, published_at in dates.items()),
+        key=_rank_key,
+        reverse=True,
+    )
+    total = len(candidates)
     more = len(in_text) == RANK_CANDIDATES or len(in_title) == COUNT_CAP
-    matches = ranked(documents.filter(pk__in=found), query)
     number = max(1, min(number, math.ceil(total / size) or 1))
-    results = list(matches[(number - 1) * size : number * size]) if found else []
+    chosen = [pk for pk, *_rest in candidates[(number - 1) * size : number * size]]
+    found = {document.pk: document for document in documents.filter(pk__in=chosen).order_by()}
+    results = [found[pk] for pk in chosen if pk in found]
     firsts = {}
     if results:
         rows = (

@@ -1,4 +1,4 @@
-"""Every write of the knowledge base's documents (the wiki's are in services_wiki.py).
+"""Every write of the knowledge base's documents (the wiki's are in wiki.py).
 
 Editors publish documents directly. An LAO's officer proposes a good practice of their LAO; an
 editor publishes it or returns it with a comment; the officer revises a returned one and sends it
@@ -27,10 +27,14 @@ from knowledge.models import (
     ExtractionStatus,
 )
 from knowledge.search import chunk_text, normalize
-from units import access
+from units import access, stamps
 from units.models import LAO, User
 
 logger = logging.getLogger(__name__)
+
+# The stamp of everything the public document pages show (documents, files, topics, tags, good
+# practices): every write that changes one of them moves it, as its transaction's last step.
+STAMP = "knowledge"
 
 # Fields a form may set (others are the workflow's).
 TEXT_FIELDS = (
@@ -98,6 +102,7 @@ def document_publish_new(*, user: User, data: dict, files: list[CheckedFile] = (
         raise ValidationError({"kind": _("Good practices are proposed by their LAO.")})
     _save(document, laos)
     _attach(document, files)
+    stamps.bump(STAMP)
     return document
 
 
@@ -128,6 +133,7 @@ def document_update(
     _save(document, laos, always=[document.lao] if document.lao_id else [])
     document.refresh_from_db()
     _attach(document, files)
+    stamps.bump(STAMP)
     return document
 
 
@@ -174,6 +180,7 @@ def good_practice_publish(*, document: Document, user: User, version: int) -> Do
     document.version = F("version") + 1
     document.save()
     document.refresh_from_db()
+    stamps.bump(STAMP)
     return document
 
 
@@ -190,6 +197,7 @@ def good_practice_return(*, document: Document, user: User, version: int, commen
     document.version = F("version") + 1
     document.save()
     document.refresh_from_db()
+    stamps.bump(STAMP)
     return document
 
 
@@ -254,8 +262,15 @@ def document_file_text_store(
         attached.extracted_text = normalize(text)
         attached.extraction = ExtractionStatus.DONE
         attached.extraction_error = ""
-    attached.save(update_fields=["extraction", "extraction_error", "extracted_text"])
+    # `update()` rather than `save()`: no signal moves the stamp before the chunks are rebuilt
+    # (a long text takes a while), so other writers wait for it only at the very end.
+    DocumentFile.objects.filter(pk=attached.pk).update(
+        extraction=attached.extraction,
+        extraction_error=attached.extraction_error,
+        extracted_text=attached.extracted_text,
+    )
     document_chunks_rebuild(document=attached.document)
+    stamps.bump(STAMP)  # search finds the file's text now, the page shows its status
     return attached
 
 
@@ -301,6 +316,7 @@ def document_file_delete(*, attached: DocumentFile, user: User) -> None:
     file_id, name, stored = attached.pk, attached.original_name, attached.file.name
     attached.delete()
     document_chunks_rebuild(document=document)
+    stamps.bump(STAMP)
     transaction.on_commit(lambda: default_storage.delete(stored))
     logger.info(
         "User %s removed file %s (%s, stored as %s) from document %s",
@@ -309,5 +325,6 @@ def document_file_delete(*, attached: DocumentFile, user: User) -> None:
 
 
 def document_download_count(*, document: Document) -> None:
-    """Count one download of the document's files."""
+    """Count one download of the document's files. No stamp moves (downloads are far more
+    frequent than edits): the counter of a cached page lags by the page's timeout."""
     Document.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)

@@ -23,6 +23,7 @@ from knowledge.forms import DocumentForm, GoodPracticeForm, ReturnForm, document
 from knowledge.models import DocumentKind
 from units import access
 from units.filters import filter_query, valid_filters
+from units.pagecache import cached_for_visitors
 from units.views.workflow import (
     Confirmation,
     confirmation_page,
@@ -30,6 +31,13 @@ from units.views.workflow import (
     posted_version,
     workflow_step,
 )
+
+
+def documents_stamps(request, **kwargs) -> list[str]:
+    """What the public document pages show: documents, their files, topics, tags and good
+    practices (`services.STAMP`; downloads move nothing, the counter lags by the page's
+    timeout)."""
+    return [services.STAMP]
 
 
 def _links(user) -> dict:
@@ -40,6 +48,7 @@ def _links(user) -> dict:
     }
 
 
+@cached_for_visitors(stamps=documents_stamps)
 def index(request):
     """Area 4: search, the newest research, reports and good practices."""
     context = {
@@ -50,12 +59,15 @@ def index(request):
     return render(request, "knowledge/index.html", context)
 
 
+@cached_for_visitors(stamps=documents_stamps)
 def academic(request):
     """Area 6: the newest academic papers, articles and manuals."""
     context = {"documents": selectors.latest_documents(academic=True), "filter": DocumentFilter()}
     return render(request, "knowledge/academic.html", context)
 
 
+# Every filter of the FilterSet (q, kind, topic, year, province, lao) and the page number.
+@cached_for_visitors(stamps=documents_stamps, params=(*DocumentFilter.base_filters, "page"))
 def search(request):
     """Published documents filtered by kind, topic, year, LAO, province; ranked by `q`."""
     documents = DocumentFilter(request.GET, queryset=selectors.published_documents())
@@ -76,6 +88,7 @@ def _page_number(request) -> int:
     return int(value) if value.isdigit() and len(value) < 6 else 1
 
 
+@cached_for_visitors(stamps=documents_stamps)
 def document(request, pk):
     """A document's stable page: text, files, citation, share links, related documents, and
     the review buttons for editors."""

@@ -25,6 +25,7 @@ from knowledge.forms_wiki import (
     WikiSearchForm,
 )
 from units import access, limits
+from units.pagecache import cached_for_visitors
 from units.views.workflow import Confirmation, confirmation_page, is_confirmed
 
 PAGE_SIZE = 50
@@ -49,6 +50,12 @@ REVERT_CONFLICT = gettext_lazy(
     "The page was changed while you were deciding; look at its history again."
 )
 REVERTED = gettext_lazy("The page is reverted to revision %(number)d.")
+
+
+def wiki_stamps(request, **kwargs) -> list[str]:
+    """Every wiki page shows what any edit may change (a new page turns red links blue
+    elsewhere, recent changes list every page): one stamp for the whole wiki."""
+    return [wiki.STAMP]
 
 
 def _page_or_404(slug: str, loader=selectors.wiki_page):
@@ -92,6 +99,7 @@ def _revision_or_404(request, slug: str, number: int):
     return revision
 
 
+@cached_for_visitors(stamps=wiki_stamps, params=("q", "page"))
 def wiki_index(request):
     form = WikiSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -103,6 +111,7 @@ def wiki_index(request):
     return render(request, "knowledge/wiki_index.html", context)
 
 
+@cached_for_visitors(stamps=wiki_stamps)
 def wiki_page(request, slug):
     page = selectors.wiki_page(slug=slug)
     if page is None:
@@ -164,6 +173,7 @@ def wiki_new(request):
     return render(request, "knowledge/wiki_new.html", {"form": form}, status=status)
 
 
+@cached_for_visitors(stamps=wiki_stamps, params=("page",))
 def wiki_history(request, slug):
     page = _page_or_404(slug)
     page_obj = Paginator(selectors.page_history(page=page), PAGE_SIZE).get_page(
@@ -173,6 +183,7 @@ def wiki_history(request, slug):
     return render(request, "knowledge/wiki_history.html", context)
 
 
+@cached_for_visitors(stamps=wiki_stamps, params=("from", "to"))
 def wiki_diff(request, slug):
     page = _page_or_404(slug)
     form = WikiDiffForm(request.GET)
@@ -189,6 +200,7 @@ def wiki_diff(request, slug):
     return render(request, "knowledge/wiki_diff.html", context)
 
 
+@cached_for_visitors(stamps=wiki_stamps)
 def wiki_revision(request, slug, number):
     page = _page_or_404(slug)
     revision = selectors.page_revision(page=page, number=number)
@@ -242,16 +254,19 @@ def wiki_protect(request, slug):
     return redirect(page)
 
 
+@cached_for_visitors(stamps=wiki_stamps, params=("page",))
 def wiki_changes(request):
     page_obj = Paginator(selectors.recent_changes(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "knowledge/wiki_changes.html", {"page_obj": page_obj})
 
 
+@cached_for_visitors(stamps=wiki_stamps)
 def wiki_protected(request):
     pages = selectors.protected_wiki_pages()
     return render(request, "knowledge/wiki_protected.html", {"pages": pages})
 
 
+@cached_for_visitors(stamps=wiki_stamps)
 def wiki_backlinks(request, slug):
     page = _page_or_404(slug)
     context = {"page": page, "pages": selectors.pages_linking_to(page=page)}

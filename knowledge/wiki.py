@@ -31,7 +31,7 @@ from knowledge.models_wiki import (
     title_to_slug,
 )
 from knowledge.tasks_wiki import render_pages_linking_to
-from units import access
+from units import access, stamps
 from units.markdown import internal_link_titles, render_markdown
 from units.models import User
 
@@ -47,6 +47,8 @@ QUOTA_WINDOW = timedelta(hours=24)
 FORBIDDEN_IN_TITLE = re.compile(r"[\[\]{}|#<>/\\?%\"\x00-\x1f\x7f]")
 # Slugs of the wiki's own pages (their URLs sit beside the pages').
 RESERVED_SLUGS = {"new", "changes", "protected", "page", "search"}
+# The stamp of every public wiki page: each write moves it, as its transaction's last step.
+STAMP = "knowledge:wiki"
 
 
 @dataclass
@@ -174,6 +176,7 @@ def page_create(*, title: str, text: str, comment: str = "", user: User) -> Wiki
     page = _add_revision(page=page, user=user, text=text, comment=comment, parent=None)
     if WikiLink.objects.filter(target_title=title).exclude(source=page).exists():
         transaction.on_commit(lambda: render_pages_linking_to.enqueue(title=title))
+    stamps.bump(STAMP)
     return page
 
 
@@ -197,6 +200,8 @@ def pages_linking_to_render(*, title: str) -> int:
         rendered += WikiPage.objects.filter(pk=page.pk, current_id=page.current_id).update(
             html=html
         )
+    if rendered:
+        stamps.bump(STAMP)  # `update()` sends no signal
     return rendered
 
 
@@ -230,7 +235,9 @@ def page_edit(
         )
     if page.current and page.current.text == text:
         raise ValidationError(_("Nothing was changed."), code="unchanged")
-    return _add_revision(page=page, user=user, text=text, comment=comment, parent=page.current)
+    page = _add_revision(page=page, user=user, text=text, comment=comment, parent=page.current)
+    stamps.bump(STAMP)
+    return page
 
 
 @transaction.atomic
@@ -253,7 +260,7 @@ def page_revert(
         raise ValidationError(_("The page already has this text."), code="unchanged")
     _check_text(revision.text, user, length=False)
     comment = _("Reverted to revision %(number)d") % {"number": revision.number}
-    return _add_revision(
+    page = _add_revision(
         page=page,
         user=user,
         text=revision.text,
@@ -261,6 +268,8 @@ def page_revert(
         parent=page.current,
         reverted_to=revision,
     )
+    stamps.bump(STAMP)
+    return page
 
 
 @transaction.atomic
@@ -271,4 +280,5 @@ def page_protect(*, page: WikiPage, user: User, protected: bool) -> WikiPage:
     page = WikiPage.objects.select_for_update().get(pk=page.pk)
     page.protected = protected
     page.save(update_fields=["protected", "updated_at"])
+    stamps.bump(STAMP)
     return page

@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("news/", TemplateView.as_view(template_name="portal/news.html"), name="news"),
     path("contact/", TemplateView.as_view(template_name="portal/contact.html"), name="contact"),
+    path("language/", views.switch_language, name="language"),
     path("start/", views_work.landing, name="landing"),
     path("work/", views_work.work, name="work"),
     path("work/badges/", views_work.header_badges, name="header-badges"),

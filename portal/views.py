@@ -3,15 +3,21 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection, transaction
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes, force_str
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import (
+    url_has_allowed_host_and_scheme,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
 from portal.forms import QueuedPasswordResetForm, SignUpForm
@@ -30,6 +36,34 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         # Lazy: the template's cached fragment runs the query only when it renders anew.
         return super().get_context_data(lao_counts=SimpleLazyObject(lao_counts_by_kind), **kwargs)
+
+
+@never_cache
+@require_GET
+def switch_language(request):
+    """`/language/?language=en&next=/units/`: the header's language switch. A GET form, unlike
+    Django's `set_language`, so that public pages carry no per-visitor CSRF token and can be
+    answered from the page cache (units.pagecache); all it changes is the visitor's language
+    cookie. `next` must be a path of this site (else the home page)."""
+    next_url = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    code = request.GET.get("language", "")
+    if code in dict(settings.LANGUAGES) and check_for_language(code):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 @never_cache

@@ -17,6 +17,7 @@ class ProjectsConfig(AppConfig):
             dashboard_action_context,
             follow_action_context,
             projects_section_context,
+            projects_section_stamps,
         )
         from units.profile import register_profile_action, register_profile_section
 
@@ -26,8 +27,10 @@ class ProjectsConfig(AppConfig):
             template="projects/_profile_section.html",
             context=projects_section_context,
             order=20,
+            stamps=projects_section_stamps,
         )
         # Follow the LAO from its profile; staff open its lagging projects on the dashboard.
+        # Visitors (the cached profile) get the same "log in to follow" link: no form.
         register_profile_action(
             "follow",
             template="projects/_profile_follow.html",

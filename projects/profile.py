@@ -6,6 +6,7 @@ from django.urls import reverse
 from projects.selectors import is_following, lao_projects_summary
 from units import access
 from units.caching import fragment_key
+from units.stamps import lao_stamp
 from units.thai import current_fiscal_year
 
 
@@ -27,6 +28,12 @@ def projects_section_context(lao, request) -> dict:
     summary["digest"] = fragment_key(shown)
     summary["current_year"] = current
     return summary
+
+
+def projects_section_stamps(code: str) -> list[str]:
+    """Every write to the LAO's projects moves its stamp (`projects.services`). The year shown
+    also follows the calendar: the page cache's timeout bounds that."""
+    return [lao_stamp("projects", code)]
 
 
 def follow_action_context(lao, request) -> dict:

@@ -6,6 +6,11 @@ project has moved on since (optimistic locking, as budgets.services). Every chan
 project's stage, budget or disbursed total hands the before/after snapshots to
 `projects.rollups.rollup_move_project` inside the same transaction, so the dashboards' rollups
 never drift from the rows.
+
+Every write that changes what the public pages of an LAO's projects show (its list, its
+profile's section, a project's page, their development plan's strategies) moves the LAO's stamp
+`units.stamps.lao_stamp("projects", code)` as its last step, so the pages cached for visitors
+show the change at once. Follows and notifications are no one's public page: they move nothing.
 """
 
 import datetime
@@ -37,7 +42,7 @@ from projects.rollups import (
     rollup_move_project,
     rollup_move_projects,
 )
-from units import access
+from units import access, stamps
 from units.bulk import copy_rows
 from units.models import LAO, User
 from units.notes import system_note
@@ -88,6 +93,11 @@ def _lock(project: Project, *, version: int | None) -> Project:
             code="stale",
         )
     return current
+
+
+def _public_change(*laos: LAO) -> None:
+    """Renew the visitors' pages of the LAOs' projects (one statement, at the writer's end)."""
+    stamps.bump(*(stamps.lao_stamp("projects", lao.url_code) for lao in laos))
 
 
 def _refuse(*violations: rules.Violation | None) -> None:
@@ -173,6 +183,7 @@ def development_plan_create(
         lao=lao, start_year=start_year, end_year=start_year + 4, vision=vision
     )
     _save_strategies(plan, strategies)
+    _public_change(lao)
     return plan
 
 
@@ -186,6 +197,7 @@ def development_plan_update(
     plan.vision = vision
     plan.save(update_fields=["vision"])
     _save_strategies(plan, strategies)
+    _public_change(plan.lao)
     return plan
 
 
@@ -212,6 +224,7 @@ def project_create(*, lao: LAO, user: User, data: ProjectData) -> Project:
         note=system_note("project-created"),
     )
     _rollup_move(before=None, after=project_figures(project))
+    _public_change(lao)
     return project
 
 
@@ -221,7 +234,8 @@ def project_update(*, project: Project, user: User, version: int, data: ProjectD
     or what has already been disbursed."""
     _check_can_edit(user, project.lao)
     project = _lock(project, version=version)
-    _check_data(lao=project.lao, data=data)
+    lao = project.lao
+    _check_data(lao=lao, data=data)
     _refuse(
         rules.budget_violation(
             budget_amount=data.budget_amount,
@@ -235,6 +249,7 @@ def project_update(*, project: Project, user: User, version: int, data: ProjectD
     project.save()
     project.refresh_from_db()
     _rollup_move(before=before, after=project_figures(project))
+    _public_change(lao)
     return project
 
 
@@ -260,6 +275,7 @@ def project_change_stage(
     and tells the project's (and its LAO's) followers."""
     _check_can_edit(user, project.lao)
     project = _lock(project, version=version)
+    lao = project.lao
     from_stage = project.stage
     _refuse(rules.transition_violation(from_stage, to_stage))
     if to_stage == Stage.CONTRACTED:
@@ -298,12 +314,13 @@ def project_change_stage(
                 project_id=project.pk,
                 lao_id=project.lao_id,
                 project_name=project.name,
-                lao_name=str(project.lao),
+                lao_name=str(lao),
                 from_stage=from_stage,
                 to_stage=to_stage,
             )
         ]
     )
+    _public_change(lao)
     return project
 
 
@@ -322,6 +339,7 @@ def disbursement_add(
     if user is not None:
         _check_can_edit(user, project.lao)
     project = _lock(project, version=None)
+    lao = project.lao
     _refuse(
         rules.disbursement_violation(
             stage=project.stage,
@@ -350,6 +368,7 @@ def disbursement_add(
     project.save(update_fields=["disbursed_total", "updated_at"])
     project.refresh_from_db()
     _rollup_move(before=before, after=project_figures(project))
+    _public_change(lao)
     return disbursement
 
 
@@ -360,11 +379,13 @@ def project_set_progress(
     """Record a project's physical progress, 0–100 %."""
     _check_can_edit(user, project.lao)
     project = _lock(project, version=version)
+    lao = project.lao
     _refuse(rules.progress_violation(project.stage, progress_percent))
     project.progress_percent = progress_percent
     project.version = F("version") + 1
     project.save(update_fields=["progress_percent", "version", "updated_at"])
     project.refresh_from_db()
+    _public_change(lao)
     return project
 
 
@@ -404,7 +425,8 @@ def projects_progress_apply(*, changes: list[ProjectProgress], user: User, note:
     if not changes:
         return 0
     lao_ids = {change.lao_id for change in changes}
-    if access.laos_managed_by(user).filter(pk__in=lao_ids).count() != len(lao_ids):
+    laos = list(access.laos_managed_by(user).filter(pk__in=lao_ids).only("pk", "dla_code"))
+    if len(laos) != len(lao_ids):
         raise PermissionDenied
     now = timezone.now()
     _update_progress(changes, now=now)
@@ -427,7 +449,7 @@ def projects_progress_apply(*, changes: list[ProjectProgress], user: User, note:
         ),
     )
     rollup_move_projects([(change.before, change.after) for change in changes])
-    return followers_notify_many(
+    notified = followers_notify_many(
         [
             stage_change_news(
                 project_id=change.project_id,
@@ -441,6 +463,8 @@ def projects_progress_apply(*, changes: list[ProjectProgress], user: User, note:
             if change.moves
         ]
     )
+    _public_change(*laos)
+    return notified
 
 
 def _update_progress(changes: list[ProjectProgress], *, now) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from budgets.profile import CLASSIFICATION_STAMP
 from projects import rules, selectors, services
 from projects.filters import (
     MIN_SEARCH_LENGTH,
@@ -33,6 +34,8 @@ from projects.forms import (
 from projects.models import Stage
 from units import access
 from units.filters import valid_filters
+from units.pagecache import cached_for_visitors
+from units.stamps import lao_stamp
 from units.thai import current_fiscal_year
 from units.views.workflow import (
     Confirmation,
@@ -397,9 +400,19 @@ def plan_edit(request, pk):
 # --- citizens ---------------------------------------------------------------------------------
 
 
+def lao_projects_stamps(request, code) -> list[str]:
+    """Every write to the LAO's projects moves its stamp (`projects.services`); the programmes'
+    names are the classification's."""
+    return [lao_stamp("projects", code), CLASSIFICATION_STAMP]
+
+
+@cached_for_visitors(
+    stamps=lao_projects_stamps, params=("fiscal_year", "stage", "programme", "page")
+)
 def lao_projects(request, code):
-    """An LAO's projects for everyone: filters, a map of their points, budget vs disbursed
-    (cached fragments: `selectors.lao_projects_page`)."""
+    """An LAO's projects for everyone: filters, a map of their points, budget vs disbursed.
+    Visitors get the whole page from the page cache; signed-in users (their follow button) get
+    its cached fragments (`selectors.lao_projects_page`)."""
     lao = selectors.public_lao(code=code)
     years = selectors.lao_project_years(lao=lao)
     programmes = list(selectors.programmes())

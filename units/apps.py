@@ -16,3 +16,15 @@ class UnitsConfig(AppConfig):
         from units.uploads.registry import register_upload_type
 
         register_upload_type(registry_upload_type)
+        # Every area's pages show LAO and province names: their edits move the registry's stamp.
+        from units import stamps
+        from units.models import LAO, District, Province, Subdistrict
+
+        for model in (LAO, Province, District, Subdistrict):
+            stamps.bump_on_change(model, registry_stamps)
+
+
+def registry_stamps(instance):
+    from units.stamps import UNITS
+
+    return [UNITS]

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from units import stamps
 from units.models import (
     LAO,
     ChangeSource,
@@ -176,6 +177,7 @@ def geography_import(
         update_fields=["district", "name_th", "name_en", "postcode", "latitude", "longitude"],
         batch_size=2000,
     )
+    stamps.bump(stamps.UNITS)
     return GeographySummary(len(province_ids), len(district_rows), len(subdistrict_rows))
 
 
@@ -361,4 +363,5 @@ def registry_import(
         for lao in created
     ]
     LAOChange.objects.bulk_create(changes, batch_size=2000)
+    stamps.bump(stamps.UNITS)
     return summary

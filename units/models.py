@@ -421,3 +421,21 @@ class Attempt(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.key}"
+
+
+class Stamp(models.Model):
+    """A counter per named piece of public data ("benchmarks", "forums:thread:12"), moved in the
+    same transaction as every write to it (`units.stamps.bump`). Pages cached for anonymous
+    visitors are keyed by the counters of what they show (`units.pagecache`), so a change is
+    seen by the next visitor and nothing has to be deleted from the cache."""
+
+    name = models.CharField(_("name"), max_length=100, primary_key=True)
+    value = models.BigIntegerField(_("value"), default=0)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("data stamp")
+        verbose_name_plural = _("data stamps")
+
+    def __str__(self):
+        return f"{self.name} {self.value}"

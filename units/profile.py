@@ -9,14 +9,23 @@ its `AppConfig.ready()`:
         template="budgets/_profile_section.html",
         context=lambda lao, request: {"plan": latest_enacted_plan(lao=lao)},
         order=10,
+        stamps=lambda code: [lao_stamp("budgets", code)],
     )
+
+`stamps(code)` names the data stamps (`units.stamps`) of everything the section shows, from the
+LAO's URL code alone: the profile is cached for visitors under them (`profile_stamps`). A
+section that names none leaves the whole profile uncached, since nothing would tell its entry
+that the section's data changed. A section's context must be the same for every visitor (what
+depends on the visitor belongs in a profile action, rendered for signed-in users only).
 
 `units` never imports those apps. Until a section is registered for one of the keys of
 `PLACEHOLDERS`, the profile shows a card with an honest empty state in its place.
 
 An app that offers something to do from the profile's heading (follow the LAO, open it in a
 back-office page) registers a profile action the same way, `register_profile_action`; its
-context function returns None where the action is not for this visitor.
+context function returns None where the action is not for this visitor. Visitors who are not
+signed in get the cached profile: an action must render the same for all of them (e.g. a "log in
+to follow" link) and no POST form for them (its CSRF token would keep the page out of the cache).
 """
 
 from collections.abc import Callable
@@ -28,6 +37,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 SectionContext = Callable[[Any, Any], dict]
+SectionStamps = Callable[[str], list[str]]
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,7 @@ class ProfileSection:
     template: str
     context: SectionContext
     order: int
+    stamps: SectionStamps | None = None
 
 
 PLACEHOLDER_TEMPLATE = "units/profile/_placeholder.html"
@@ -80,15 +91,21 @@ def register_profile_section(
     template: str,
     context: SectionContext = _no_context,
     order: int = 100,
+    stamps: SectionStamps | None = None,
 ) -> None:
     """Show `template` on every LAO profile under `title`, rendered with `context(lao, request)`
-    (plus `lao`). Registering a key again replaces the earlier section."""
-    _sections[key] = ProfileSection(key, title, template, context, order)
+    (plus `lao`); `stamps(url_code)` names the data stamps of what it shows (None: the profile
+    is not cached). Registering a key again replaces the earlier section."""
+    _sections[key] = ProfileSection(key, title, template, context, order, stamps)
 
 
 def unregister_profile_section(key: str) -> None:
     """Remove a section (tests, and apps that switch a section off)."""
     _sections.pop(key, None)
+
+
+def _no_stamps(code: str) -> list[str]:
+    return []
 
 
 def _placeholder(key: str, title, text, order: int) -> ProfileSection:
@@ -98,6 +115,7 @@ def _placeholder(key: str, title, text, order: int) -> ProfileSection:
         PLACEHOLDER_TEMPLATE,
         lambda lao, request: {"title": _("Not available yet"), "text": text},
         order,
+        _no_stamps,  # the same text for every LAO, whatever changes
     )
 
 
@@ -106,6 +124,18 @@ def profile_sections() -> list[ProfileSection]:
     sections = {key: _placeholder(key, *args) for key, args in PLACEHOLDERS.items()}
     sections.update(_sections)
     return sorted(sections.values(), key=lambda section: (section.order, section.key))
+
+
+def profile_stamps(code: str) -> list[str] | None:
+    """The data stamps of every section of the profile of the LAO whose URL code is `code`
+    (no query; the registry's own stamp is added by the page cache), or None when a registered
+    section names none: that profile cannot be cached."""
+    names = []
+    for section in profile_sections():
+        if section.stamps is None:
+            return None
+        names.extend(section.stamps(code))
+    return names
 
 
 def render_profile_sections(lao, request) -> list[dict]:

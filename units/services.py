@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from units import stamps
 from units.models import LAO, ChangeSource, LAOChange, Role, User
 
 
@@ -150,4 +151,5 @@ def lao_apply_upload(*, items: list[tuple[LAO, dict]], user: User | None, note: 
                 history,
             ],
         )
+    stamps.bump(stamps.UNITS)
     return len(items)

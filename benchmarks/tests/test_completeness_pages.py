@@ -77,7 +77,7 @@ def test_profile_shows_score_freshness_and_what_is_missing(
     client, scene, django_assert_num_queries, only_completeness_section
 ):
     url = reverse("units:detail", args=[scene.lao.url_code])
-    with django_assert_num_queries(2):  # the LAO, its completeness
+    with django_assert_num_queries(3):  # the profile's stamps, the LAO, its completeness
         response = client.get(url)
     assert response.status_code == 200
     card = next(card for card in response.context["sections"] if card["key"] == "completeness")
@@ -94,7 +94,7 @@ def test_profile_shows_score_freshness_and_what_is_missing(
 def test_profile_section_without_a_computed_row_says_so(
     client, tree, django_assert_num_queries, only_completeness_section
 ):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the profile's stamps, the LAO, its completeness
         response = client.get(reverse("units:detail", args=[tree.lao.url_code]))
     assert "has not been assessed yet" in response.content.decode() or "ยังไม่" in (
         response.content.decode()

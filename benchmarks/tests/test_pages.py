@@ -96,8 +96,9 @@ def codes(response):
 def test_indicator_ranking_in_rank_order_reason_last(
     english_client, ranked, django_assert_num_queries
 ):
-    # years, peer groups, indicators, provinces, the indicator's year, count, rows
-    with django_assert_num_queries(7):
+    # the page's stamps, years, peer groups, indicators, provinces, the indicator's year, the
+    # table's stamp, count, rows
+    with django_assert_num_queries(9):
         response = ranking(english_client, indicator="personnel-share")
     assert codes(response) == ["6310001", "6300001", "6300002"]
     html = response.content.decode()
@@ -137,8 +138,9 @@ def test_ranking_filters_are_validated(english_client, tree, ranked):
 def test_composite_ranking_says_its_version_and_keeps_old_ones(
     english_client, ranked, django_assert_num_queries
 ):
-    # years, peer groups, indicators, provinces, version, ranked count, count, rows
-    with django_assert_num_queries(8):
+    # the page's stamps, years, peer groups, indicators, provinces, version, ranked count, the
+    # table's stamp, count, rows
+    with django_assert_num_queries(10):
         response = ranking(english_client)
     assert codes(response) == ["6310001", "6300001", "6300002"]
     html = response.content.decode()
@@ -195,9 +197,9 @@ def test_lao_page_shows_every_figure_against_its_peers(
         lao=tree.lao, indicator=ranked, fiscal_year=2569, text="ตัวเลขผิด",
         contact="secret@example.com", deadline=datetime.date(2026, 12, 15),
     )  # fmt: skip
-    # LAO, values, neighbours, peer group, peer medians, national figures, explanations,
-    # open questions, neighbours' values, composite
-    with django_assert_num_queries(10):
+    # the page's stamps, LAO, values, neighbours, peer group, peer medians, national figures,
+    # explanations, open questions, neighbours' values, composite
+    with django_assert_num_queries(11):
         response = lao_page(english_client)
     html = response.content.decode()
     assert response.context["fiscal_year"] == 2569  # the newest year with values
@@ -212,7 +214,7 @@ def test_lao_page_shows_every_figure_against_its_peers(
     ) in html
     # Learn from better peers: the neighbour with a lower (better) share.
     better = response.context["figures"][0].better_peers
-    assert [(n.neighbour_id, v.value) for n, v in better] == [(tree.far.pk, Decimal("22.2500"))]
+    assert [(n.neighbour_id, value) for n, value in better] == [(tree.far.pk, Decimal("22.2500"))]
     assert "88.5" in html and "Version 2 of" in html and "61.25" in html
     assert "compare/?lao=6300001&amp;lao=6310001&amp;lao=6300002&amp;year=2569" in html
 
@@ -228,9 +230,9 @@ def test_lao_page_lists_questions_by_indicator_never_by_the_asker_s_words(
         lao=tree.lao, indicator=ranked, fiscal_year=2569, text="ตัวเลขผิด",
         deadline=datetime.date(2026, 12, 16),
     )  # fmt: skip
-    # LAO, values, neighbours, peer group, peer medians, national figures, explanations,
-    # open questions (with their indicators), neighbours' values, composite
-    with django_assert_num_queries(10):
+    # the page's stamps, LAO, values, neighbours, peer group, peer medians, national figures,
+    # explanations, open questions (with their indicators), neighbours' values, composite
+    with django_assert_num_queries(11):
         response = lao_page(english_client)
     html = response.content.decode()
     questions = html[html.index('id="questions-title"') :]
@@ -261,9 +263,9 @@ def compare(client, *codes, **query):
 
 
 def test_compare_side_by_side(english_client, ranked, django_assert_num_queries):
-    # years, LAOs, values, peer groups, peer medians, national figures, version, scores,
-    # indicators
-    with django_assert_num_queries(9):
+    # the page's stamps, years, LAOs, values, peer groups, peer medians, national figures,
+    # version, scores, indicators
+    with django_assert_num_queries(10):
         response = compare(english_client, "6300001", "6310001")
     assert [lao.dla_code for lao in response.context["laos"]] == ["6300001", "6310001"]
     html = response.content.decode()
@@ -290,8 +292,8 @@ def test_compare_finds_lao_to_add(english_client, tree, ranked):
 def test_indicator_page_shows_distribution_and_saturation(
     english_client, ranked, django_assert_num_queries
 ):
-    # the indicator, its years, provinces, count, rows, the national figures
-    with django_assert_num_queries(6):
+    # the page's stamps, the indicator, its years, provinces, count, rows, the national figures
+    with django_assert_num_queries(7):
         response = english_client.get(reverse("benchmarks:indicator", args=["personnel-share"]))
     html = response.content.decode()
     assert "1 of 2 LAOs (50.0 %)" in html
@@ -303,7 +305,8 @@ def test_methodology_explains_peers_ranks_composite_and_saturation(
     english_client, ranked, django_assert_num_queries
 ):
     ranked.years.update(saturated=True)
-    with django_assert_num_queries(4):  # indicators, saturated, current version, versions
+    # the page's stamps, indicators, saturated, current version, versions
+    with django_assert_num_queries(5):
         html = english_client.get(reverse("benchmarks:methodology")).content.decode()
     assert "5,000–9,999" in html  # a population band
     assert "100 / (1 + d)" in html

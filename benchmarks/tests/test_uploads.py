@@ -22,9 +22,10 @@ from benchmarks.models import (
     Unit,
     ValueStatus,
 )
-from benchmarks.services import indicators_sync
+from benchmarks.services import STAMP, indicators_sync
 from benchmarks.tests.factories import IndicatorFactory, IndicatorValueFactory
 from benchmarks.uploads import IMPORTED_VALUES_UPLOAD
+from units import stamps
 from units.models import LAOKind, Role, UploadJob, UploadStatus
 from units.tests.factories import UserFactory
 from units.tests.uploads import (
@@ -211,6 +212,22 @@ def test_the_commit_runs_the_benchmarks_recompute_of_the_uploaded_year(client, r
     ita = IndicatorYear.objects.get(indicator__code="ita", fiscal_year=LAST)
     assert ita.ranked_count == 2
     assert ita.maximum == Decimal("91.25")
+
+
+def test_the_commit_moves_the_page_cache_stamp_before_any_recompute(client, region, recomputes):
+    """The uploaded values show at once: cached benchmarks pages must not wait for the
+    recompute (not run here) to drop the old ones. A file that changes nothing moves nothing."""
+    client.force_login(region.staff)
+    (before,) = stamps.read([STAMP])
+    post_upload(client, IMPORTED_VALUES_UPLOAD, workbook(HEADERS, GOOD_ROWS))
+    assert stamps.read([STAMP]) == (before,)  # not for a dry run
+    commit(client, latest_job())
+    assert len(recomputes) == 1
+    (after,) = stamps.read([STAMP])
+    assert after > before
+    post_upload(client, IMPORTED_VALUES_UPLOAD, workbook(HEADERS, GOOD_ROWS))
+    commit(client, latest_job())
+    assert stamps.read([STAMP]) == (after,)
 
 
 # --- row errors: nothing is written ------------------------------------------------------------
@@ -423,8 +440,9 @@ def test_check_and_commit_queries_do_not_grow_with_rows(
     job.refresh_from_db()
     assert job.status == UploadStatus.VALID, job.errors
     UploadJob.objects.filter(pk=job.pk).update(status=UploadStatus.COMMITTING)
-    # job; savepoint; scope; indicators; LAOs; values locked; the upsert; release; job saved
-    with django_assert_num_queries(9):
+    # job; savepoint; scope; indicators; LAOs; values locked; the upsert; the page cache's
+    # stamp; release; job saved
+    with django_assert_num_queries(10):
         engine.run_commit(job.pk)
     job.refresh_from_db()
     assert job.status == UploadStatus.COMMITTED, job.message

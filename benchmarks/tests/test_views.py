@@ -44,7 +44,7 @@ def page(client, indicator, **query):
 
 
 def test_index_lists_the_indicators(client, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the page's stamps, the indicators
         content = client.get(reverse("benchmarks:index")).content.decode()
     assert reverse("benchmarks:indicator", args=["personnel-share"]) in content
     assert reverse("benchmarks:methodology") in content
@@ -52,8 +52,9 @@ def test_index_lists_the_indicators(client, django_assert_num_queries):
 
 
 def test_methodology_is_written_from_the_definitions(english_client, django_assert_num_queries):
-    # indicators, saturated indicators, the current composite version (none: no versions)
-    with django_assert_num_queries(3):
+    # the page's stamps, indicators, saturated indicators, the current composite version (none:
+    # no versions)
+    with django_assert_num_queries(4):
         content = english_client.get(reverse("benchmarks:methodology")).content.decode()
     for indicator in Indicator.objects.all():
         assert f'id="{indicator.code}"' in content
@@ -65,9 +66,9 @@ def test_methodology_is_written_from_the_definitions(english_client, django_asse
 
 
 def test_indicator_page_best_first_with_reasons(client, tree, shares, django_assert_num_queries):
-    # The indicator, its years, the provinces of the filter, the count, the rows, the year's
-    # national figures.
-    with django_assert_num_queries(6):
+    # The page's stamps, the indicator, its years, the provinces of the filter, the count, the
+    # rows, the year's national figures.
+    with django_assert_num_queries(7):
         response = page(client, shares)
     rows = list(response.context["page_obj"].object_list)
     # Lower is better: the lowest share first, the one without a value last.

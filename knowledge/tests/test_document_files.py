@@ -182,8 +182,8 @@ def test_others_see_neither_statuses_nor_file_steps(
     attach(document, "broken.pdf", broken, django_capture_on_commit_callbacks)
     if who != "anonymous":
         english_client.force_login(getattr(tree, who))
-    # (session, user,) document, files, LAOs, related
-    with django_assert_num_queries(4 if who == "anonymous" else 6):
+    # (the page's stamps for a visitor | session, user), document, files, LAOs, related
+    with django_assert_num_queries(5 if who == "anonymous" else 6):
         html = _page(english_client, document)
     assert "broken.pdf" in html
     assert "file-extraction" not in html and "file-retry" not in html and "file-delete" not in html

@@ -115,3 +115,43 @@ def test_three_characters_are_searched():
     wanted = DocumentFactory(title="รายงาน", body="ระบบน้ำประปา")
     page = search_page(published_documents(), "น้ำ", number=1, size=20)
     assert not page.too_short and [document.pk for document in page.results] == [wanted.pk]
+
+
+@pytest.mark.django_db
+def test_ties_go_to_the_newest():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    older = DocumentFactory(title="ก", body="ระบบประปา", published_at=timezone.now() - timedelta(1))
+    newer = DocumentFactory(title="ข", body="ระบบประปา")
+    page = search_page(published_documents(), "ประปา", number=1, size=20)
+    assert [document.pk for document in page.results] == [newer.pk, older.pk]
+
+
+@pytest.mark.django_db
+def test_a_very_common_word_is_ranked_among_the_first_candidate_chunks(
+    monkeypatch, django_assert_num_queries
+):
+    """Past RANK_CANDIDATES matching chunks the rank counts hits among those candidates only
+    (the rest of the chunks are never read) and the count says "more than"; a title match
+    still comes first and every page costs the same four queries."""
+    from knowledge import search
+
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 4)
+    paragraph = "การพัฒนาท้องถิ่น " + "ก" * 1500
+    for n in range(3):
+        DocumentFactory(title=f"เรื่อง {n}", body=paragraph)
+    long = DocumentFactory(title="รายงาน", body="\n\n".join([paragraph] * 6))
+    titled = DocumentFactory(title="ท้องถิ่นของเรา", body="ไม่มีคำค้น")
+    with django_assert_num_queries(4):
+        page = search_page(published_documents(), "ท้องถิ่น", number=1, size=20)
+    assert page.more and page.results[0].pk == titled.pk
+    # The documents of the first four chunks the index gives, and the title match.
+    assert 2 <= page.total <= 5 and len(page.results) == page.total
+    assert all("<mark>ท้องถิ่น</mark>" in document.snippet for document in page.results[1:])
+    # Fewer matching chunks than the cap: every one is counted, the longest ranks first.
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 600)
+    page = search_page(published_documents(), "ท้องถิ่น", number=1, size=20)
+    assert not page.more and page.total == 5
+    assert [document.pk for document in page.results[:2]] == [titled.pk, long.pk]

@@ -14,8 +14,9 @@ def test_search_page_ranks_highlights_and_filters(client, tree, django_assert_nu
     about.laos.add(tree.lao)
     DocumentFactory(title="คู่มือการเงิน", body="การคัดแยกขยะเป็นส่วนหนึ่ง", kind="manual", year=2560)
     url = reverse("knowledge:search")
-    # provinces of the filter form, documents by text, by title, the page, snippets
-    with django_assert_num_queries(5):
+    # the page's stamps, provinces of the filter form, documents by text, by title, the page,
+    # snippets
+    with django_assert_num_queries(6):
         html = client.get(url, {"q": "คัดแยกขยะ"}).content.decode()
     assert html.count('class="document-item"') == 2
     assert "<mark>คัดแยกขยะ</mark>" in html
@@ -35,7 +36,7 @@ def test_a_too_short_query_says_so_and_searches_nothing(
     english_client, tree, django_assert_num_queries
 ):
     DocumentFactory(title="a report", body="a b c")
-    with django_assert_num_queries(1):  # provinces of the filter form only
+    with django_assert_num_queries(2):  # the page's stamps, provinces of the filter form
         response = english_client.get(reverse("knowledge:search"), {"q": " a "})
     html = response.content.decode()
     assert response.status_code == 200
@@ -58,8 +59,8 @@ def test_document_page_cites_shares_and_relates(english_client, tree, django_ass
     related = DocumentFactory(title="ถ่ายโอนภารกิจด้านการศึกษา", topics=["transfer"])
     DocumentFactory(title="ไม่เกี่ยวข้อง", topics=["finance"])
     url = reverse("knowledge:document", args=[document.pk])
-    # document, files, LAOs it concerns, related documents
-    with django_assert_num_queries(4):
+    # the page's stamps, document, files, LAOs it concerns, related documents
+    with django_assert_num_queries(5):
         html = english_client.get(url).content.decode()
     assert (
         f"มาลี ศรีสุข. (2024). การถ่ายโอนภารกิจ. กรมส่งเสริมการปกครองท้องถิ่น. Retrieved from http://testserver{url}"
@@ -76,10 +77,10 @@ def test_document_page_cites_shares_and_relates(english_client, tree, django_ass
 def test_landing_pages(client, tree, django_assert_num_queries):
     DocumentFactory(title="รายงานวิจัยท้องถิ่น")
     DocumentFactory(title="บทความวิชาการ", kind="academic")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the page's stamps, the documents
         html = client.get(reverse("knowledge:index")).content.decode()
     assert "รายงานวิจัยท้องถิ่น" in html and "บทความวิชาการ" not in html
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         html = client.get(reverse("knowledge:academic")).content.decode()
     assert "บทความวิชาการ" in html and "รายงานวิจัยท้องถิ่น" not in html
 

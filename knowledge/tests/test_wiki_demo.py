@@ -38,7 +38,7 @@ def test_demo_wiki_is_written_once_with_history_and_links(client):
 
 def test_the_bench_pages_of_the_wiki_exist(client):
     seed_wiki(scale="small", stdout=io.StringIO())
-    paths = [path for name, path, _target, _kind in PAGES if name.startswith("wiki")]
+    paths = [path for name, path, *_targets in PAGES if name.startswith("wiki")]
     assert len(paths) == 2
     for path in paths:
         assert client.get(unquote(path)).status_code == 200, path

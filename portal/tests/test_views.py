@@ -48,12 +48,37 @@ def test_home_links_to_the_nine_areas(client):
 
 
 def test_switching_to_english_and_back(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    response = client.get(reverse("portal:language"), {"language": "en", "next": "/"}, follow=True)
     html = response.content.decode()
     assert '<html lang="en">' in html
     assert "Local government data of all Thailand, in one place" in html
-    response = client.post(reverse("set_language"), {"language": "th", "next": "/"}, follow=True)
+    response = client.get(reverse("portal:language"), {"language": "th", "next": "/"}, follow=True)
     assert '<html lang="th">' in response.content.decode()
+
+
+def test_the_language_switch_returns_to_the_page_and_only_to_this_site(client):
+    response = client.get(
+        reverse("portal:language"), {"language": "en", "next": "/units/?kind=sao&page=2"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/units/?kind=sao&page=2"
+    assert response.cookies["lao_portal_language"].value == "en"
+    for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        response = client.get(reverse("portal:language"), {"language": "en", "next": elsewhere})
+        assert response["Location"] == "/"
+    # An unknown language changes nothing.
+    client.cookies.clear()
+    response = client.get(reverse("portal:language"), {"language": "xx", "next": "/"})
+    assert "lao_portal_language" not in response.cookies
+
+
+def test_public_pages_carry_no_per_visitor_token(client):
+    """The header's language switch is a GET form: a visitor's page has no CSRF token, so it
+    is the same for every visitor (and may come from the page cache)."""
+    html = client.get("/").content.decode()
+    assert 'action="/language/"' in html
+    assert "csrfmiddlewaretoken" not in html
+    assert "csrftoken" not in client.cookies
 
 
 @pytest.mark.parametrize("url_name", AREA_PAGES)

@@ -83,8 +83,10 @@ def test_every_write_shows_at_once_in_the_cached_table(client, world):
     content, _ = rows(client, url)
     assert "ขุดลอกคลอง" in content
 
-    # A renamed programme.
-    Programme.objects.filter(pk=world.education.pk).update(name_th="การศึกษาใหม่")
+    # A programme renamed in the admin (a save: its stamp moves).
+    programme = Programme.objects.get(pk=world.education.pk)
+    programme.name_th = "การศึกษาใหม่"
+    programme.save()
     content, _ = rows(client, url)
     assert "การศึกษาใหม่" in content
 
@@ -111,6 +113,7 @@ def cache_entries() -> int:
 
 
 def test_junk_parameters_and_their_order_share_the_cached_entries(client, world):
+    client.force_login(world.citizen)  # visitors get whole pages (units.pagecache)
     url = reverse("projects:lao", args=[world.lao.url_code])
     first, _ = rows(client, url, fiscal_year=YEAR, stage="planned")
     entries = cache_entries()
@@ -122,6 +125,7 @@ def test_junk_parameters_and_their_order_share_the_cached_entries(client, world)
 
 
 def test_invalid_values_make_no_cache_entry(client, world):
+    client.force_login(world.citizen)  # visitors get whole pages (units.pagecache)
     url = reverse("projects:lao", args=[world.lao.url_code])
     rows(client, url)
     entries = cache_entries()
@@ -131,3 +135,24 @@ def test_invalid_values_make_no_cache_entry(client, world):
     assert cache_entries() == entries
     # The error of an invalid value never reaches the valid page.
     assert "errorlist" not in rows(client, url)[0]
+
+
+def test_visitors_get_the_page_after_one_query_and_follow_a_link(
+    client, world, django_assert_num_queries
+):
+    url = reverse("projects:lao", args=[world.lao.url_code])
+    first = client.get(url, {"fiscal_year": "all"}).content
+    with django_assert_num_queries(1):
+        assert client.get(url, {"fiscal_year": "all"}).content == first
+    assert b"follow-login" in first and b"csrfmiddlewaretoken" not in first
+    # A signed-in citizen gets the page itself, with the follow form.
+    client.force_login(world.citizen)
+    assert b"csrfmiddlewaretoken" in client.get(url, {"fiscal_year": "all"}).content
+
+
+def test_another_lao_s_writes_leave_the_page_stored(client, world, django_assert_num_queries):
+    url = reverse("projects:lao", args=[world.lao.url_code])
+    client.get(url)
+    make_project(world, name="ของเพื่อนบ้าน", lao=world.neighbour, user=world.neighbour_officer)
+    with django_assert_num_queries(1):
+        client.get(url)

@@ -40,10 +40,10 @@ def test_profile_card_and_project_list_show_the_same_year_by_default(
     make_project(world, name="ปีหน้า", fiscal_year=current + 1, budget="700000")
     expected = world.lao.projects.filter(fiscal_year=current)
 
-    # anonymous: the LAO (with geography), the budget section (1), the projects section (2),
-    # ranking (2), completeness (1), discussion (1), documents and good practices (3, one to
-    # find the LAO's nearest neighbours)
-    with django_assert_num_queries(11):
+    # anonymous: the page cache's stamps, the LAO (with geography), the budget section (1), the
+    # projects section (2), ranking (2), completeness (1), discussion (1), documents and good
+    # practices (3, one to find the LAO's nearest neighbours)
+    with django_assert_num_queries(12):
         profile = english_client.get(reverse("units:detail", args=[world.lao.url_code]))
     summary = card(profile)
     html = profile.content.decode()
@@ -54,7 +54,8 @@ def test_profile_card_and_project_list_show_the_same_year_by_default(
     assert f'href="{list_url}?fiscal_year=all"' in html
     assert not summary["placeholder"]
 
-    with django_assert_num_queries(6):  # LAO, years, programmes, totals, page, map points
+    # the page cache's stamps, LAO, years, programmes, totals, page, map points
+    with django_assert_num_queries(7):
         listed = english_client.get(list_url)
     totals = listed.context["totals"]
     assert totals["count"] == expected.count()

@@ -256,6 +256,26 @@ def test_good_workbook_previews_then_commits(client, world, django_assert_max_nu
     assert note.url == reverse("projects:detail", args=[world.c.pk])
 
 
+def test_committed_progress_shows_at_once_on_the_visitors_pages(client, world):
+    """The profile and the project list of the LAOs of the upload, cached for visitors, are
+    renewed by the commit (one stamp per LAO, moved by projects_progress_apply)."""
+    from django.test import Client
+
+    visitor = Client()
+    lao = world.laos[1]
+    urls = [
+        reverse("units:detail", args=[lao.url_code]),
+        reverse("projects:lao", args=[lao.url_code]),
+    ]
+    for url in urls:
+        assert "500,000.50" not in visitor.get(url).content.decode()
+    client.force_login(world.staff)
+    post_upload(client, PROGRESS_UPLOAD, workbook(HEADERS, GOOD_ROWS))
+    commit(client, latest_job())
+    for url in urls:
+        assert "500,000.50" in visitor.get(url).content.decode(), url
+
+
 def test_changed_laos_are_counted_beyond_the_preview(world, monkeypatch):
     monkeypatch.setattr(uploads, "MAX_PREVIEW_LAOS", 1)
     job = make_job(world.staff, PROGRESS_UPLOAD, workbook(HEADERS, GOOD_ROWS))
@@ -574,8 +594,9 @@ def test_check_and_commit_queries_do_not_grow_with_rows(world, payments, django_
     UploadJob.objects.filter(pk=job.pk).update(status=UploadStatus.COMMITTING)
     # job; savepoint; scope; projects locked; disbursements; projects_progress_apply (savepoint,
     # scope, update, stage changes, disbursements, rollups, followers of every project moved
-    # (savepoint, follows, notifications, release), release: 11); LAOs; job saved; release
-    with django_assert_num_queries(19):
+    # (savepoint, follows, notifications, release), the LAOs' stamps, release: 12); LAOs; job
+    # saved; release
+    with django_assert_num_queries(20):
         engine.run_commit(job.pk)
     job.refresh_from_db()
     assert job.status == UploadStatus.COMMITTED, job.message

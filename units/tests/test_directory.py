@@ -9,7 +9,13 @@ from django.utils import translation
 
 from units.models import LAOKind
 from units.selectors import provinces_geojson_clear
-from units.tests.factories import DistrictFactory, LAOFactory, ProvinceFactory, SubdistrictFactory
+from units.tests.factories import (
+    DistrictFactory,
+    LAOFactory,
+    ProvinceFactory,
+    SubdistrictFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +105,7 @@ def codes_on(response):
 def test_list_shows_active_laos_in_registry_order(
     client, samut_prakan, elsewhere, django_assert_num_queries
 ):
-    with django_assert_num_queries(3):  # provinces for the filter, count, the page
+    with django_assert_num_queries(4):  # the stamps (twice), count, the page
         response = client.get(reverse("units:index"))
     assert response.status_code == 200
     assert codes_on(response) == ["2110101", "5110201", "6110305", "6500101"]
@@ -115,7 +121,7 @@ def test_list_shows_active_laos_in_registry_order(
 def test_english_mode_shows_english_names_in_the_same_queries(
     english_client, samut_prakan, django_assert_num_queries
 ):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         html = english_client.get(reverse("units:index")).content.decode()
     assert ">Bang Phli Yai SAO</a>" in html
     assert '<span class="directory-name-en" lang="th">องค์การบริหารส่วนตำบลบางพลีใหญ่</span>' in html
@@ -145,7 +151,7 @@ def test_list_marks_demo_population(client, samut_prakan):
 def test_list_searches_thai_names_in_a_bounded_number_of_queries(
     client, samut_prakan, elsewhere, django_assert_num_queries
 ):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         response = client.get(reverse("units:index"), {"q": "บางพลี"})
     assert codes_on(response) == ["5110201", "6110305"]
     response = client.get(reverse("units:index"), {"q": "อบต. บางพลี"})
@@ -155,8 +161,9 @@ def test_list_searches_thai_names_in_a_bounded_number_of_queries(
 def test_list_filters_by_province_and_narrows_districts_to_it(
     client, samut_prakan, elsewhere, django_assert_num_queries
 ):
-    # validate the province, list provinces and districts for the form, count, the page
-    with django_assert_num_queries(5):
+    # the stamps (twice), validate the province, list provinces and districts for the form,
+    # count, the page
+    with django_assert_num_queries(7):
         response = client.get(reverse("units:index"), {"province": "11"})
     assert codes_on(response) == ["2110101", "5110201", "6110305"]
     districts = response.context["filter"].form.fields["district"].queryset
@@ -211,7 +218,7 @@ def test_list_paginates_fifty_a_page(client, django_assert_num_queries):
     assert len(response.context["page_obj"].object_list) == 50
     html = response.content.decode()
     assert 'href="?province=30&amp;page=2"' in html
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         response = client.get(reverse("units:index"), {"province": "30", "page": "2"})
     assert len(response.context["page_obj"].object_list) == 1
     assert 'rel="prev"' in response.content.decode()
@@ -244,7 +251,7 @@ def test_a_query_too_short_gets_an_honest_message(client, samut_prakan):
 
 
 def test_list_of_an_empty_registry(client, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(reverse("units:index"))
     assert 'class="empty-state"' in response.content.decode()
 
@@ -255,7 +262,7 @@ def test_list_of_an_empty_registry(client, django_assert_num_queries):
 def test_province_page(client, samut_prakan, elsewhere, django_assert_num_queries):
     url = reverse("units:province", args=["11"])
     # province, counts by kind, districts and points for the map, count, the page
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -314,7 +321,7 @@ def test_unknown_province_is_404(client):
 
 
 def test_national_map_page(client, samut_prakan, elsewhere, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get(reverse("units:map"))
     assert response.status_code == 200
     counts = response.context["counts"]
@@ -369,7 +376,7 @@ def websites(samut_prakan, elsewhere):
 
 
 def test_links_lists_lao_websites(client, websites, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(reverse("units:links"))
     assert response.status_code == 200
     assert codes_on(response) == ["2110101", "6110305"]
@@ -387,7 +394,7 @@ def test_links_lists_lao_websites(client, websites, django_assert_num_queries):
 
 
 def test_links_filter_by_province_and_kind(client, websites, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("units:links"), {"province": "11", "kind": LAOKind.PAO})
     assert codes_on(response) == ["2110101"]
     assert 'class="demo-mark"' not in response.content.decode()
@@ -404,6 +411,7 @@ def cache_entries() -> int:
 
 
 def test_list_cache_ignores_junk_parameters_and_their_order(client, samut_prakan, elsewhere):
+    client.force_login(UserFactory())  # visitors get whole pages (units.pagecache)
     first = client.get(
         reverse("units:index"), {"province": "11", "kind": LAOKind.SAO, "junk": "<b>"}
     )
@@ -415,7 +423,7 @@ def test_list_cache_ignores_junk_parameters_and_their_order(client, samut_prakan
     assert cache_entries() == entries
 
     def fragment(response):
-        return response.content.decode().split("<form")[2].split("</section>")[0]
+        return response.content.decode().split('role="search"')[1].split("</section>")[0]
 
     assert fragment(second) == fragment(first)
     # Links in the shared fragment keep the validated filters only.
@@ -428,6 +436,7 @@ def test_list_cache_ignores_junk_parameters_and_their_order(client, samut_prakan
 
 
 def test_list_with_an_invalid_value_is_not_cached(client, samut_prakan, elsewhere):
+    client.force_login(UserFactory())  # visitors get whole pages (units.pagecache)
     client.get(reverse("units:index"))
     entries = cache_entries()
     for value in ("99", "x1", "x2"):
@@ -439,9 +448,57 @@ def test_list_with_an_invalid_value_is_not_cached(client, samut_prakan, elsewher
 
 
 def test_province_page_cache_ignores_junk_parameters(client, samut_prakan):
+    client.force_login(UserFactory())  # visitors get whole pages (units.pagecache)
     url = reverse("units:province", args=["11"])
     client.get(url)
     entries = cache_entries()
     for query in ({"junk": "1"}, {"page": "1", "x": "y"}, {"page": "abc"}):
         client.get(url, query)
     assert cache_entries() == entries
+
+
+# --- the page cache of visitors (units.pagecache) ---
+
+
+def test_visitors_get_the_directory_pages_from_the_cache(
+    client, samut_prakan, elsewhere, websites, django_assert_num_queries
+):
+    urls = [
+        reverse("units:index"),
+        reverse("units:index") + "?q=บางพลี&kind=sao&sort=name",
+        reverse("units:province", args=["11"]),
+        reverse("units:map"),
+        reverse("units:links"),
+        reverse("units:links") + "?province=11",
+    ]
+    pages = [client.get(url).content for url in urls]
+    for url, page in zip(urls, pages, strict=True):
+        with django_assert_num_queries(1):
+            assert client.get(url).content == page
+    # Each declared parameter makes its own page.
+    assert pages[0] != pages[1] and pages[4] != pages[5]
+
+
+def test_a_registry_edit_shows_at_once_on_the_directory(client, samut_prakan, tree):
+    from units.services import lao_update
+
+    urls = [
+        reverse("units:index"),
+        reverse("units:province", args=[tree.province.code]),
+        reverse("units:links"),
+    ]
+    for url in urls:
+        client.get(url)
+    lao_update(
+        lao=tree.lao,
+        user=tree.officer,
+        data={
+            "full_name_th": "องค์การบริหารส่วนตำบลเปลี่ยนชื่อ",
+            "population": 123456,
+            "website": "https://renamed.example.org/",
+        },
+    )
+    pages = [client.get(url).content.decode() for url in urls]
+    assert "123,456" in pages[0]
+    assert "องค์การบริหารส่วนตำบลเปลี่ยนชื่อ" in pages[1]
+    assert "renamed.example.org" in pages[2]

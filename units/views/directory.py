@@ -1,18 +1,24 @@
 """Public registry pages: the LAO list with search and downloads, province pages, the national
-map and the directory of LAO websites. No login; reads only."""
+map and the directory of LAO websites. No login; reads only.
+
+They show the registry alone (names, kinds, codes, population, websites), the same to every
+visitor: visitors get them from the page cache (`units.pagecache`), renewed by any change of the
+registry (the `units` stamp, always part of the key)."""
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 
-from units import exports
+from units import exports, stamps
 from units.caching import fragment_key
 from units.filters import LAOFilter, LinkFilter, filter_query, valid_filters
 from units.models import Province
+from units.pagecache import cached_for_visitors
 from units.search import MIN_QUERY_LENGTH, parse_name_query
 from units.selectors import (
     lao_directory,
@@ -27,6 +33,17 @@ from units.selectors import (
 PAGE_SIZE = 50
 
 
+def registry_only(request, **kwargs) -> list[str]:
+    """No stamp beyond the registry's own, which the page cache always adds."""
+    return []
+
+
+@method_decorator(
+    cached_for_visitors(
+        stamps=registry_only, params=("q", "province", "district", "kind", "sort", "page")
+    ),
+    name="dispatch",
+)
 class LAOListView(FilterView):
     """`/units/`: every active LAO, filtered, searched, sorted, 50 a page.
 
@@ -59,8 +76,12 @@ class LAOListView(FilterView):
             export_too_broad=too_broad,
             export_max_rows=exports.LAO_EXPORT_MAX_SEARCH_ROWS,
             canonical_query=canonical,
+            # Under the registry's stamp: a page stored for visitors after an edit must not be
+            # built from a fragment older than the edit.
             list_key=(
-                fragment_key(canonical.urlencode(), context["page_obj"].number)
+                fragment_key(
+                    canonical.urlencode(), context["page_obj"].number, stamps.read([stamps.UNITS])
+                )
                 if self.filterset.is_valid()
                 else None
             ),
@@ -96,6 +117,7 @@ class LAOExportView(FilterView):
         return response
 
 
+@cached_for_visitors(stamps=registry_only, params=("page",))
 def province_detail(request, code):
     """`/units/province/<code>/`: a province, its LAOs by kind, its map and its LAOs."""
     try:
@@ -110,13 +132,15 @@ def province_detail(request, code):
         "counts": province_lao_counts_by_kind(province=province),
         "map_data": province_map_data(province=province),
         "page_obj": page,
-        # The page number as the paginator understood it: `?page=x&junk=1` shares page 1's entry.
-        "laos_key": fragment_key(province.code, page.number),
+        # The page number as the paginator understood it: `?page=x&junk=1` shares page 1's entry;
+        # the registry's stamp, so that a page stored after an edit shows it.
+        "laos_key": fragment_key(province.code, page.number, stamps.read([stamps.UNITS])),
         "canonical_query": QueryDict(),
     }
     return render(request, "units/province_detail.html", context)
 
 
+@cached_for_visitors(stamps=registry_only)
 def national_map(request):
     """`/units/map/`: provinces coloured by their number of LAOs, each linked to its page; the
     table beside it says the same without the map."""
@@ -133,6 +157,10 @@ def provinces_geojson(request):
     return HttpResponse(provinces_geojson_bytes(), content_type="application/geo+json")
 
 
+@method_decorator(
+    cached_for_visitors(stamps=registry_only, params=("province", "kind", "page")),
+    name="dispatch",
+)
 class LinkListView(FilterView):
     """`/units/links/` (area 8): LAO websites by province and kind, 50 a page."""
 

@@ -11,7 +11,13 @@ from units.access import back_office_required, can_edit_lao, can_view_back_offic
 from units.filters import LAOChangeFilter
 from units.forms import LAOEditForm
 from units.models import LAO, ChangeSource
-from units.profile import lao_map_data, render_profile_actions, render_profile_sections
+from units.pagecache import cached_for_visitors
+from units.profile import (
+    lao_map_data,
+    profile_stamps,
+    render_profile_actions,
+    render_profile_sections,
+)
 from units.selectors import lao_change_history, lao_profile
 from units.services import lao_update
 
@@ -19,7 +25,16 @@ HISTORY_PAGE_SIZE = 20
 
 
 def lao_detail(request, code):
-    """The public profile: basic data, contacts, location map and the sections of other apps."""
+    """The public profile: basic data, contacts, location map and the sections of other apps.
+    Visitors get it from the page cache until the registry or a section's data changes; while a
+    section names no stamps, nothing would tell a stored page that its data changed, so every
+    request renders it."""
+    if profile_stamps(code) is None:
+        return _render_profile(request, code)
+    return _cached_profile(request, code)
+
+
+def _render_profile(request, code):
     lao = get_object_or_404(lao_profile(code=code))
     return render(
         request,
@@ -33,6 +48,11 @@ def lao_detail(request, code):
             "can_view_history": can_view_back_office(request.user),
         },
     )
+
+
+_cached_profile = cached_for_visitors(stamps=lambda request, code: profile_stamps(code))(
+    _render_profile
+)
 
 
 @login_required

@@ -5,10 +5,12 @@ from django.db import connection, transaction
 
 from benchmarks.services import (
     PIPELINE_LOCK_KEY,
+    STAMP,
     _completeness_step,
     benchmarks_recompute,
     indicators_sync,
 )
+from units import stamps
 
 
 class Command(BaseCommand):
@@ -70,6 +72,8 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PIPELINE_LOCK_KEY])
             written = recompute(fiscal_years=years, lao_ids=lao_ids)
+            if written["written"] or written["removed"]:
+                stamps.bump(STAMP)  # the pages showing completeness are cached by it
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"completeness: {written['written']} written, {written['removed']} removed "
