@@ -7,8 +7,8 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.encoding import force_bytes, force_str
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import (
     url_has_allowed_host_and_scheme,
     urlsafe_base64_decode,
@@ -27,15 +27,18 @@ from portal.selectors import pending_signup_account
 from portal.services import mail_request_create, pending_signup_confirm, signup_create
 from units.limits import client_ip
 from units.mail import send_email
+from units.pagecache import cached_for_visitors
 from units.selectors import lao_counts_by_kind
 
 
+@method_decorator(cached_for_visitors(stamps=lambda request: []), name="get")
 class HomeView(TemplateView):
+    """The home page: its counts are the registry's ("units", in every page key)."""
+
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
-        # Lazy: the template's cached fragment runs the query only when it renders anew.
-        return super().get_context_data(lao_counts=SimpleLazyObject(lao_counts_by_kind), **kwargs)
+        return super().get_context_data(lao_counts=lao_counts_by_kind(), **kwargs)
 
 
 @never_cache

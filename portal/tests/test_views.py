@@ -19,7 +19,7 @@ AREA_PAGES = [
 def test_home_is_thai_by_default_and_counts_laos_in_one_query(client, django_assert_num_queries):
     LAOFactory.create_batch(2)
     LAOFactory(kind=LAOKind.PAO, subdistrict=None, district=None, province=LAOFactory().province)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the page cache's stamps, the counts
         response = client.get(reverse("portal:home"))
     assert response.status_code == 200
     assert response["Content-Language"] == "th"
@@ -29,6 +29,21 @@ def test_home_is_thai_by_default_and_counts_laos_in_one_query(client, django_ass
     counts = {row["kind"]: row["count"] for row in response.context["lao_counts"]}
     assert counts[LAOKind.SAO] == 3
     assert counts[LAOKind.PAO] == 1
+
+
+def test_a_visitor_gets_the_home_page_from_the_cache_until_the_registry_changes(
+    client, django_assert_num_queries
+):
+    province = LAOFactory().province
+    LAOFactory(kind=LAOKind.PAO, subdistrict=None, district=None, province=province)
+    first = client.get(reverse("portal:home"))
+    with django_assert_num_queries(1):
+        assert client.get(reverse("portal:home")).content == first.content
+    # A new LAO moves the registry's stamp: the next visitor gets the new count.
+    LAOFactory(kind=LAOKind.PAO, subdistrict=None, district=None, province=LAOFactory().province)
+    response = client.get(reverse("portal:home"))
+    assert {row["kind"]: row["count"] for row in response.context["lao_counts"]}[LAOKind.PAO] == 2
+    assert response.content != first.content
 
 
 def test_home_links_to_the_nine_areas(client):
