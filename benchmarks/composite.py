@@ -29,13 +29,21 @@ with the current version's; a new version (with a note in Thai and English) is m
 Otherwise nothing is written but the ranks (which follow the scores and the geography). Old
 versions keep their scores, so a page can say which version it showed and still show it.
 
-Corrections in a row. Every new version copies all its scores (~39,000 rows nationally, 7,850 a
-year), and only the newest BENCHMARKS_COMPOSITE_VERSIONS_KEPT versions keep theirs: an officer
+What a version stores. A new version writes the rows of the years it scored, and a copy of the
+year right after each of them (its "rank the year before" follows them); every other year it
+carries by reference: CompositeVersion.year_sources maps each year to the version holding its
+rows, and readers take a year from there (`source_id`). A one-year correction thus writes
+7,850 rows nationally and a copy of the next year, not the ~39,000 of every year. Only the
+newest BENCHMARKS_COMPOSITE_VERSIONS_KEPT versions keep their rows, and older rows that one of
+them still carries.
+
+Corrections in a row. Even so, an officer
 correcting five projects one after the other would make five versions in as many minutes, and
 push last month's versions out of that window. So a version made by corrected figures stays
 open for BENCHMARKS_COMPOSITE_COALESCE_MINUTES after it was made: further corrections in that
-time are written into it (only the scores that change, then their ranks), and its note is
-rewritten against the version before it (which LAOs and years now differ from it). A version
+time are written into it (only the scores that change, then their ranks; a year it carried by
+reference is first copied into it, with the year after), and its note is rewritten against the
+version before it (which LAOs and years now differ from it). A version
 made by a method change, the first version, and any version older than that are never changed;
 0 minutes turns this off (a new version per correction).
 """
@@ -106,19 +114,25 @@ _SCORES = """
     GROUP BY a.lao_id, a.fiscal_year
 """
 
+# The rows of (source version, fiscal year) pairs: a version's scores of some years, each year
+# taken from the version that holds it (CompositeVersion.year_sources).
+_HELD = """
+    SELECT s.lao_id, s.fiscal_year, s.score, s.reason, s.indicators_used
+    FROM unnest(%({sources})s::bigint[], %({years})s::integer[]) AS m(version_id, fiscal_year)
+    JOIN benchmarks_compositescore s
+        ON s.version_id = m.version_id AND s.fiscal_year = m.fiscal_year
+"""
+
 # LAOs whose score, reason or count differs between the new scores and the current version's.
-_CHANGED = """
+_CHANGED = f"""
+    WITH shown AS MATERIALIZED ({_HELD.format(sources="sources", years="years")})
     SELECT fiscal_year, COUNT(DISTINCT lao_id)
     FROM (
         (SELECT lao_id, fiscal_year, score, reason, indicators_used FROM bm_composite
          EXCEPT
-         SELECT lao_id, fiscal_year, score, reason, indicators_used
-         FROM benchmarks_compositescore
-         WHERE version_id = %(version)s AND fiscal_year = ANY(%(years)s::integer[]))
+         SELECT lao_id, fiscal_year, score, reason, indicators_used FROM shown)
         UNION ALL
-        (SELECT lao_id, fiscal_year, score, reason, indicators_used
-         FROM benchmarks_compositescore
-         WHERE version_id = %(version)s AND fiscal_year = ANY(%(years)s::integer[])
+        (SELECT lao_id, fiscal_year, score, reason, indicators_used FROM shown
          EXCEPT
          SELECT lao_id, fiscal_year, score, reason, indicators_used FROM bm_composite)
     ) differences
@@ -126,23 +140,28 @@ _CHANGED = """
     ORDER BY fiscal_year
 """
 
-# The new version: the new scores of the years recomputed, and the current version's scores of
-# the other years carried over with their ranks (only the year after a recomputed one needs its
-# "rank the year before" refreshed, which the rank step does).
-_COPY = """
+# The new scores of the years recomputed, without ranks yet (the rank step writes them).
+_INSERT = """
+    INSERT INTO benchmarks_compositescore
+        (version_id, lao_id, fiscal_year, score, reason, indicators_used)
+    SELECT %(new)s, lao_id, fiscal_year, score, reason, indicators_used
+    FROM bm_composite
+"""
+
+# A year copied, ranks and all, from the version holding it into `into`: the year after a
+# recomputed one (only its "rank the year before" may move, which the rank step refreshes), and
+# a year the open version carried by reference before a correction is written into it.
+_CARRY = """
     INSERT INTO benchmarks_compositescore
         (version_id, lao_id, fiscal_year, score, reason, indicators_used, national_rank,
          province_rank, province_count, peer_rank, peer_count, peer_percentile, peer_quartile,
          previous_national_rank)
-    SELECT %(new)s, lao_id, fiscal_year, score, reason, indicators_used,
-           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-    FROM bm_composite
-    UNION ALL
-    SELECT %(new)s, lao_id, fiscal_year, score, reason, indicators_used, national_rank,
-           province_rank, province_count, peer_rank, peer_count, peer_percentile, peer_quartile,
-           previous_national_rank
-    FROM benchmarks_compositescore
-    WHERE version_id = %(previous)s AND NOT fiscal_year = ANY(%(years)s::integer[])
+    SELECT %(into)s, s.lao_id, s.fiscal_year, s.score, s.reason, s.indicators_used,
+           s.national_rank, s.province_rank, s.province_count, s.peer_rank, s.peer_count,
+           s.peer_percentile, s.peer_quartile, s.previous_national_rank
+    FROM unnest(%(sources)s::bigint[], %(years)s::integer[]) AS m(version_id, fiscal_year)
+    JOIN benchmarks_compositescore s
+        ON s.version_id = m.version_id AND s.fiscal_year = m.fiscal_year
 """
 
 
@@ -185,24 +204,45 @@ _AMEND = """
 """
 
 # LAOs whose score, reason or count differs between two versions, per year: the note of an
-# amended version, against the version before it.
-_BETWEEN = """
+# amended version, against the version before it. Only the years the two take from different
+# versions are compared (the others are the same rows).
+_BETWEEN = f"""
+    WITH newer AS MATERIALIZED ({_HELD.format(sources="new", years="years")}),
+    older AS MATERIALIZED ({_HELD.format(sources="old", years="years")})
     SELECT fiscal_year, COUNT(DISTINCT lao_id)
     FROM (
-        (SELECT lao_id, fiscal_year, score, reason, indicators_used
-         FROM benchmarks_compositescore WHERE version_id = %(new)s
-         EXCEPT
-         SELECT lao_id, fiscal_year, score, reason, indicators_used
-         FROM benchmarks_compositescore WHERE version_id = %(old)s)
+        (SELECT * FROM newer EXCEPT SELECT * FROM older)
         UNION ALL
-        (SELECT lao_id, fiscal_year, score, reason, indicators_used
-         FROM benchmarks_compositescore WHERE version_id = %(old)s
-         EXCEPT
-         SELECT lao_id, fiscal_year, score, reason, indicators_used
-         FROM benchmarks_compositescore WHERE version_id = %(new)s)
+        (SELECT * FROM older EXCEPT SELECT * FROM newer)
     ) differences
     GROUP BY fiscal_year
     ORDER BY fiscal_year
+"""
+
+# The rows no kept version reads any more: of versions older than the newest `kept`, the years
+# they hold themselves (a version without a map, made before maps, holds all its rows), less
+# those a kept version carries from them. By (version, year), on the unique index.
+_PRUNE = """
+    WITH kept AS (
+        SELECT e.value::bigint AS version_id, e.key::integer AS fiscal_year
+        FROM benchmarks_compositeversion k, jsonb_each_text(k.year_sources) e
+        WHERE k.number > %(oldest)s
+    ),
+    dropped AS (
+        (SELECT v.id AS version_id, e.key::integer AS fiscal_year
+         FROM benchmarks_compositeversion v, jsonb_each_text(v.year_sources) e
+         WHERE v.number <= %(oldest)s AND e.value::bigint = v.id
+         UNION
+         SELECT DISTINCT s.version_id, s.fiscal_year
+         FROM benchmarks_compositeversion v
+         JOIN benchmarks_compositescore s ON s.version_id = v.id
+         WHERE v.number <= %(oldest)s AND v.year_sources = '{}'::jsonb)
+        EXCEPT
+        SELECT version_id, fiscal_year FROM kept
+    )
+    DELETE FROM benchmarks_compositescore s
+    USING dropped d
+    WHERE s.version_id = d.version_id AND s.fiscal_year = d.fiscal_year
 """
 
 
@@ -251,19 +291,48 @@ def version_notes(*, previous: CompositeVersion | None, method_changed: bool, ch
 
 @transaction.atomic
 def _prune_old_scores(cursor, *, newest: int) -> int:
-    """Delete the scores of versions older than the newest BENCHMARKS_COMPOSITE_VERSIONS_KEPT:
-    every corrected figure copies a whole version (~39,000 rows nationally), so keeping them all
-    would grow without end. The versions themselves (number, date, method, note) stay, so an old
-    page can still say which version it showed and why the next one was made."""
-    cursor.execute(
-        """
-        DELETE FROM benchmarks_compositescore s
-        USING benchmarks_compositeversion v
-        WHERE s.version_id = v.id AND v.number <= %s
-        """,
-        [newest - settings.BENCHMARKS_COMPOSITE_VERSIONS_KEPT],
-    )
+    """Delete the rows no version among the newest BENCHMARKS_COMPOSITE_VERSIONS_KEPT reads
+    (`_PRUNE`): keeping every version's rows would grow without end. The versions themselves
+    (number, date, method, note) stay, so an old page can still say which version it showed and
+    why the next one was made."""
+    cursor.execute(_PRUNE, {"oldest": newest - settings.BENCHMARKS_COMPOSITE_VERSIONS_KEPT})
     return cursor.rowcount
+
+
+def _year_sources(cursor, version: CompositeVersion | None) -> dict[int, int]:
+    """{fiscal year: id of the version holding it} of `version`'s years with scores. A version
+    without a map (none is made so) holds its years itself."""
+    if version is None:
+        return {}
+    if version.year_sources:
+        return {int(year): int(source) for year, source in version.year_sources.items()}
+    cursor.execute(
+        "SELECT DISTINCT fiscal_year FROM benchmarks_compositescore WHERE version_id = %s",
+        [version.pk],
+    )
+    return {year: version.pk for (year,) in cursor.fetchall()}
+
+
+def _carry(cursor, *, into: int, sources: dict[int, int], years) -> None:
+    """Copy `years` (those of them in `sources`, held elsewhere) into version `into`."""
+    pairs = [(sources[year], year) for year in sorted(years) if sources.get(year, into) != into]
+    if pairs:
+        cursor.execute(
+            _CARRY,
+            {
+                "into": into,
+                "sources": [source for source, _year in pairs],
+                "years": [year for _source, year in pairs],
+            },
+        )
+
+
+def _before_key(sources: dict[int, int]) -> str:
+    """SQL of the version holding the year before a ranked pair's (ranking.ranks_update)."""
+    whens = " ".join(
+        f"WHEN {int(year) + 1} THEN {int(source)}" for year, source in sorted(sources.items())
+    )
+    return f"CASE {{pair}}.fiscal_year {whens} ELSE {{pair}}.key END" if whens else "{pair}.key"
 
 
 def open_version_base(current: CompositeVersion | None) -> CompositeVersion | None:
@@ -276,10 +345,14 @@ def open_version_base(current: CompositeVersion | None) -> CompositeVersion | No
         return None
     if current.created_at < timezone.now() - datetime.timedelta(minutes=minutes):
         return None
+    # Outside the kept window the version before loses the rows `current` scored again.
+    if settings.BENCHMARKS_COMPOSITE_VERSIONS_KEPT < 2:
+        return None
     previous = CompositeVersion.objects.filter(number=current.number - 1).first()
     if previous is None or previous.method != current.method:
         return None
-    if not CompositeScore.objects.filter(version=previous).exists():
+    held = {previous.pk, *(int(source) for source in previous.year_sources.values())}
+    if not CompositeScore.objects.filter(version_id__in=held).exists():
         return None  # its note could not be said against it
     return previous
 
@@ -319,19 +392,43 @@ def composite_recompute(*, fiscal_years: Iterable[int] | None = None) -> dict:
     }
     with connection.cursor() as cursor:
         cursor.execute(_SCORES, params)
+        sources = _year_sources(cursor, current)
+        # The years after those scored, with scores and not scored themselves: their rank the
+        # year before follows the scored years, so the version that scores them holds them too.
+        following = sorted({year + 1 for year in years} & set(sources) - set(years))
         changed = {}
         if not method_changed:
-            cursor.execute(_CHANGED, {"version": current.pk, "years": years})
+            cursor.execute(
+                _CHANGED,
+                {"sources": [sources.get(year, current.pk) for year in years], "years": years},
+            )
             changed = dict(cursor.fetchall())
         version = current
         base = None if method_changed or not changed else open_version_base(current)
         if base is not None:
+            _carry(cursor, into=current.pk, sources=sources, years=[*years, *following])
+            sources.update({year: current.pk for year in [*years, *following]})
             cursor.execute(_AMEND, {"version": current.pk, "years": years})
-            cursor.execute(_BETWEEN, {"new": current.pk, "old": base.pk})
+            base_sources = _year_sources(cursor, base)
+            differing = sorted(
+                year
+                for year in set(sources) | set(base_sources)
+                if sources.get(year, current.pk) != base_sources.get(year, base.pk)
+            )
+            cursor.execute(
+                _BETWEEN,
+                {
+                    "new": [sources.get(year, current.pk) for year in differing],
+                    "old": [base_sources.get(year, base.pk) for year in differing],
+                    "years": differing,
+                },
+            )
             note_th, note_en = version_notes(
                 previous=base, method_changed=False, changed=dict(cursor.fetchall())
             )
-            CompositeVersion.objects.filter(pk=current.pk).update(note_th=note_th, note_en=note_en)
+            CompositeVersion.objects.filter(pk=current.pk).update(
+                note_th=note_th, note_en=note_en, year_sources=_as_map(sources)
+            )
             result.update(amended=True, changed=changed)
         elif method_changed or changed:
             note_th, note_en = version_notes(
@@ -343,23 +440,31 @@ def composite_recompute(*, fiscal_years: Iterable[int] | None = None) -> dict:
                 note_th=note_th,
                 note_en=note_en,
             )
-            cursor.execute(
-                _COPY,
-                {"new": version.pk, "previous": current and current.pk, "years": years},
-            )
+            cursor.execute(_INSERT, {"new": version.pk})
+            _carry(cursor, into=version.pk, sources=sources, years=following)
+            sources.update({year: version.pk for year in [*years, *following]})
+            CompositeVersion.objects.filter(pk=version.pk).update(year_sources=_as_map(sources))
             result.update(created=True, changed=changed)
             result["pruned"] = _prune_old_scores(cursor, newest=version.number)
         result["version"] = version.number
-        scope_stage(cursor, [(version.pk, year) for year in years])
-        ranked, following = ranks_update(
+        # Ranks follow the scores and the geography. Unchanged scores are ranked where they are
+        # held (a year carried by reference is ranked in the version holding it).
+        scope_stage(cursor, [(sources.get(year, version.pk), year) for year in years])
+        held = sorted({version.pk, *sources.values()})
+        ranked, following_ranked = ranks_update(
             cursor,
             table="benchmarks_compositescore",
             key="version_id",
             badness="-t.score",
             joins="",
-            where=f"t.version_id = {int(version.pk)}",
+            where=f"t.version_id IN ({', '.join(str(int(pk)) for pk in held)})",
             rankable="t.score IS NOT NULL",
+            before_key=_before_key(sources),
         )
-        result["ranks"] = sum(ranked.values()) + following
+        result["ranks"] = sum(ranked.values()) + following_ranked
         cursor.execute("DROP TABLE bm_composite, bm_scope")
     return result
+
+
+def _as_map(sources: dict[int, int]) -> dict[str, int]:
+    return {str(year): int(source) for year, source in sorted(sources.items())}

@@ -455,8 +455,15 @@ class Neighbour(models.Model):
 
 class CompositeVersion(models.Model):
     """One version of the composite scores: made when the method changes or a recompute changes
-    any score (a corrected figure), with a note saying why. Scores of every version are kept,
-    so a page can say which version it shows and an old version can still be read."""
+    any score (a corrected figure), with a note saying why. Scores of the newest versions (and
+    those they carry) are kept, so a page can say which version it shows and an old version can
+    still be read.
+
+    A version stores the scores of the years it scored (and of the year after each, whose rank
+    the year before follows them); the other years it carries from the version that holds them,
+    by reference: `year_sources` maps each fiscal year (a string key) to the id of the version
+    whose rows are this version's scores of that year. A year not in the map is the version's
+    own, if it has any (`source_id`)."""
 
     number = models.PositiveIntegerField(_("version"), unique=True)
     created_at = models.DateTimeField(_("made at"), auto_now_add=True)
@@ -465,6 +472,8 @@ class CompositeVersion(models.Model):
     method = models.JSONField(_("method"), default=dict)
     note_th = models.TextField(_("note (Thai)"), blank=True)
     note_en = models.TextField(_("note (English)"), blank=True)
+    # {"2569": version id, ...}: written by benchmarks/composite.py; read with source_id().
+    year_sources = models.JSONField(_("scores of each year held by"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -477,6 +486,10 @@ class CompositeVersion(models.Model):
     @property
     def note(self) -> str:
         return in_language(self, "note")
+
+    def source_id(self, fiscal_year: int) -> int:
+        """The id of the version whose CompositeScore rows are this version's of the year."""
+        return int(self.year_sources.get(str(fiscal_year), self.pk))
 
 
 class CompositeScore(models.Model):

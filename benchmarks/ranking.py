@@ -242,18 +242,10 @@ RANKED = """
     ),
     linked AS (
         SELECT kept.*, {staged_before}
-    )
-    SELECT id, lao_id, fiscal_year, key, next_year_ranked, national_rank, province_rank,
-           province_count, peer_rank, peer_count, peer_percentile, peer_quartile,
-           previous_national_rank,
-           national_rank IS DISTINCT FROM was_national_rank AS national_moved,
-           (national_rank, province_rank, province_count, peer_rank, peer_count,
-            peer_percentile, peer_quartile, previous_national_rank)
-               IS DISTINCT FROM
-               (was_national_rank, was_province_rank, was_province_count, was_peer_rank,
-                was_peer_count, was_peer_percentile, was_peer_quartile,
-                was_previous_national_rank) AS moved
-    FROM (
+    ),
+    -- Materialized: the outer SELECT names previous_national_rank twice, and an inlined
+    -- subquery would look the stored rank up twice per row.
+    new AS MATERIALIZED (
         SELECT id, lao_id, fiscal_year, key, {was}, next_year_ranked, national_rank,
                province_rank, province_count, peer_rank, peer_count, peer_percentile,
                CASE WHEN peer_percentile >= 75 THEN 1
@@ -266,7 +258,18 @@ RANKED = """
                     ELSE {stored_before}
                END AS previous_national_rank
         FROM linked
-    ) new
+    )
+    SELECT id, lao_id, fiscal_year, key, next_year_ranked, national_rank, province_rank,
+           province_count, peer_rank, peer_count, peer_percentile, peer_quartile,
+           previous_national_rank,
+           national_rank IS DISTINCT FROM was_national_rank AS national_moved,
+           (national_rank, province_rank, province_count, peer_rank, peer_count,
+            peer_percentile, peer_quartile, previous_national_rank)
+               IS DISTINCT FROM
+               (was_national_rank, was_province_rank, was_province_count, was_peer_rank,
+                was_peer_count, was_peer_percentile, was_peer_quartile,
+                was_previous_national_rank) AS moved
+    FROM new
 """
 
 # The staged rank of the year before (when some pair's year before is ranked too: the window
@@ -282,9 +285,11 @@ NO_STAGED_BEFORE = """
 """
 # Per row, by the unique index: a join here let the planner, misled by a new composite
 # version's rows it has no statistics for yet, scan the whole version once per row.
+# `{before_linked}`: the key whose rows hold the year before (a composite version may carry
+# that year from an older version).
 STORED_BEFORE = """(
     SELECT stored.national_rank FROM {table} stored
-    WHERE stored.{key} = linked.key AND stored.lao_id = linked.lao_id
+    WHERE stored.{key} = {before_linked} AND stored.lao_id = linked.lao_id
       AND stored.fiscal_year = linked.fiscal_year - 1
 )"""
 
@@ -294,7 +299,7 @@ BEFORE_NEEDED = """
     SELECT COALESCE(bool_or(last_year.key IS NOT NULL), false),
            COALESCE(bool_or(last_year.key IS NULL AND EXISTS (
                SELECT 1 FROM {table} t
-               WHERE t.{key} = sc.key AND t.fiscal_year = sc.fiscal_year - 1 AND {where}
+               WHERE t.{key} = {before_sc} AND t.fiscal_year = sc.fiscal_year - 1 AND {where}
            )), false)
     FROM bm_scope sc
     LEFT JOIN bm_scope last_year
@@ -387,13 +392,24 @@ def ranks_update(
     where: str,
     rankable: str,
     params=None,
+    before_key: str = "{pair}.key",
 ) -> tuple[dict[int, int], int]:
     """Rank the rows of `table` in the (key, fiscal year) pairs of bm_scope (see RANKED), then
     refresh the previous-year rank of the year after them. `joins` must be LEFT JOINs: every
-    row of the pairs is staged, ranked or not. Returns the rows ranked per fiscal year of the
+    row of the pairs is staged, ranked or not. `before_key`: SQL of the key whose rows hold a
+    pair's year before, `{pair}` standing for the pair's alias (its `key` and `fiscal_year`);
+    `where` must hold for those rows too. Returns the rows ranked per fiscal year of the
     pairs, and the rows of the years after whose previous-year rank was refreshed (apart: no
     score depends on it)."""
-    parts = {"table": table, "key": key, "badness": badness, "joins": joins, "where": where}
+    parts = {
+        "table": table,
+        "key": key,
+        "badness": badness,
+        "joins": joins,
+        "where": where,
+        "before_sc": before_key.format(pair="sc"),
+        "before_linked": before_key.format(pair="linked"),
+    }
     params = params or {}
     cursor.execute(BEFORE_NEEDED.format(**parts), params)
     staged, stored = cursor.fetchone()

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Abs
+from django.db.models import BigIntegerField, Count, F, Func, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Abs, Cast, Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -188,6 +188,47 @@ def composite_versions():
     return CompositeVersion.objects.order_by("-number")
 
 
+def _newest_source(fiscal_year):
+    """Subquery: the id of the version holding the current version's scores of `fiscal_year`
+    (an expression; CompositeVersion.source_id in SQL)."""
+    held_by = Func(
+        F("year_sources"), Cast(fiscal_year, TextField()), function="", arg_joiner=" ->> "
+    )
+    return Subquery(
+        CompositeVersion.objects.order_by("-number")
+        .annotate(
+            source=Coalesce(
+                Cast(held_by, BigIntegerField()), F("pk"), output_field=BigIntegerField()
+            )
+        )
+        .values("source")[:1]
+    )
+
+
+# The current version's fields a score read through `_newest_source` shows as its `version`.
+_SHOWN_VERSION = ("id", "number", "created_at")
+
+
+def _with_shown_version(queryset):
+    newest = CompositeVersion.objects.order_by("-number")
+    return queryset.annotate(
+        **{f"shown_version_{name}": Subquery(newest.values(name)[:1]) for name in _SHOWN_VERSION}
+    )
+
+
+def _shown(score: CompositeScore | None) -> CompositeScore | None:
+    """The score with `version` the current version it was read through (the row itself may be
+    held by an older version the current one carries it from); its other fields load when
+    read."""
+    if score is not None:
+        score.version = CompositeVersion.from_db(
+            score._state.db,
+            _SHOWN_VERSION,
+            [getattr(score, f"shown_version_{name}") for name in _SHOWN_VERSION],
+        )
+    return score
+
+
 def indicator_year(*, indicator: Indicator, fiscal_year: int | None) -> IndicatorYear | None:
     """The national figures of one indicator in one year (median, histogram, saturation)."""
     if fiscal_year is None:
@@ -246,7 +287,7 @@ def ranking_composite(
     """The composite scores of a year in one version in rank order, those without a score
     (with their reason) last; each row with its LAO and province."""
     queryset = _narrowed(
-        CompositeScore.objects.filter(version=version),
+        CompositeScore.objects.filter(version_id=version.source_id(fiscal_year)),
         fiscal_year=fiscal_year,
         kind=kind,
         province=province,
@@ -267,7 +308,9 @@ def composite_ranked_count(*, version: CompositeVersion, fiscal_year: int) -> in
     """How many LAOs have a composite rank in the year and version (the "of N" of a national
     rank; read from the (version, fiscal_year, national_rank) index)."""
     return CompositeScore.objects.filter(
-        version=version, fiscal_year=fiscal_year, national_rank__isnull=False
+        version_id=version.source_id(fiscal_year),
+        fiscal_year=fiscal_year,
+        national_rank__isnull=False,
     ).count()
 
 
@@ -460,7 +503,9 @@ def composite_score_of(*, version: CompositeVersion | None, lao: LAO, fiscal_yea
     """The LAO's composite score of the year in a version (None without one)."""
     if version is None:
         return None
-    return CompositeScore.objects.filter(version=version, lao=lao, fiscal_year=fiscal_year).first()
+    return CompositeScore.objects.filter(
+        version_id=version.source_id(fiscal_year), lao=lao, fiscal_year=fiscal_year
+    ).first()
 
 
 def composite_scores_of(*, version: CompositeVersion | None, lao_ids, fiscal_year: int) -> dict:
@@ -470,7 +515,9 @@ def composite_scores_of(*, version: CompositeVersion | None, lao_ids, fiscal_yea
     return {
         row.lao_id: row
         for row in CompositeScore.objects.filter(
-            version=version, lao_id__in=list(lao_ids), fiscal_year=fiscal_year
+            version_id=version.source_id(fiscal_year),
+            lao_id__in=list(lao_ids),
+            fiscal_year=fiscal_year,
         )
     }
 
@@ -540,10 +587,13 @@ def profile_ranking(*, lao: LAO, headline: int) -> dict:
     year in the current version (with the version), and its values of that year (or of its
     newest year with values) of the first `headline` weighted indicators, each with its peer
     median (subqueries through the LAO's peer group of the year)."""
-    newest_version = CompositeVersion.objects.order_by("-number").values("pk")[:1]
-    score = (
-        CompositeScore.objects.filter(lao=lao, version=Subquery(newest_version))
-        .select_related("version")
+    score = _shown(
+        _with_shown_version(
+            # Each year from the version holding it for the current one.
+            CompositeScore.objects.filter(
+                lao=lao, version_id=_newest_source(OuterRef("fiscal_year"))
+            )
+        )
         .order_by("-fiscal_year")
         .first()
     )
@@ -699,7 +749,6 @@ def lao_composite(*, lao: LAO, fiscal_year: int):
     """The LAO's composite score of the year in the current version, with the version and
     `national_count` (LAOs ranked nationally in that version and year), in one query; None
     without one."""
-    newest_version = CompositeVersion.objects.order_by("-number").values("pk")[:1]
     ranked = (
         CompositeScore.objects.filter(
             version=OuterRef("version"),
@@ -711,11 +760,12 @@ def lao_composite(*, lao: LAO, fiscal_year: int):
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return (
-        CompositeScore.objects.filter(
-            lao=lao, fiscal_year=fiscal_year, version=Subquery(newest_version)
+    return _shown(
+        _with_shown_version(
+            CompositeScore.objects.filter(
+                lao=lao, fiscal_year=fiscal_year, version_id=_newest_source(Value(fiscal_year))
+            )
         )
-        .select_related("version")
         .annotate(national_count=Subquery(ranked))
         .first()
     )
