@@ -76,13 +76,15 @@ def _write_atomically(name: str, build: Callable[[BinaryIO], None]) -> None:
 
 
 def _remove_other_versions(folder: str, *, prefix: str, keep: str) -> None:
-    """Delete the files of the same download built from older data."""
+    """Delete the files of the same download (variant and format) built from older data; the
+    other formats' files of the same data stay."""
+    suffix = Path(keep).suffix
     try:
         _folders, files = default_storage.listdir(folder)
     except FileNotFoundError:
         return
     for file_name in files:
-        if file_name.startswith(prefix) and file_name != keep:
+        if file_name.startswith(prefix) and file_name.endswith(suffix) and file_name != keep:
             default_storage.delete(f"{folder}/{file_name}")
 
 

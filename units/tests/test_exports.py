@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -233,6 +234,15 @@ def test_a_change_of_an_lao_gives_a_new_file_with_the_change(client, registry, b
     assert "'=นายกคนใหม่" in after[2]  # the change, still formula-safe
     new_files = stored_files(media_root)
     assert len(new_files) == 1 and new_files != old_files  # the stale file is gone
+
+
+def test_the_csv_and_the_xlsx_of_the_same_data_are_both_kept(client, registry, builds, media_root):
+    """Someone downloading the CSV after someone took the XLSX gets the stored file, not a
+    rebuild (the XLSX of the whole registry takes seconds to build)."""
+    for name in ("units:export-csv", "units:export-xlsx", "units:export-csv", "units:export-xlsx"):
+        assert client.get(reverse(name)).status_code == 200
+    assert len(builds) == 2
+    assert [Path(name).suffix for name in stored_files(media_root)] == [".csv", ".xlsx"]
 
 
 def test_a_deactivated_lao_leaves_the_stored_file(client, registry, builds):
