@@ -14,6 +14,7 @@ Deferred constraint checks run before each rollback and are counted (a commit ru
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results-recompute.md"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -153,11 +155,35 @@ def main() -> None:
             f"one LAO ({lao.dla_code}, {plan.fiscal_year}, enacted plan changed) #{run}: "
             f"{seconds:.2f} s ({steps(result)})"
         )
-    print(
+    summary = (
         f"median: whole {statistics.median(whole):.2f} s (target < 30 s), "
         f"one LAO {statistics.median(one):.2f} s (target < 2 s); "
         f"load average {os.getloadavg()[0]:.2f}"
     )
+    print(summary)
+    lines = [
+        "# Benchmarks recompute",
+        "",
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by "
+        f"`bench/recompute.py --runs {args.runs}` on {database} ({size}), "
+        f"{os.cpu_count()} cores; every run rolled back after its deferred constraint checks.",
+        "",
+        "| run | seconds |",
+        "|---|---:|",
+        *[
+            f"| whole{' (cold)' if args.cold else ''} #{n} | {t:.2f} |"
+            for n, t in enumerate(whole, 1)
+        ],
+        *[
+            f"| one LAO ({lao.dla_code}, {plan.fiscal_year}, enacted plan changed) #{n} | {t:.2f} |"
+            for n, t in enumerate(one, 1)
+        ],
+        "",
+        summary,
+        "",
+    ]
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
