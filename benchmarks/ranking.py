@@ -167,7 +167,6 @@ _YEARS_PRUNE = """
     RETURNING y.fiscal_year
 """
 
-RANK_COLUMNS = RANK_FIELDS  # the same in IndicatorValue and CompositeScore
 
 # The rank update, shared by indicator values and composite scores: `{key}` is the column that
 # splits the rows into separate rankings besides the year (indicator_id, version_id); bm_scope
@@ -417,7 +416,7 @@ def ranks_update(
         RANKED.format(
             rankable=rankable,
             staged_before=STAGED_BEFORE if staged else NO_STAGED_BEFORE,
-            was=", ".join(f"was_{column}" for column in RANK_COLUMNS),
+            was=", ".join(f"was_{column}" for column in RANK_FIELDS),
             stored_before=STORED_BEFORE.format(**parts) if stored else "NULL::bigint",
             **parts,
         ),

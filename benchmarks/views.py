@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from benchmarks import peers, selectors
 from benchmarks import ranking as ranking_rules
 from benchmarks.filters import COMPARE_MIN, CompareForm, IndicatorValueFilter, RankingForm, YearForm
-from benchmarks.models import REASON_EXPLANATIONS, Area, Rating, Reason
+from benchmarks.models import REASON_EXPLANATIONS, STAMP, Area, Rating, Reason
 from units import access
 from units.caching import fragment_key
 from units.filters import filter_query
@@ -21,7 +21,6 @@ from units.tables import Column, label, table_response
 
 PAGE_SIZE = 50
 # What a recompute, an indicator's or a composite version's edit changes: every page here.
-STAMP = selectors.STAMP
 
 
 def national_stamps(request, **kwargs) -> list[str]:

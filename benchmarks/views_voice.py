@@ -30,7 +30,7 @@ from benchmarks.forms import (
     QuestionHideForm,
     ReasonsForm,
 )
-from benchmarks.models import ExplanationStatus, QuestionStatus
+from benchmarks.models import STAMP, ExplanationStatus, QuestionStatus
 from units import access, limits
 from units.models import Role
 from units.pagecache import cached_for_visitors
@@ -198,7 +198,7 @@ def _reasons(request):
 
 
 @cached_for_visitors(
-    stamps=lambda request, **kwargs: [voice.STAMP, voice.REASONS_STAMP], params=("year",)
+    stamps=lambda request, **kwargs: [STAMP, voice.REASONS_STAMP], params=("year",)
 )
 def reasons(request):
     """`/benchmarks/reasons/`: why LAOs say their values are what they are, added up nationally
@@ -320,7 +320,7 @@ def _question_form(request, form, data, *, status):
 
 
 # The overdue mark moves with the date alone: the page's entry expires within PAGE_SECONDS.
-@cached_for_visitors(stamps=lambda request, pk: [voice.STAMP, voice.question_stamp(pk)])
+@cached_for_visitors(stamps=lambda request, pk: [STAMP, voice.question_stamp(pk)])
 def question_detail(request, pk):
     """A question's public status and history (no personal data); those who answer for the
     LAO also see the contact and the steps, and the provincial staff the hiding step. Once

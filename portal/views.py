@@ -31,7 +31,7 @@ from units.pagecache import cached_for_visitors
 from units.selectors import lao_counts_by_kind
 
 
-@method_decorator(cached_for_visitors(stamps=lambda request: []), name="get")
+@method_decorator(cached_for_visitors(), name="get")
 class HomeView(TemplateView):
     """The home page: its counts are the registry's ("units", in every page key)."""
 

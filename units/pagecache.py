@@ -69,13 +69,15 @@ def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
 
 def cached_for_visitors(
     *,
-    stamps: Callable[..., Iterable[str]],
+    stamps: Callable[..., Iterable[str] | None] | None = None,
     params: Iterable[str] = (),
     timeout: int = PAGE_SECONDS,
 ):
     """Decorate a public view: `stamps(request, **kwargs)` names the stamps of everything the
-    page shows (the registry's `units.stamps.UNITS` is always added), `params` the query
-    parameters it reads (an address with any other is not cached)."""
+    page shows (the registry's `units.stamps.UNITS` is always added; no `stamps`: the page shows
+    the registry alone), or None when nothing could tell a stored page that its data changed
+    (the view then answers every request); `params` the query parameters it reads (an address
+    with any other is not cached)."""
     params = tuple(params)
 
     def decorator(view):
@@ -87,7 +89,10 @@ def cached_for_visitors(
                 return view(request, *args, **kwargs)
             if not _declared_only(request, params):
                 return view(request, *args, **kwargs)
-            names = [data_stamps.UNITS, *stamps(request, *args, **kwargs)]
+            shown = stamps(request, *args, **kwargs) if stamps else ()
+            if shown is None:
+                return view(request, *args, **kwargs)
+            names = [data_stamps.UNITS, *shown]
             key = "page:" + fragment_key(
                 name,
                 request.get_host(),

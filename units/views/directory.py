@@ -33,15 +33,8 @@ from units.selectors import (
 PAGE_SIZE = 50
 
 
-def registry_only(request, **kwargs) -> list[str]:
-    """No stamp beyond the registry's own, which the page cache always adds."""
-    return []
-
-
 @method_decorator(
-    cached_for_visitors(
-        stamps=registry_only, params=("q", "province", "district", "kind", "sort", "page")
-    ),
+    cached_for_visitors(params=("q", "province", "district", "kind", "sort", "page")),
     name="dispatch",
 )
 class LAOListView(FilterView):
@@ -117,7 +110,7 @@ class LAOExportView(FilterView):
         return response
 
 
-@cached_for_visitors(stamps=registry_only, params=("page",))
+@cached_for_visitors(params=("page",))
 def province_detail(request, code):
     """`/units/province/<code>/`: a province, its LAOs by kind, its map and its LAOs."""
     try:
@@ -140,7 +133,7 @@ def province_detail(request, code):
     return render(request, "units/province_detail.html", context)
 
 
-@cached_for_visitors(stamps=registry_only)
+@cached_for_visitors()
 def national_map(request):
     """`/units/map/`: provinces coloured by their number of LAOs, each linked to its page; the
     table beside it says the same without the map."""
@@ -158,7 +151,7 @@ def provinces_geojson(request):
 
 
 @method_decorator(
-    cached_for_visitors(stamps=registry_only, params=("province", "kind", "page")),
+    cached_for_visitors(params=("province", "kind", "page")),
     name="dispatch",
 )
 class LinkListView(FilterView):

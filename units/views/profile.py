@@ -24,17 +24,11 @@ from units.services import lao_update
 HISTORY_PAGE_SIZE = 20
 
 
+@cached_for_visitors(stamps=lambda request, code: profile_stamps(code))
 def lao_detail(request, code):
     """The public profile: basic data, contacts, location map and the sections of other apps.
     Visitors get it from the page cache until the registry or a section's data changes; while a
-    section names no stamps, nothing would tell a stored page that its data changed, so every
-    request renders it."""
-    if profile_stamps(code) is None:
-        return _render_profile(request, code)
-    return _cached_profile(request, code)
-
-
-def _render_profile(request, code):
+    section names no stamps (`profile_stamps` is None), every request renders it."""
     lao = get_object_or_404(lao_profile(code=code))
     return render(
         request,
@@ -48,11 +42,6 @@ def _render_profile(request, code):
             "can_view_history": can_view_back_office(request.user),
         },
     )
-
-
-_cached_profile = cached_for_visitors(stamps=lambda request, code: profile_stamps(code))(
-    _render_profile
-)
 
 
 @login_required
