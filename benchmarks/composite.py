@@ -56,6 +56,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from benchmarks.models import (
+    RANK_FIELDS,
     CompositeScore,
     CompositeVersion,
     Indicator,
@@ -140,25 +141,32 @@ _CHANGED = f"""
     ORDER BY fiscal_year
 """
 
-# The new scores of the years recomputed, without ranks yet (the rank step writes them).
-_INSERT = """
+# The rank columns of an insert, and those of a held row `s` (_INSERT, _CARRY).
+_RANK_COLUMNS = ", ".join(RANK_FIELDS)
+_HELD_RANKS = ", ".join(f"s.{field}" for field in RANK_FIELDS)
+
+# The new scores of the years recomputed, with the ranks the current version holds for the same
+# LAO and year as a start: the rank step then writes only the ranks that moved (after a
+# correction, those of a few LAOs instead of the whole year).
+_INSERT = f"""
     INSERT INTO benchmarks_compositescore
-        (version_id, lao_id, fiscal_year, score, reason, indicators_used)
-    SELECT %(new)s, lao_id, fiscal_year, score, reason, indicators_used
-    FROM bm_composite
+        (version_id, lao_id, fiscal_year, score, reason, indicators_used, {_RANK_COLUMNS})
+    SELECT %(new)s, b.lao_id, b.fiscal_year, b.score, b.reason, b.indicators_used, {_HELD_RANKS}
+    FROM bm_composite b
+    LEFT JOIN (
+        unnest(%(sources)s::bigint[], %(years)s::integer[]) AS m(version_id, fiscal_year)
+        JOIN benchmarks_compositescore s
+            ON s.version_id = m.version_id AND s.fiscal_year = m.fiscal_year
+    ) ON s.lao_id = b.lao_id AND s.fiscal_year = b.fiscal_year
 """
 
 # A year copied, ranks and all, from the version holding it into `into`: the year after a
 # recomputed one (only its "rank the year before" may move, which the rank step refreshes), and
 # a year the open version carried by reference before a correction is written into it.
-_CARRY = """
+_CARRY = f"""
     INSERT INTO benchmarks_compositescore
-        (version_id, lao_id, fiscal_year, score, reason, indicators_used, national_rank,
-         province_rank, province_count, peer_rank, peer_count, peer_percentile, peer_quartile,
-         previous_national_rank)
-    SELECT %(into)s, s.lao_id, s.fiscal_year, s.score, s.reason, s.indicators_used,
-           s.national_rank, s.province_rank, s.province_count, s.peer_rank, s.peer_count,
-           s.peer_percentile, s.peer_quartile, s.previous_national_rank
+        (version_id, lao_id, fiscal_year, score, reason, indicators_used, {_RANK_COLUMNS})
+    SELECT %(into)s, s.lao_id, s.fiscal_year, s.score, s.reason, s.indicators_used, {_HELD_RANKS}
     FROM unnest(%(sources)s::bigint[], %(years)s::integer[]) AS m(version_id, fiscal_year)
     JOIN benchmarks_compositescore s
         ON s.version_id = m.version_id AND s.fiscal_year = m.fiscal_year
@@ -440,7 +448,15 @@ def composite_recompute(*, fiscal_years: Iterable[int] | None = None) -> dict:
                 note_th=note_th,
                 note_en=note_en,
             )
-            cursor.execute(_INSERT, {"new": version.pk})
+            held_before = [(sources[year], year) for year in years if year in sources]
+            cursor.execute(
+                _INSERT,
+                {
+                    "new": version.pk,
+                    "sources": [source for source, _year in held_before],
+                    "years": [year for _source, year in held_before],
+                },
+            )
             _carry(cursor, into=version.pk, sources=sources, years=following)
             sources.update({year: version.pk for year in [*years, *following]})
             CompositeVersion.objects.filter(pk=version.pk).update(year_sources=_as_map(sources))

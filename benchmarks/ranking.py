@@ -170,11 +170,13 @@ _YEARS_PRUNE = """
 
 # The rank update, shared by indicator values and composite scores: `{key}` is the column that
 # splits the rows into separate rankings besides the year (indicator_id, version_id); bm_scope
-# holds the (key, fiscal year) pairs to rank. Every row of those pairs is staged with its new
-# and its current ranks in an analysed temporary table (bm_ranked); only the rows that moved are
-# then updated, by id. The previous-year ranks are found there too, by a window over the staged
-# rows, instead of two index probes per row (half a million at national scale: most of the time
-# of a national run), and the table is never read whole to find the rows that changed.
+# holds the (key, fiscal year) pairs to rank. Every row of those pairs is ranked in one statement
+# and compared with the ranks it holds; only the rows that moved are kept, in an analysed
+# temporary table (bm_ranked), and then updated by id. (After one LAO's change a few dozen of
+# the ~40,000 rows ranked move: staging them all cost more than ranking them.) The
+# previous-year ranks are found in the same statement, by a window over the ranked rows where
+# the year before is ranked too, instead of index probes per row (half a million at national
+# scale), and the table is never read whole to find the rows that changed.
 SCOPE = """
     CREATE TEMPORARY TABLE bm_scope ON COMMIT DROP AS
     SELECT DISTINCT key, fiscal_year
@@ -184,8 +186,8 @@ SCOPE = """
 # A row not rankable (no value, a saturated year) is staged too, with empty ranks: it is
 # ranked in a partition of its own, whose ranks are dropped. The rank of the year before is the
 # staged one when that year is ranked now, else the one the table holds (that year is not
-# touched by this run). `moved`: the row's ranks differ from those it holds (only those rows
-# are written); `national_moved`: its national rank does (the year after follows it).
+# touched by this run). Only rows whose ranks differ from those they hold are kept;
+# `national_moved`: the national rank does (the year after follows it).
 RANKED = """
     CREATE TEMPORARY TABLE bm_ranked ON COMMIT DROP AS
     WITH scoped AS (
@@ -261,14 +263,13 @@ RANKED = """
     SELECT id, lao_id, fiscal_year, key, next_year_ranked, national_rank, province_rank,
            province_count, peer_rank, peer_count, peer_percentile, peer_quartile,
            previous_national_rank,
-           national_rank IS DISTINCT FROM was_national_rank AS national_moved,
-           (national_rank, province_rank, province_count, peer_rank, peer_count,
-            peer_percentile, peer_quartile, previous_national_rank)
-               IS DISTINCT FROM
-               (was_national_rank, was_province_rank, was_province_count, was_peer_rank,
-                was_peer_count, was_peer_percentile, was_peer_quartile,
-                was_previous_national_rank) AS moved
+           national_rank IS DISTINCT FROM was_national_rank AS national_moved
     FROM new
+    WHERE (national_rank, province_rank, province_count, peer_rank, peer_count,
+           peer_percentile, peer_quartile, previous_national_rank)
+          IS DISTINCT FROM
+          (was_national_rank, was_province_rank, was_province_count, was_peer_rank,
+           was_peer_count, was_peer_percentile, was_peer_quartile, was_previous_national_rank)
 """
 
 # The staged rank of the year before (when some pair's year before is ranked too: the window
@@ -305,8 +306,8 @@ BEFORE_NEEDED = """
         ON last_year.key = sc.key AND last_year.fiscal_year = sc.fiscal_year - 1
 """
 
-# Only the rows whose ranks moved (`moved`, against the ranks they had when staged) are
-# written: joined by id, not by reading the whole table. Returns the years of the rows written.
+# The rows whose ranks moved (bm_ranked, against the ranks they had when ranked) are written:
+# joined by id, not by reading the whole table. Returns the years of the rows written.
 RANKS = """
     WITH written AS (
         UPDATE {table} u
@@ -316,7 +317,7 @@ RANKS = """
             peer_quartile = p.peer_quartile,
             previous_national_rank = p.previous_national_rank
         FROM bm_ranked p
-        WHERE p.moved AND u.id = p.id
+        WHERE u.id = p.id
         RETURNING u.fiscal_year
     )
     SELECT fiscal_year, COUNT(*) FROM written GROUP BY fiscal_year

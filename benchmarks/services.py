@@ -17,6 +17,7 @@ from benchmarks.neighbours import neighbours_recompute
 from benchmarks.peers import peer_memberships_recompute
 from benchmarks.ranking import indicator_ranks_recompute
 from units import stamps
+from units.bulk import analyze_if_outgrown
 
 # What the public benchmarks pages are cached by (units.pagecache): every stored result.
 
@@ -267,11 +268,13 @@ def benchmarks_recompute(
         values, state["changed"] = _indicator_values_write(
             fiscal_years=years, lao_ids=lao_ids, today=today
         )
+        analyze_if_outgrown("benchmarks_indicatorvalue", sum(values.values()))
         return values
 
     def peers():
         result = peer_memberships_recompute(fiscal_years=years, lao_ids=lao_ids)
         state["peers_moved"] = bool(result["written"] or result["removed"])
+        analyze_if_outgrown("benchmarks_peermembership", result["written"])
         return result
 
     def ranks():
@@ -321,7 +324,7 @@ def benchmarks_recompute(
 # rank sorts to disk. With the default random_page_cost (4, for spinning disks) one LAO's
 # re-ranking of a few indicator-years read all 510,000 values in a sequential scan (130 ms)
 # instead of their 39,000 by index (30 ms). Set for this transaction only.
-BULK_SETTINGS = {"jit": "off", "random_page_cost": "1.1", "work_mem": "64MB"}
+BULK_SETTINGS = {"jit": "off", "random_page_cost": "1.1", "work_mem": "256MB"}
 
 
 def _settings_for_bulk(cursor):

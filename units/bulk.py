@@ -38,3 +38,25 @@ def copy_text(table: str, columns: Sequence[str], chunks: Iterable[str]) -> None
     ):
         for chunk in chunks:
             copy.write(chunk)
+
+
+# A bulk write of more than this share of a table makes its statistics stale enough to mislead
+# the planner (autovacuum's ANALYZE uses the same threshold, but runs only after the commit).
+STALE_SHARE = 0.1
+
+
+def analyze_if_outgrown(table: str, written: int) -> bool:
+    """ANALYZE `table` when `written` rows (just inserted or changed in this transaction) are
+    more than STALE_SHARE of the rows its statistics know, before the same transaction reads
+    it again: planned against the old size (an empty table, before a first recompute), a join
+    of half a million rows ran as a nested loop. ANALYZE counts the transaction's own rows.
+    Returns whether it ran."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", [table]
+        )
+        known = cursor.fetchone()[0]
+        if written <= STALE_SHARE * known + 1000:
+            return False
+        cursor.execute(f"ANALYZE {table}")
+    return True

@@ -134,6 +134,31 @@ def test_a_corrected_figure_makes_a_new_version_and_keeps_the_old(setting):
     assert CompositeScore.objects.filter(version=second).count() == 6
 
 
+def test_a_new_version_writes_only_the_ranks_a_correction_moved(setting):
+    laos = setting["laos"]
+    for indicator in ("up", "down", "heavy"):
+        put(setting[indicator], laos, [60, 50, 40, 30, 20, 10])
+    recompute()
+    # The first LAO's "down" improves: a higher score, still first.
+    IndicatorValue.objects.filter(indicator=setting["down"], lao=laos[0], fiscal_year=2569).update(
+        value=Decimal("5")
+    )
+    result = recompute()
+    assert result["created"] and result["version"] == 2
+    assert result["changed"] == {2569: 6}  # every "down" percentile in the group moved
+    assert scores(laos, field="national_rank") == [1, 2, 3, 4, 5, 6]
+    assert scores(laos, field="peer_quartile") == [1, 1, 2, 3, 4, 4]
+    assert result["ranks"] == 0  # the new version's rows start from the ranks they had
+    # The last two swap places: only their ranks are written.
+    IndicatorValue.objects.filter(indicator=setting["heavy"], lao=laos[5], fiscal_year=2569).update(
+        value=Decimal("25")
+    )
+    result = recompute()
+    assert scores(laos, field="national_rank") == [1, 2, 3, 4, 6, 5]
+    assert scores(laos, field="previous_national_rank") == [None] * 6
+    assert result["ranks"] == 2
+
+
 def test_only_the_newest_versions_keep_their_scores(setting, settings):
     settings.BENCHMARKS_COMPOSITE_VERSIONS_KEPT = 2
     settings.BENCHMARKS_COMPOSITE_COALESCE_MINUTES = 0  # a version per correction

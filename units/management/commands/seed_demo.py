@@ -2,7 +2,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from units import stamps
 from units.demo import seeders
@@ -42,6 +42,11 @@ class Command(BaseCommand):
                 # Seeders write in bulk: every page cached for visitors is keyed by the
                 # registry's stamp too, so moving it renews them all.
                 stamps.bump(stamps.UNITS)
+            # The next seeders (and the first pages) read what this one wrote in bulk, faster
+            # than autovacuum would notice it: planned against empty tables, their joins ran
+            # as nested loops over millions of rows.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
             self.stdout.write(f"seeded {seeder.name} in {time.monotonic() - began:.1f} s")
         self.stdout.write(f"demo data ready in {time.monotonic() - started:.1f} s")
         if logins:
