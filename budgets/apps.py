@@ -8,7 +8,7 @@ class BudgetsConfig(AppConfig):
 
     def ready(self):
         from budgets.demo import plan_totals, seed_budgets
-        from budgets.models import BudgetPlan, ExpenseCategory, Programme
+        from budgets.models import BudgetPlan, ExpenseCategory, Programme, Sector
         from budgets.profile import (
             budget_section_context,
             budget_section_stamps,
@@ -33,7 +33,8 @@ class BudgetsConfig(AppConfig):
         # The admin may change an enacted plan's demo mark or delete it: its LAO's public pages
         # change. The workflow's own steps bump in their services.
         stamps.bump_on_change(BudgetPlan, enacted_plan_stamps)
-        for model in (Programme, ExpenseCategory):
+        # Sectors too: the budget explorer groups programmes under their names.
+        for model in (Sector, Programme, ExpenseCategory):
             stamps.bump_on_change(model, classification_stamps)
         # Staff open the LAO in the budget explorer from its profile.
         register_profile_action(

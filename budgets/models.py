@@ -185,6 +185,14 @@ class BudgetPlan(models.Model):
             models.Index(
                 fields=["fiscal_year", "lao", "status"], name="budgetplan_year_lao_status"
             ),
+            # The explorer's province level reads its LAOs' plans one LAO at a time: the plan
+            # of the year (status, total) and the enacted plans of the trend years, from the
+            # index alone, instead of every plan of the year (~7,600) or of five years.
+            models.Index(
+                fields=["lao", "fiscal_year", "status"],
+                include=["id", "total_expenditure"],
+                name="budgetplan_lao_year_status",
+            ),
             models.Index(fields=["status", "submitted_at"], name="budgetplan_status_submitted"),
         ]
 

@@ -3,11 +3,17 @@
 Cells are (fiscal year, province, LAO kind, programme, expense category) with every
 combination of "all" (NULL, or "" for the kind) over the four dimensions (a CUBE): the national
 explorer reads one row for any slice it shows.
+
+This module is the rollup's only writer: each write moves ROLLUP_STAMP in its transaction, which
+renews what the explorer caches from the rollup (budgets.explorer).
 """
 
 from django.db import connection, transaction
 
 from budgets.models import BudgetPlan, BudgetRollup, PlanStatus
+from units import stamps
+
+ROLLUP_STAMP = "budgets:rollup"
 
 _CUBE = """
     INSERT INTO budgets_budgetrollup
@@ -38,7 +44,9 @@ def rollups_rebuild(*, fiscal_year: int | None = None) -> int:
     stale.delete()
     with connection.cursor() as cursor:
         cursor.execute(_CUBE.format(sign=1, where=where), params)
-        return cursor.rowcount
+        written = cursor.rowcount
+    stamps.bump(ROLLUP_STAMP)
+    return written
 
 
 def rollup_add_plan(*, plan: BudgetPlan, sign: int = 1) -> None:
@@ -52,3 +60,4 @@ def rollup_add_plan(*, plan: BudgetPlan, sign: int = 1) -> None:
             "DELETE FROM budgets_budgetrollup WHERE fiscal_year = %s AND amount = 0",
             [plan.fiscal_year],
         )
+    stamps.bump(ROLLUP_STAMP)

@@ -17,23 +17,25 @@ from units.slices import display_name, slice_table_response
 from units.tables import Column, demo_mark, label, table_response
 
 
-def _parse(request) -> ExplorerForm:
-    """The query string as an ExplorerForm: three queries for the classification and one for
-    the years."""
-    classification = explorer.explorer_classification()
-    return ExplorerForm(request.GET, classification=classification, years=explorer.explorer_years())
+def _parse(request) -> tuple[ExplorerForm, explorer.Reference]:
+    """The query string as an ExplorerForm, and the reference it was validated against (the
+    classification and the years, `explorer.explorer_reference`: one query when cached)."""
+    reference = explorer.explorer_reference()
+    form = ExplorerForm(request.GET, classification=reference.classification, years=reference.years)
+    return form, reference
 
 
 @access.back_office_required
 def explorer_page(request):
     """The nation level, or a province level with `?province=<code>`."""
-    form = _parse(request)
+    form, reference = _parse(request)
     the_slice = form.slice()
     keep_query = form.keep_query()
     data = explorer.explorer_page_data(
         slice=the_slice,
         classification=form.classification,
         years=form.years,
+        stamps=reference.stamps,
         user=request.user,
         status=form.plan_status,
         page=request.GET.get("page"),
@@ -108,13 +110,14 @@ def explorer_download(request, table, file_format):
     """One table of the nation or province level as CSV or XLSX, with the page's filters."""
     if table not in TABLES:
         raise Http404
-    form = _parse(request)
+    form, reference = _parse(request)
     the_slice = form.slice()
     rows = explorer.explorer_table_rows(
         table=table,
         slice=the_slice,
         classification=form.classification,
         years=form.years,
+        stamps=reference.stamps,
         user=request.user,
         status=form.plan_status,
     )

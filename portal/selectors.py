@@ -85,29 +85,66 @@ def officer_work(*, user: User, today: datetime.date, now: datetime.datetime) ->
     }
 
 
+# What the overview shows of a plan or a report waiting for review: the queues' own selectors
+# also join the province and the submitter, for the review pages.
+WAITING_FIELDS = ("pk", "fiscal_year", "submitted_at", "lao__full_name_th")
+
+
+def _waiting(queryset: QuerySet, *fields: str) -> QuerySet:
+    return queryset.select_related(None).select_related("lao").only(*WAITING_FIELDS, *fields)
+
+
 def reviewer_work(*, user: User, today: datetime.date, now: datetime.datetime) -> dict:
     """The overview of provincial staff (their province; every province for administrators):
     plans and reports waiting for their review, the LAOs whose report of the last quarter that
     ended is not sent (a count), plans and reports returned to the LAOs and not yet sent again,
-    their own uploads in progress, unread notifications."""
+    their own uploads in progress, unread notifications.
+
+    One query counts every set (and brings the user's province); then one query lists each set
+    that is not empty, its first WORK_LIST_LENGTH rows: a quiet province costs the one query."""
     fiscal_year, quarter = reports.latest_due_quarter(today)
     laos = access.laos_managed_by(user)
+    listed = {
+        "plans_waiting": _waiting(budget_selectors.review_queue(user=user)),
+        "reports_waiting": _waiting(reports.review_queue(user=user), "quarter"),
+        "returned_plans": budget_selectors.returned_plans(laos=laos),
+        "returned_reports": reports.returned_reports(laos=laos),
+        "notifications": project_selectors.unread_notifications(user=user),
+    }
+    # The user's uploads in progress (of the last few days) are few: listed in full.
+    uploads = upload_selectors.uploads_in_progress_for_user(user=user, now=now)
+    missing = reports.missing_reports(user=user, fiscal_year=fiscal_year, quarter=quarter)
+    counts = {name: _count(queryset) for name, queryset in listed.items()}
+    counts.update(uploads=_count(uploads), missing=_count(missing))
+    # Hung on the user's own row, under names that clash with none of its fields.
+    row = (
+        User.objects.filter(pk=user.pk)
+        .select_related("province")
+        .only("pk", "province__code", "province__name_th", "province__name_en")
+        .annotate(**{f"n_{name}": count for name, count in counts.items()})
+        .get()
+    )
+    sets = {
+        name: Listed(
+            rows=list(queryset[:WORK_LIST_LENGTH]) if getattr(row, f"n_{name}") else [],
+            count=getattr(row, f"n_{name}"),
+        )
+        for name, queryset in listed.items()
+    }
     return {
-        "province": user.province if user.province_id else None,
-        "plans_waiting": _listed(budget_selectors.review_queue(user=user)),
-        "reports_waiting": _listed(reports.review_queue(user=user)),
+        "province": row.province if user.province_id else None,
+        "plans_waiting": sets["plans_waiting"],
+        "reports_waiting": sets["reports_waiting"],
         "missing": {
             "fiscal_year": fiscal_year,
             "quarter": quarter,
             "due_date": reports.quarter_due_date(fiscal_year, quarter),
-            "count": reports.missing_reports(
-                user=user, fiscal_year=fiscal_year, quarter=quarter
-            ).count(),
+            "count": row.n_missing,
         },
-        "returned_plans": _listed(budget_selectors.returned_plans(laos=laos)),
-        "returned_reports": _listed(reports.returned_reports(laos=laos)),
-        "uploads": list(upload_selectors.uploads_in_progress_for_user(user=user, now=now)),
-        "notifications": _listed(project_selectors.unread_notifications(user=user)),
+        "returned_plans": sets["returned_plans"],
+        "returned_reports": sets["returned_reports"],
+        "uploads": list(uploads) if row.n_uploads else [],
+        "notifications": sets["notifications"],
     }
 
 

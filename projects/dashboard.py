@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from budgets.models import Programme
 from projects.models import (
@@ -27,7 +28,7 @@ from projects.models import (
     Stage,
 )
 from projects.rollups import STAGE_COLUMNS
-from units import thai
+from units import stamps, thai
 from units.caching import fragment_key
 from units.charts import ranked_chart
 from units.models import LAO, LAOKind, Province
@@ -410,33 +411,75 @@ def _lagging_shown(lagging: LaggingPage) -> list[tuple]:
     ]
 
 
+def province_stamp(province_id: int) -> str:
+    """The data stamp of the projects of a province's LAOs (`units.stamps`): every project
+    write moves it (`projects.services`), so the province's LAO table, cached under it, is
+    renewed by any change of any of its LAOs, even one the province's totals do not show
+    (a budget moved from one LAO's project to another's)."""
+    return f"projects:province:{province_id}"
+
+
+def dashboard_stamps(*, slice: Slice) -> tuple[int, ...]:
+    """The stamps of what the rendered tables show beyond their own figures: the registry (LAO
+    and province names) and, at a province, its projects' stamp. One query."""
+    names = [stamps.UNITS]
+    if slice.province is not None:
+        names.append(province_stamp(slice.province.pk))
+    return stamps.read(names)
+
+
+def lagging_key(*, lagging: LaggingPage, query: str, data_stamps: tuple) -> str:
+    """The cache key of a rendered page of lagging projects: a digest of every value its rows
+    show, its place among the pages, the query string its links keep and the registry's stamp
+    (the LAO and province names)."""
+    return fragment_key(
+        _lagging_shown(lagging), lagging.number, lagging.has_next, query, data_stamps
+    )
+
+
+def lagging_page_data(*, slice: Slice, lao: LAO | None, page, query: str) -> dict:
+    """A page of lagging projects of the slice (or of one LAO) and the cache key of its
+    rendered table: two queries."""
+    lagging = lagging_page(projects=lagging_projects(slice=slice, lao=lao), page=page)
+    data_stamps = dashboard_stamps(slice=slice)
+    return {
+        "lagging": lagging,
+        "lagging_key": lagging_key(lagging=lagging, query=query, data_stamps=data_stamps),
+    }
+
+
 def dashboard_page_data(*, slice: Slice, reference: Reference, page, query: str) -> dict:
     """Everything the dashboard page shows: figures and charts, a page of lagging projects,
-    report submission, the LAOs of a province (`province_lao_rows`, cached under the slice's
-    figures: never stale), and the cache keys of the three rendered tables, each a digest of
-    everything it shows and of the query string its links keep, so a cached table is never
-    stale. Four queries, five at a province the first time."""
+    report submission, the LAOs of a province (`province_lao_rows`, read only when their
+    rendered table is not cached), and the cache keys of the four rendered tables, each a
+    digest of everything it shows (or of the stamps of its data) and of the query string its
+    links keep, so a cached table is never stale. Five queries, six at a province the first
+    time."""
     figures = dashboard_figures(slice=slice, reference=reference)
     lagging = lagging_page(projects=lagging_projects(slice=slice), page=page)
     reports = report_status(slice=slice, reference=reference)
+    data_stamps = dashboard_stamps(slice=slice)
+    laos_key = fragment_key("laos", figures, data_stamps)
     return {
         "dashboard": figures,
-        # Kept under the slice's rollup figures: any project of the province that changes its
-        # budget, disbursement or stage changes them, so the rows are never stale, and a busy
-        # province's grouped query runs once per change instead of once per request.
-        "lao_rows": cache.get_or_set(
-            fragment_key("province-lao-rows", figures),
-            lambda: province_lao_rows(slice=slice, elapsed=figures.elapsed),
-            LAO_ROWS_SECONDS,
+        # Lazy: read only when the rendered LAO table (cached under `laos_key`) is not, so a
+        # province of several hundred LAOs costs neither the grouped query nor unpickling its
+        # rows. Kept under the same key (the figures and the province's stamps), so the query
+        # runs once per change of the province's projects, whatever the query string.
+        "lao_rows": SimpleLazyObject(
+            lambda: cache.get_or_set(
+                laos_key,
+                lambda: province_lao_rows(slice=slice, elapsed=figures.elapsed),
+                LAO_ROWS_SECONDS,
+            )
         ),
         "charts": dashboard_charts(dashboard=figures),
         "lagging": lagging,
         "reports": reports,
-        "tables_key": fragment_key(figures, query),
-        "lagging_key": fragment_key(
-            _lagging_shown(lagging), lagging.number, lagging.has_next, query
-        ),
-        "reports_key": fragment_key(reports, query),
+        "tables_key": fragment_key(figures, query, data_stamps),
+        "laos_key": fragment_key(laos_key, query),
+        "lagging_key": lagging_key(lagging=lagging, query=query, data_stamps=data_stamps),
+        "reports_key": fragment_key(reports, query, data_stamps),
     }
 
 

@@ -147,7 +147,7 @@ class MissingFilter(django_filters.FilterSet):
         label=_("Fiscal year"), method="keep", min_value=2500, max_value=2700
     )
     quarter = django_filters.TypedChoiceFilter(
-        label=_("Quarter"), choices=QUARTER_CHOICES, coerce=int, method="keep"
+        label=_("Quarter"), choices=QUARTER_CHOICES, coerce=int, method="keep", widget=FastSelect
     )
     province = django_filters.ModelChoiceFilter(
         label=_("Province"),
@@ -155,11 +155,13 @@ class MissingFilter(django_filters.FilterSet):
         to_field_name="code",
         method="keep",
         empty_label=_("All"),
+        widget=FastSelect,
     )
 
     def __init__(self, data=None, *, provinces, **kwargs):
         super().__init__(data, queryset=ProgressReport.objects.none(), **kwargs)
-        self.filters["province"].queryset = provinces.order_by("code")
+        # `.only()`: the options show the Thai name; each province's boundary is heavy GeoJSON.
+        self.filters["province"].queryset = provinces.only("code", "name_th").order_by("code")
 
     def keep(self, queryset, name, value):
         return queryset

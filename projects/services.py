@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from budgets.models import Programme
 from projects import rules
+from projects.dashboard import province_stamp
 from projects.models import (
     DevelopmentPlan,
     Disbursement,
@@ -96,8 +97,12 @@ def _lock(project: Project, *, version: int | None) -> Project:
 
 
 def _public_change(*laos: LAO) -> None:
-    """Renew the visitors' pages of the LAOs' projects (one statement, at the writer's end)."""
-    stamps.bump(*(stamps.lao_stamp("projects", lao.url_code) for lao in laos))
+    """Renew the visitors' pages of the LAOs' projects and the dashboard's tables of their
+    provinces (one statement, at the writer's end)."""
+    stamps.bump(
+        *(stamps.lao_stamp("projects", lao.url_code) for lao in laos),
+        *(province_stamp(lao.province_id) for lao in laos),
+    )
 
 
 def _refuse(*violations: rules.Violation | None) -> None:
@@ -425,7 +430,11 @@ def projects_progress_apply(*, changes: list[ProjectProgress], user: User, note:
     if not changes:
         return 0
     lao_ids = {change.lao_id for change in changes}
-    laos = list(access.laos_managed_by(user).filter(pk__in=lao_ids).only("pk", "dla_code"))
+    laos = list(
+        access.laos_managed_by(user)
+        .filter(pk__in=lao_ids)
+        .only("pk", "dla_code", "province_id")  # what their stamps are named by
+    )
     if len(laos) != len(lao_ids):
         raise PermissionDenied
     now = timezone.now()

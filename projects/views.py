@@ -106,9 +106,7 @@ def manage_list(request):
     """The projects of the LAOs the user manages (all, read-only, for executives)."""
     filterset = ProjectFilter(
         request.GET,
-        queryset=selectors.projects_visible_to(user=request.user).order_by(
-            "-fiscal_year", "lao__dla_code", "code"
-        ),
+        queryset=selectors.projects_listed_to(user=request.user),
         years=[year for year, _label in fiscal_year_choices(current_fiscal_year())],
         programmes=list(selectors.programmes()),
     )

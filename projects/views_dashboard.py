@@ -47,16 +47,18 @@ def lagging_page(request):
     form = _parse(request, LaggingForm)
     the_slice = form.slice()
     lao = dashboard.lagging_lao(code=form.lao_code)
-    lagging = dashboard.lagging_page(
-        projects=dashboard.lagging_projects(slice=the_slice, lao=lao),
+    data = dashboard.lagging_page_data(
+        slice=the_slice,
+        lao=lao,
         page=request.GET.get("page"),
+        query=form.keep_query().urlencode(),
     )
     context = {
         "form": form,
         "slice": the_slice,
         "lao": lao,
-        "lagging": lagging,
         "keep_query": form.keep_query(),
+        **data,
     }
     return render(request, "projects/dashboard_lagging.html", context)
 

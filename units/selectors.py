@@ -42,33 +42,17 @@ DIRECTORY_LIST_FIELDS = (
     "district__name_th",
     "district__name_en",
 )
-DIRECTORY_EXPORT_FIELDS = (
-    *DIRECTORY_LIST_FIELDS,
-    "subdistrict__code",
-    "subdistrict__name_th",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "chief_executive",
-    "households",
-    "area_km2",
-    "latitude",
-    "longitude",
-)
 PROVINCES_GEOJSON_CACHE_KEY = "units:provinces-geojson:v1"
 PROVINCES_GEOJSON_CACHE_SECONDS = 24 * 60 * 60
 
 
-def lao_directory(*, for_export: bool = False) -> QuerySet[LAO]:
+def lao_directory() -> QuerySet[LAO]:
     """Active LAOs in registry order (province, DLA code) with their province and district
-    joined; only the list's columns, or with `for_export` every public column."""
-    fields = DIRECTORY_EXPORT_FIELDS if for_export else DIRECTORY_LIST_FIELDS
-    related = ("province", "district", "subdistrict") if for_export else ("province", "district")
+    joined, only the list's columns (the download reads its own as values: units.exports)."""
     return (
         LAO.objects.active()
-        .select_related(*related)
-        .only(*fields)
+        .select_related("province", "district")
+        .only(*DIRECTORY_LIST_FIELDS)
         .order_by("province__code", "dla_code")
     )
 

@@ -244,9 +244,11 @@ def table_response(
     if format not in FORMATS:
         raise Http404("Downloads are CSV or XLSX.")
     if format == "csv":
-        response = attachment(b"", filename=filename, format=format)
-        write_csv(response, header=headers_of(columns), rows=rows_of(columns, rows))
-        return response
+        # Written to a buffer and encoded once: writing each row to the response encodes it
+        # apart (and looks the charset up) per row.
+        text = io.StringIO()
+        write_csv(text, header=headers_of(columns), rows=rows_of(columns, rows))
+        return attachment(text.getvalue().encode(), filename=filename, format=format)
     buffer = io.BytesIO()
     write_table(buffer, columns=columns, rows=rows, format=format, sheet_title=sheet_title)
     return attachment(buffer.getvalue(), filename=filename, format=format)

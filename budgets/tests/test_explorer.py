@@ -286,7 +286,7 @@ def test_nation_level_queries_do_not_grow_with_provinces(
         response = client.get(URL + query)
     assert response.status_code == 200
     add_provinces(4)
-    cache.clear()  # the plan counts are kept for half a minute: measure the worst case again
+    cache.clear()  # the classification, years and figures are cached: measure the worst case again
     # 9: the eighth reads the enacted plans per year (the years not all enacted are marked).
     with django_assert_num_queries(9):
         response = client.get(URL + query)

@@ -261,9 +261,10 @@ def test_provincial_staff_see_one_overview_of_their_province_in_few_queries(
     client, tree, province_scene, django_assert_num_queries
 ):
     client.force_login(tree.staff)
-    # session, user, their province, plans waiting, reports waiting, LAOs missing the report,
-    # plans returned, reports returned, their uploads, unread notifications
-    with django_assert_num_queries(10):
+    # session, user, the counts of every set (with their province), then the rows of each set
+    # that is not empty: plans waiting, reports waiting, plans returned, their uploads, unread
+    # notifications (no report was returned)
+    with django_assert_num_queries(8):
         response = client.get(WORK)
     assert response.status_code == 200
     assert response.templates[0].name == "portal/work_reviewer.html"
@@ -290,6 +291,62 @@ def test_provincial_staff_see_one_overview_of_their_province_in_few_queries(
     assert "ขาดประมาณการรายรับ" in html
     for url_name in ("budgets:review", "projects:report-review", "units:upload-list"):
         assert reverse(url_name) in html
+
+
+def test_a_quiet_province_costs_one_query_beyond_the_session(
+    client, tree, django_assert_num_queries
+):
+    """Nothing waits, nothing was returned, no upload, no notification: the counts' query
+    alone says so, and no list is read."""
+    client.force_login(tree.staff)
+    with django_assert_num_queries(3):  # session, user, the counts with their province
+        response = client.get(WORK)
+    context = response.context
+    assert context["province"] == tree.province
+    assert context["province"].name_th in response.content.decode()
+    for name in ("plans_waiting", "reports_waiting", "returned_plans", "returned_reports"):
+        assert (context[name].rows, context[name].count) == ([], 0)
+    assert context["uploads"] == []
+    assert context["notifications"].count == 0
+    # The province's two active LAOs have not sent the last quarter's report.
+    assert context["missing"]["count"] == 2
+
+
+def test_the_provincial_lists_are_cut_and_counted_within_the_province(client, tree):
+    current = fiscal_year_of(timezone.localdate())
+    for offset in range(12):
+        BudgetPlanFactory(
+            lao=tree.lao if offset % 2 else tree.neighbour,
+            fiscal_year=current - 6 + offset,
+            status=PlanStatus.SUBMITTED,
+            submitted_at=timezone.now() - datetime.timedelta(days=offset),
+        )
+        BudgetPlanFactory(
+            lao=tree.far, fiscal_year=current - 6 + offset, status=PlanStatus.SUBMITTED
+        )
+    for offset in range(11):
+        BudgetPlanFactory(
+            lao=tree.neighbour,
+            fiscal_year=current - 20 + offset,
+            status=PlanStatus.RETURNED,
+            reviewed_by=tree.staff,
+            reviewed_at=timezone.now() - datetime.timedelta(days=offset),
+            return_comment="แก้",
+        )
+    client.force_login(tree.staff)
+    context = client.get(WORK).context
+    waiting = context["plans_waiting"]
+    assert (len(waiting.rows), waiting.count, waiting.more) == (10, 12, 2)
+    assert {plan.lao_id for plan in waiting.rows} == {tree.lao.pk, tree.neighbour.pk}
+    # Oldest submission first, as the review queue orders them.
+    assert [plan.submitted_at for plan in waiting.rows] == sorted(
+        plan.submitted_at for plan in waiting.rows
+    )
+    returned = context["returned_plans"]
+    assert (len(returned.rows), returned.count, returned.more) == (10, 11, 1)
+    # An administrator counts every province's.
+    client.force_login(tree.admin)
+    assert client.get(WORK).context["plans_waiting"].count == 24
 
 
 def test_administrators_see_every_province(client, tree, province_scene):

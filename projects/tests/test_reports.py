@@ -476,6 +476,30 @@ def test_executives_see_every_province_in_the_missing_list(client, tree):
     assert list(response.context["page_obj"]) == [tree.far]
 
 
+def test_the_missing_list_reads_province_names_only_in_a_fixed_number_of_queries(
+    client, tree, django_assert_num_queries
+):
+    """The province choice lists names: the boundaries (heavy GeoJSON) stay in the database,
+    and provincial staff are offered their own province only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(tree.executive)
+    query = {"fiscal_year": YEAR, "quarter": 2, "province": "31"}
+    # session, user, any province readable, the chosen province, the province choices, count,
+    # page
+    with django_assert_num_queries(7), CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("projects:report-missing"), query)
+    assert not any("boundary" in q["sql"] for q in queries.captured_queries)
+    html = response.content.decode()
+    assert '<option value="31" selected>' in html and '<option value="30">' in html
+    assert '<option value="2" selected>' in html
+    client.force_login(tree.staff)
+    html = client.get(reverse("projects:report-missing"), {"quarter": 2}).content.decode()
+    form = html.split('class="filter-form"', 1)[1].split("</form>", 1)[0]
+    assert '<option value="30"' in form and '<option value="31"' not in form
+
+
 # --- Four eyes: the submitter of a report does not review it ------------------------------------
 
 

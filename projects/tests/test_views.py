@@ -352,6 +352,33 @@ def test_a_capped_page_sorts_only_the_first_matches(world):
     assert "IN (" in queries[1]["sql"]
 
 
+def test_a_capped_page_keeps_the_capped_selection_in_sql(world):
+    # The first `cap` matches stay a LIMITed subquery of the page's query: a list of a thousand
+    # ids sent back to the database cost more (binding, planning) than the search itself.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects import selectors
+
+    for number in range(3):
+        make_project(world, name=f"ถนนหินคลุก {number}")
+    queryset = Project.objects.filter(name__contains="ถนนหินคลุก").order_by("name")
+    with CaptureQueriesContext(connection) as queries:
+        page, capped = selectors.capped_page(
+            queryset=queryset, cap=2, per_page=10, number=1, first_by=("-fiscal_year",)
+        )
+        names = [project.name for project in page.object_list]
+    assert capped is True and page.paginator.count == 2 and len(names) == 2
+    assert len(queries) == 2
+    assert "COUNT(*)" in queries[0]["sql"] and "LIMIT 3" in queries[0]["sql"]
+    assert "LIMIT 2)" in queries[1]["sql"]
+    ids = {
+        str(pk)
+        for pk in Project.objects.filter(name__contains="ถนนหินคลุก").values_list("pk", flat=True)
+    }
+    assert not any(f"IN ({pk}" in queries[1]["sql"] for pk in ids)
+
+
 class settings_language_en:
     """Ask for English pages (the hint and the count are checked in their msgid)."""
 

@@ -87,7 +87,11 @@ def test_csv_safe_prefixes_formula_triggers():
 
 
 def test_csv_download(client, registry, django_assert_num_queries):
-    with django_assert_num_queries(2):  # province filter choice, the rows
+    # province filter choice, its stamp, then (first request only) the build under a lock:
+    # savepoint, lock, rows, savepoint released
+    with django_assert_num_queries(6):
+        client.get(reverse("units:export-csv"), {"province": "11"})
+    with django_assert_num_queries(2):  # province filter choice, its stamp: served from the file
         response = client.get(reverse("units:export-csv"), {"province": "11"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -107,6 +111,30 @@ def test_csv_download(client, registry, django_assert_num_queries):
     assert "population" in sao[demo] or "ประชากร" in sao[demo]
     assert dict(zip(header, body[0], strict=True))[demo] == ""
     assert dict(zip(header, body[0], strict=True))[header[15]] == "'-นายกอบจ"
+
+
+def test_a_province_download_is_read_as_values_without_model_instances(
+    client, registry, monkeypatch
+):
+    """A province of a few hundred LAOs is built per request: building an LAO object (and its
+    province, district and subdistrict) per row cost several times the query."""
+    from units.models import LAO
+
+    def no_instances(*args, **kwargs):
+        raise AssertionError("the download built an LAO instance")
+
+    monkeypatch.setattr(LAO, "from_db", no_instances)
+    with translation.override("th"):
+        header, pao, sao = read_csv(client.get(reverse("units:export-csv"), {"province": "11"}))
+    assert sao[1] == str(LAOKind.SAO.label)  # the kind's label, as `get_kind_display`
+    assert pao[1] == str(LAOKind.PAO.label)
+    assert (sao[5], sao[6], sao[7], sao[8]) == ("11", "สมุทรปราการ", "1103", "บางพลี")
+    assert (pao[7], pao[8], pao[9], pao[10]) == ("", "", "", "")  # no district, no subdistrict
+    with translation.override("th"):
+        assert sao[-1] == ", ".join(
+            str(LAO._meta.get_field(name).verbose_name)
+            for name in ("population", "households", "phone")
+        )
 
 
 def test_csv_header_and_demo_column_in_english(client, registry):
@@ -146,6 +174,7 @@ def test_export_follows_the_name_search(client, registry):
 
 
 def test_xlsx_download(client, registry, django_assert_num_queries):
+    client.get(reverse("units:export-xlsx"), {"province": "11", "sort": "code"})  # stores it
     with django_assert_num_queries(2):
         response = client.get(reverse("units:export-xlsx"), {"province": "11", "sort": "code"})
     assert response.status_code == 200
@@ -282,10 +311,95 @@ def test_each_language_kind_and_sort_is_its_own_stored_file(client, registry, me
     assert len(stored_files(media_root)) == 3
 
 
-def test_a_province_is_built_per_request_and_not_stored(client, registry, builds, media_root):
+def province_files(media_root, code):
+    folder = media_root / "exports" / "laos" / code
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def test_a_province_is_stored_once_per_change_in_its_own_folder(
+    client, registry, builds, media_root
+):
+    """Built per request, a province's download cost more than serving the stored file of the
+    whole registry: it is stored too, one file per province, kind, sort and language."""
+    first = content(client.get(reverse("units:export-csv"), {"province": "11"}))
+    second = content(client.get(reverse("units:export-csv"), {"province": "11", "junk": "1"}))
+    assert first == second
+    assert len(builds) == 1
+    assert stored_files(media_root) == ["11"]  # the whole registry's own files are apart
+    assert [name.rsplit("-", 1)[0] for name in province_files(media_root, "11")] == [
+        "th-all-province"
+    ]
+    client.get(reverse("units:export-csv"), {"province": "11", "kind": LAOKind.SAO})
+    client.get(reverse("units:export-csv"), {"province": "50"})
+    assert len(builds) == 3
+    assert len(province_files(media_root, "11")) == 2
+    assert len(province_files(media_root, "50")) == 1
+
+
+def test_a_change_in_the_province_gives_a_new_file(client, registry, builds, media_root):
     client.get(reverse("units:export-csv"), {"province": "11"})
-    client.get(reverse("units:export-csv"), {"province": "11"})
+    old_file = province_files(media_root, "11")
+    officer = UserFactory(role="officer", lao=registry["sao"])
+    lao_update(lao=registry["sao"], user=officer, data={"chief_executive": "=นายกคนใหม่"})
+
+    body = read_csv(client.get(reverse("units:export-csv"), {"province": "11"}))[1:]
+    assert "'=นายกคนใหม่" in body[1]  # the change, still formula-safe
+    assert province_files(media_root, "11") != old_file  # the stale file is gone
+    assert len(province_files(media_root, "11")) == 1
+    client.get(reverse("units:export-csv"), {"province": "11"})  # unchanged since: served
     assert len(builds) == 2
+
+
+def test_a_renamed_district_shows_in_the_stored_files(client, registry, builds):
+    """A rename of a district (or province) changes no LAO row, yet every file naming it."""
+    with translation.override("th"):
+        client.get(reverse("units:export-csv"))
+        client.get(reverse("units:export-csv"), {"province": "11"})
+        district = registry["sao"].district
+        district.name_th = "บางพลีใหม่"
+        district.save()  # as the admin does
+        whole = read_csv(client.get(reverse("units:export-csv")))[1:]
+        province = read_csv(client.get(reverse("units:export-csv"), {"province": "11"}))[1:]
+    assert "บางพลีใหม่" in [row[8] for row in whole]
+    assert "บางพลีใหม่" in [row[8] for row in province]
+    assert len(builds) == 4
+
+
+def test_an_lao_moved_or_deactivated_leaves_the_province_file(client, registry, builds):
+    other = ProvinceFactory(code="12")
+    assert len(read_csv(client.get(reverse("units:export-csv"), {"province": "12"}))) == 1
+    sao = registry["sao"]
+    sao.province = other
+    sao.district = None
+    sao.subdistrict = None
+    sao.save()
+    moved_in = read_csv(client.get(reverse("units:export-csv"), {"province": "12"}))[1:]
+    assert [row[0] for row in moved_in] == ["6110305"]
+    left = read_csv(client.get(reverse("units:export-csv"), {"province": "11"}))[1:]
+    assert [row[0] for row in left] == ["2110101"]
+    registry["pao"].is_active = False
+    registry["pao"].save()
+    assert read_csv(client.get(reverse("units:export-csv"), {"province": "11"}))[1:] == []
+
+
+def test_an_upload_of_the_province_gives_a_new_file(client, registry, builds):
+    from units.services import lao_apply_upload
+
+    client.get(reverse("units:export-csv"), {"province": "11"})
+    sao = registry["sao"]
+    lao_apply_upload(items=[(sao, {"phone": (sao.phone, "02-000-0000")})], user=None, note="")
+    body = read_csv(client.get(reverse("units:export-csv"), {"province": "11"}))[1:]
+    assert body[1][12] == "02-000-0000"
+    assert len(builds) == 2
+
+
+def test_a_district_or_a_search_within_a_province_is_built_per_request(
+    client, registry, builds, media_root
+):
+    for _ in range(2):
+        client.get(reverse("units:export-csv"), {"province": "11", "district": "1103"})
+        client.get(reverse("units:export-csv"), {"province": "11", "q": "บางพลี"})
+    assert len(builds) == 4
     assert stored_files(media_root) == []
 
 

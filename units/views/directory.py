@@ -84,16 +84,16 @@ class LAOListView(FilterView):
 
 class LAOExportView(FilterView):
     """The list's download: every matching row (no paging), same filters and sort. The whole
-    registry (and each kind and sort of it) is a stored file rebuilt only when an LAO changes;
-    a province or a small search is built per request; a national search of more than
-    LAO_EXPORT_MAX_SEARCH_ROWS rows is refused (400)."""
+    registry and each province (and each kind and sort of them) are stored files rebuilt only
+    when the registry changes; a district or a small search is built per request; a
+    national search of more than LAO_EXPORT_MAX_SEARCH_ROWS rows is refused (400)."""
 
     filterset_class = LAOFilter
     strict = False
     file_format = "csv"
 
     def get_queryset(self):
-        return lao_directory(for_export=True)
+        return lao_directory()
 
     def render_to_response(self, context, **response_kwargs):
         response = exports.lao_registry_download(
