@@ -336,36 +336,42 @@ FOLLOWING_YEAR = """
       AND t.previous_national_rank IS DISTINCT FROM p.national_rank
 """
 
+# The peer medians of the pairs in scope, written where they changed, and those of groups no
+# LAO of the pair is in any more removed: one grouping of the values, read by both (NOT IN over
+# a few hundred groups is one hashed set; a correlated NOT EXISTS took seconds). The two writes
+# never touch the same row: a row updated is in `stats`, a row removed is not.
 _PEER_STATISTICS = """
-    INSERT INTO benchmarks_peerstatistic (indicator_id, fiscal_year, peer_group, ranked_count,
-                                          median)
-    SELECT v.indicator_id, v.fiscal_year, pm.peer_group, COUNT(v.value),
-           ROUND((percentile_cont(0.5) WITHIN GROUP (ORDER BY v.value))::numeric, 4)
-    FROM bm_scope sc
-    JOIN benchmarks_indicatorvalue v
-        ON v.indicator_id = sc.key AND v.fiscal_year = sc.fiscal_year
-    JOIN benchmarks_peermembership pm ON pm.lao_id = v.lao_id AND pm.fiscal_year = v.fiscal_year
-    GROUP BY 1, 2, 3
-    ON CONFLICT (indicator_id, fiscal_year, peer_group) DO UPDATE
-    SET ranked_count = EXCLUDED.ranked_count, median = EXCLUDED.median
-    WHERE (benchmarks_peerstatistic.ranked_count, benchmarks_peerstatistic.median)
-          IS DISTINCT FROM (EXCLUDED.ranked_count, EXCLUDED.median)
-"""
-
-# NOT IN over a few hundred groups is one hashed set; a correlated NOT EXISTS took seconds.
-_PEER_STATISTICS_PRUNE = """
-    DELETE FROM benchmarks_peerstatistic s
-    USING bm_scope sc
-    WHERE sc.key = s.indicator_id AND sc.fiscal_year = s.fiscal_year
-      AND (s.indicator_id, s.fiscal_year, s.peer_group) NOT IN (
-          SELECT v.indicator_id, v.fiscal_year, pm.peer_group
-          FROM bm_scope sc2
-          JOIN benchmarks_indicatorvalue v
-              ON v.indicator_id = sc2.key AND v.fiscal_year = sc2.fiscal_year
-          JOIN benchmarks_peermembership pm
-              ON pm.lao_id = v.lao_id AND pm.fiscal_year = v.fiscal_year
-          GROUP BY 1, 2, 3
-      )
+    WITH stats AS MATERIALIZED (
+        SELECT v.indicator_id, v.fiscal_year, pm.peer_group, COUNT(v.value) AS ranked_count,
+               ROUND((percentile_cont(0.5) WITHIN GROUP (ORDER BY v.value))::numeric, 4)
+                   AS median
+        FROM bm_scope sc
+        JOIN benchmarks_indicatorvalue v
+            ON v.indicator_id = sc.key AND v.fiscal_year = sc.fiscal_year
+        JOIN benchmarks_peermembership pm
+            ON pm.lao_id = v.lao_id AND pm.fiscal_year = v.fiscal_year
+        GROUP BY 1, 2, 3
+    ),
+    upserted AS (
+        INSERT INTO benchmarks_peerstatistic
+            (indicator_id, fiscal_year, peer_group, ranked_count, median)
+        SELECT indicator_id, fiscal_year, peer_group, ranked_count, median FROM stats
+        ON CONFLICT (indicator_id, fiscal_year, peer_group) DO UPDATE
+        SET ranked_count = EXCLUDED.ranked_count, median = EXCLUDED.median
+        WHERE (benchmarks_peerstatistic.ranked_count, benchmarks_peerstatistic.median)
+              IS DISTINCT FROM (EXCLUDED.ranked_count, EXCLUDED.median)
+        RETURNING 1
+    ),
+    pruned AS (
+        DELETE FROM benchmarks_peerstatistic s
+        USING bm_scope sc
+        WHERE sc.key = s.indicator_id AND sc.fiscal_year = s.fiscal_year
+          AND (s.indicator_id, s.fiscal_year, s.peer_group) NOT IN (
+              SELECT indicator_id, fiscal_year, peer_group FROM stats
+          )
+        RETURNING 1
+    )
+    SELECT (SELECT COUNT(*) FROM upserted) + (SELECT COUNT(*) FROM pruned)
 """
 
 
@@ -476,9 +482,7 @@ def indicator_ranks_recompute(
             rankable="t.value IS NOT NULL AND NOT iy.saturated",
         )
         cursor.execute(_PEER_STATISTICS)
-        peer_statistics = cursor.rowcount
-        cursor.execute(_PEER_STATISTICS_PRUNE)
-        peer_statistics += cursor.rowcount
+        (peer_statistics,) = cursor.fetchone()
         cursor.execute("DROP TABLE bm_scope")
     result.update(
         years=len(changed),

@@ -111,6 +111,23 @@ def test_statistics_histogram_and_reasons(laos):
     assert medians == {"sao-2": Decimal("32.5000"), "sao-3": None}
 
 
+def test_peer_medians_are_rewritten_only_when_they_change_and_dropped_with_their_group(laos):
+    indicator = IndicatorFactory()
+    values(indicator, laos, [0, 10, 55, 100, 20, 40])
+    indicator_ranks_recompute(fiscal_years=[2569])
+    assert indicator_ranks_recompute(fiscal_years=[2569])["peer_statistics"] == 0
+    # Both LAOs of sao-3 shrink into sao-2: that group's median moves, sao-3's is dropped.
+    for lao in laos[4:]:
+        lao.population = 4_000
+        lao.save()
+    peer_memberships_recompute(fiscal_years=[2569])
+    assert indicator_ranks_recompute(fiscal_years=[2569])["peer_statistics"] == 2
+    medians = dict(
+        PeerStatistic.objects.filter(indicator=indicator).values_list("peer_group", "median")
+    )
+    assert medians == {"sao-2": Decimal("30.0000")}
+
+
 def test_a_saturated_indicator_gets_no_ranks(db):
     province = ProvinceFactory(code="30")
     laos = [lao_in(province, population=4_000) for _ in range(10)]
