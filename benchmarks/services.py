@@ -322,9 +322,9 @@ def benchmarks_recompute(
 # The pipeline's statements each read up to half a million rows once: compiling them (JIT)
 # cost more than it saved (3 s of one 14 s rank statement), and the default work_mem sent the
 # rank sorts to disk (at 64MB the national rank statement's first sort still spilled 53 MB; one
-# pipeline runs at a time, under its lock). With the default random_page_cost (4, for spinning disks) one LAO's
-# re-ranking of a few indicator-years read all 510,000 values in a sequential scan (130 ms)
-# instead of their 39,000 by index (30 ms). Set for this transaction only.
+# pipeline runs at a time, under its lock). With the default random_page_cost (4, for spinning
+# disks) one LAO's re-ranking of a few indicator-years read all 510,000 values in a sequential
+# scan (130 ms) instead of their 39,000 by index (30 ms). Set for this transaction only.
 BULK_SETTINGS = {"jit": "off", "random_page_cost": "1.1", "work_mem": "256MB"}
 
 
