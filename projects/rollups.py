@@ -188,32 +188,39 @@ def _delete_empty(cursor) -> None:
 def _add(changed: list[tuple[tuple, list]]) -> None:
     """Add signed deltas to many rollup cells: missing cells are created empty (ON CONFLICT DO
     NOTHING, safe against concurrent writers), then one UPDATE joins all the deltas (a hash
-    join: thousands of cells cost one statement), then emptied cells are deleted."""
-    keys = ", ".join(_KEY_COLUMNS)
-    key_row = "(%s::smallint, %s::bigint, %s::varchar, %s::bigint)"
-    zeros = ", ".join(["0"] * (len(_SUM_COLUMNS) + len(_COUNT_COLUMNS)))
+    join: thousands of cells cost one statement), then emptied cells are deleted. The deltas
+    travel as one array per column: as a VALUES list of thousands of rows, building and
+    parsing the statement's ~35,000 parameters took ten times the UPDATE itself. The "all"
+    cells' null province and programme are matched as 0 (ids start at 1): IS NOT DISTINCT FROM
+    cannot be hashed."""
     columns = [*_KEY_COLUMNS, *_SUM_COLUMNS, *_COUNT_COLUMNS]
-    delta_row = "(%s::smallint, %s::bigint, %s::varchar, %s::bigint, %s::numeric, %s::numeric, {})"
-    delta_row = delta_row.format(", ".join(["%s::integer"] * len(_COUNT_COLUMNS)))
+    types = ["smallint", "bigint", "varchar", "bigint", "numeric", "numeric"]
+    types += ["integer"] * len(_COUNT_COLUMNS)
+    arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+    zeros = ", ".join(["0"] * (len(_SUM_COLUMNS) + len(_COUNT_COLUMNS)))
     sets = [f"{c} = r.{c} + d.{c}" for c in _SUM_COLUMNS] + [
         f"{c} = GREATEST(0, r.{c} + d.{c})" for c in _COUNT_COLUMNS
     ]
+    rows = [(*cell, *delta) for cell, delta in changed]
+    params = [[row[index] for row in rows] for index in range(len(columns))]
+    keys = ", ".join(_KEY_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO projects_projectrollup ({keys}, {', '.join(columns[4:])}) "
-            f"SELECT *, {zeros} FROM (VALUES {', '.join([key_row] * len(changed))}) AS k "
+            f"SELECT {keys}, {zeros} "
+            f"FROM unnest({arrays}) AS d ({', '.join(columns)}) "
             "ON CONFLICT DO NOTHING",
-            [value for cell, _delta in changed for value in cell],
+            params,
         )
         cursor.execute(
             f"""
             UPDATE projects_projectrollup r SET {", ".join(sets)}
-            FROM (VALUES {", ".join([delta_row] * len(changed))}) AS d ({", ".join(columns)})
+            FROM unnest({arrays}) AS d ({", ".join(columns)})
             WHERE r.fiscal_year = d.fiscal_year AND r.kind = d.kind
-              AND r.province_id IS NOT DISTINCT FROM d.province_id
-              AND r.programme_id IS NOT DISTINCT FROM d.programme_id
+              AND COALESCE(r.province_id, 0) = COALESCE(d.province_id, 0)
+              AND COALESCE(r.programme_id, 0) = COALESCE(d.programme_id, 0)
             RETURNING r.id, r.projects
             """,
-            [value for cell, delta in changed for value in (*cell, *delta)],
+            params,
         )
         _delete_empty(cursor)
