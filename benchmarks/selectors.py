@@ -335,11 +335,9 @@ def ranking_choices(*, stamps: tuple[int, int]) -> dict:
     `indicators`, the ranked `years`, the `provinces` and the newest ranked year's
     `peer_groups` as (code, label). Four queries, kept in the cache under `stamps`
     (`page_stamps`): none until the registry or a recompute moves them."""
-    key = "benchmarks:ranking-lists:" + fragment_key(stamps)
-    lists = cache.get(key)
-    if lists is None:
-        lists = _ranking_lists()
-        cache.set(key, lists, LISTS_SECONDS)
+    lists = cache.get_or_set(
+        "benchmarks:ranking-lists:" + fragment_key(stamps), _ranking_lists, LISTS_SECONDS
+    )
     return {
         "indicators": lists["indicators"],
         "years": lists["years"],

@@ -472,10 +472,7 @@ def reason_rollup_cached(*, fiscal_year: int | None = None) -> list[ReasonRow]:
     moves its stamps, or the rows of one `fiscal_year` taken from it: one query (the stamps),
     two when it must be computed."""
     key = REASON_ROLLUP_CACHE_KEY + ":" + fragment_key(data_stamps.read([STAMP, REASONS_STAMP]))
-    rows = cache.get(key)
-    if rows is None:
-        rows = reason_rollup()
-        cache.set(key, rows, REASON_ROLLUP_CACHE_SECONDS)
+    rows = cache.get_or_set(key, reason_rollup, REASON_ROLLUP_CACHE_SECONDS)
     return rows if fiscal_year is None else rollup_of_year(rows, fiscal_year=fiscal_year)
 
 

@@ -121,12 +121,11 @@ def explorer_reference() -> Reference:
     under the values of REFERENCE_STAMPS: one query when cached (the stamps), five otherwise
     (~110 objects built from four queries, ~4 ms of every request before)."""
     values = data_stamps.read(REFERENCE_STAMPS)
-    key = f"budget-explorer:reference:{fragment_key(values)}"
-    reference = cache.get(key)
-    if reference is None:
-        reference = Reference(explorer_classification(), explorer_years(), values)
-        cache.set(key, reference, CACHE_SECONDS)
-    return reference
+    return cache.get_or_set(
+        f"budget-explorer:reference:{fragment_key(values)}",
+        lambda: Reference(explorer_classification(), explorer_years(), values),
+        CACHE_SECONDS,
+    )
 
 
 @dataclass
@@ -239,11 +238,11 @@ def explorer_level_cached(
         sorted(s.programme_ids) if s.programme_ids is not None else None,
         years,
     )
-    level = cache.get(key)
-    if level is None:
-        level = explorer_level(slice=s, classification=classification, years=years)
-        cache.set(key, level, CACHE_SECONDS)
-    return level
+    return cache.get_or_set(
+        key,
+        lambda: explorer_level(slice=s, classification=classification, years=years),
+        CACHE_SECONDS,
+    )
 
 
 def _active_laos(s: Slice) -> QuerySet[LAO]:
@@ -500,19 +499,16 @@ def explorer_level_data(
     slice: Slice,
     classification: Classification,
     years: list[int],
-    stamps: tuple = (),
+    stamps: tuple,
     mark_pending: bool = False,
 ):
-    """The level (`explorer_level`; cached under `stamps`, the values of `REFERENCE_STAMPS`,
-    when given), its plan counts by province, the rows of its table by province (nation level
-    only), its totals and, with `mark_pending`, the years of its trend not all enacted
+    """The level (`explorer_level`, cached under `stamps`, the values of `REFERENCE_STAMPS`),
+    its plan counts by province, the rows of its table by province (nation level only), its
+    totals and, with `mark_pending`, the years of its trend not all enacted
     (`explorer_plan_counts`): two queries, one on a cached level."""
-    if stamps:
-        level = explorer_level_cached(
-            slice=slice, classification=classification, years=years, stamps=stamps
-        )
-    else:
-        level = explorer_level(slice=slice, classification=classification, years=years)
+    level = explorer_level_cached(
+        slice=slice, classification=classification, years=years, stamps=stamps
+    )
     counts, pending = explorer_plan_counts(
         slice=slice, years=[row["fiscal_year"] for row in level.trend] if mark_pending else []
     )
@@ -579,7 +575,7 @@ def explorer_table_rows(
     slice: Slice,
     classification: Classification,
     years: list[int],
-    stamps: tuple = (),
+    stamps: tuple,
     user: User,
     status: str,
 ):

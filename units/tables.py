@@ -44,10 +44,10 @@ Value = str | int | float | Decimal | date | datetime | None
 # --- Columns --------------------------------------------------------------------------------
 
 
-def _lookup(row: Any, path: str) -> Any:
-    """`"province.code"` of a row: keys of mappings, attributes of objects; None stops."""
+def _lookup(row: Any, parts: tuple[str, ...]) -> Any:
+    """`("province", "code")` of a row: keys of mappings, attributes of objects; None stops."""
     value = row
-    for part in path.split("."):
+    for part in parts:
         if value is None:
             return None
         value = value[part] if isinstance(value, Mapping) else getattr(value, part)
@@ -66,8 +66,13 @@ class Column:
     format: Callable[[Any], Value] | None = None
     empty: Value = None
 
+    def __post_init__(self):
+        # The path split once, not for every cell of a table of thousands of rows.
+        parts = () if callable(self.value) else tuple(self.value.split("."))
+        object.__setattr__(self, "_parts", parts)
+
     def of(self, row: Any) -> Value:
-        value = self.value(row) if callable(self.value) else _lookup(row, self.value)
+        value = self.value(row) if callable(self.value) else _lookup(row, self._parts)
         if callable(value):  # a method named by the path, such as `get_kind_display`
             value = value()
         if value is None:
